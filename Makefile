@@ -1,0 +1,60 @@
+# fordela — the README names these targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FORDELA := $(BIN)/fordela
+
+.PHONY: install run test test-sqlite test-postgres lint format bench demo-package docs clean
+
+$(VENV)/.installed: requirements/dev.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+## The main job: set up, load the demo cycle, print the deck's bridge, lists and frames.
+run: install
+	$(FORDELA) migrate
+	$(FORDELA) demo
+	$(FORDELA) summary goteborg-2026
+
+test: install
+	$(BIN)/python -m pytest
+
+test-sqlite: install
+	DATABASE_URL= $(BIN)/python -m pytest
+
+test-postgres: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check src tests tools bench
+	$(BIN)/mypy src/fordela/engine
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix src tests tools bench
+	$(BIN)/ruff format src tests tools bench
+
+$(VENV)/.bench-installed: $(VENV)/.installed requirements/bench.lock
+	$(BIN)/python -m pip install --quiet -r requirements/bench.lock
+	touch $@
+
+## Long measurements against peer implementations (pandas, DuckDB); not part of `make test`.
+bench: $(VENV)/.bench-installed
+	$(BIN)/python bench/split_bench.py
+	$(BIN)/python bench/cycle_bench.py
+
+## Rebuild the shipped demo package from tools/build_demo.py.
+demo-package: install
+	$(BIN)/python tools/build_demo.py src/fordela/demo/goteborg-2026
+
+docs: install
+	$(FORDELA) schema --format markdown > docs/package.md
+	$(FORDELA) schema --format json > docs/package.schema.json
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

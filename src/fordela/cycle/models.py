@@ -1,0 +1,125 @@
+"""The annual analysis and its review: proposals, reviews per stage, scenarios, budget lines.
+
+One model per table of the cycle package, as in fordela.catalogue.models.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from fordela.catalogue.models import CycleRow, DistributionKey, Organisation, Service, choices, unique_per_cycle
+from fordela.engine import model as m
+
+
+class ReviewStage(CycleRow):
+    TABLE = "review_stages"
+    code = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    position = models.IntegerField()
+
+    class Meta:
+        constraints = [unique_per_cycle("review_stage_code", "code")]
+        ordering = ["position"]
+
+
+class Proposal(CycleRow):
+    TABLE = "proposals"
+    code = models.CharField(max_length=64)
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="proposals")
+    kind = models.CharField(max_length=40, choices=choices(m.ProposalKind))
+    title = models.CharField(max_length=300)
+    financing = models.CharField(max_length=40, choices=choices(m.Financing))
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals")
+    key = models.ForeignKey(DistributionKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_category = models.CharField(max_length=20, blank=True, default="", choices=choices(m.ServiceCategory))
+    proposed_key = models.ForeignKey(
+        DistributionKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    future_management_cost = models.BigIntegerField(null=True, blank=True)
+    future_management_from_year = models.IntegerField(null=True, blank=True)
+    already_decided = models.BooleanField(default=False)
+    description = models.TextField(blank=True, default="")
+    # Optimistic locking: every save through the services bumps it; a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [unique_per_cycle("proposal_code", "code")]
+
+
+class ProposalAmount(CycleRow):
+    TABLE = "proposal_amounts"
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="amounts")
+    year = models.IntegerField()
+    type = models.CharField(max_length=20, choices=choices(m.AmountType))
+    amount = models.BigIntegerField()
+
+    class Meta:
+        constraints = [unique_per_cycle("proposal_amount", "proposal", "year", "type")]
+
+
+class Review(CycleRow):
+    TABLE = "reviews"
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reviews")
+    stage = models.ForeignKey(ReviewStage, on_delete=models.PROTECT)
+    outcome = models.CharField(max_length=40, choices=choices(m.ReviewOutcome))
+    future_management_approved = models.BooleanField(default=False)
+    comment = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [unique_per_cycle("review", "proposal", "stage")]
+
+
+class ReviewAmount(CycleRow):
+    TABLE = "review_amounts"
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE)
+    stage = models.ForeignKey(ReviewStage, on_delete=models.PROTECT)
+    year = models.IntegerField()
+    type = models.CharField(max_length=20, choices=choices(m.AmountType))
+    amount = models.BigIntegerField()
+
+    class Meta:
+        constraints = [unique_per_cycle("review_amount", "proposal", "stage", "year", "type")]
+
+
+class ReviewCondition(CycleRow):
+    TABLE = "review_conditions"
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE)
+    stage = models.ForeignKey(ReviewStage, on_delete=models.PROTECT)
+    kind = models.CharField(max_length=40, choices=choices(m.ConditionKind))
+    text = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [unique_per_cycle("review_condition", "proposal", "stage", "kind")]
+
+
+class Scenario(CycleRow):
+    TABLE = "scenarios"
+    code = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=choices(m.ScenarioKind))
+    stage = models.ForeignKey(ReviewStage, null=True, blank=True, on_delete=models.PROTECT)
+    description = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [unique_per_cycle("scenario_code", "code")]
+
+
+class ScenarioProposal(CycleRow):
+    TABLE = "scenario_proposals"
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [unique_per_cycle("scenario_proposal", "scenario", "proposal")]
+
+
+class BudgetLine(CycleRow):
+    TABLE = "budget_lines"
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.IntegerField()
+    line = models.CharField(max_length=40, choices=choices(m.BudgetLineKind))
+    amount = models.BigIntegerField()
+    note = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [unique_per_cycle("budget_line", "supplier", "year", "line")]

@@ -1,0 +1,54 @@
+"""Reads of whole cycles: the database rows of one cycle as the engine's CycleData."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from decimal import Decimal
+from typing import Any
+
+from fordela.catalogue.models import Cycle
+from fordela.cycle.services import MODELS, _is_fk
+from fordela.engine import model as m
+from fordela.package.schema import TABLES, Column, Kind, Table
+
+
+class CycleNotFound(LookupError):
+    pass
+
+
+def _typed(column: Column, value: Any) -> Any:
+    if value is None or (value == "" and not column.required and column.kind is not Kind.TEXT):
+        return None
+    if column.choices is not None:
+        return column.choices(value)
+    if column.kind is Kind.DECIMAL:
+        return Decimal(value).normalize() if isinstance(value, Decimal) else Decimal(str(value))
+    return value
+
+
+def cycle_get(code: str) -> Cycle:
+    try:
+        return Cycle.objects.get(code=code)
+    except Cycle.DoesNotExist:
+        known = ", ".join(Cycle.objects.order_by("code").values_list("code", flat=True)) or "none"
+        raise CycleNotFound(f"no cycle '{code}' in the database (cycles: {known})") from None
+
+
+def _rows(cycle: Cycle, table: Table) -> tuple[Any, ...]:
+    model = MODELS[table.name]
+    lookups = [f"{c.name}__code" if c.ref and _is_fk(model, c.name) else c.name for c in table.columns]
+    values = model.objects.filter(cycle=cycle).values_list(*lookups)
+    rows = [
+        table.row_type(**{c.name: _typed(c, v) for c, v in zip(table.columns, row, strict=True)}) for row in values
+    ]
+    return tuple(sorted(rows, key=lambda r: tuple(str(getattr(r, k)) for k in table.primary_key)))
+
+
+def cycle_data(code: str) -> m.CycleData:
+    """Load one cycle from the database into the engine's immutable CycleData."""
+    cycle = cycle_get(code)
+    cycle_table = TABLES[0]
+    head = m.Cycle(**{c.name: _typed(c, getattr(cycle, c.name)) for c in cycle_table.columns})
+    tables = {t.name: _rows(cycle, t) for t in TABLES if not t.single_row}
+    assert [f.name for f in fields(m.CycleData)][1:] == list(tables)
+    return m.CycleData(cycle=head, **tables)

@@ -1,0 +1,331 @@
+"""Distribution: every cost object's cost for a year split among its customers by its key.
+
+Cost objects are the services, and the change initiatives a scenario includes that customers
+pay through a key (solidarity financing). Keys work as PRODUCT.md, "Distribution semantics",
+defines them; the split itself is `fordela.engine.split`. Problems (a key that names a missing
+driver, a participant with no driver value, nobody to pay) are collected for the whole year and
+raised together, each naming the service, year and organisation: never a silent zero.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+
+from fordela.engine.model import (
+    AmountType,
+    CycleData,
+    DistributionKey,
+    Financing,
+    KeyMethod,
+    OrganisationKind,
+    ProposalKind,
+    ServiceCategory,
+)
+from fordela.engine.amounts import NOT_A_COST_CHANGE
+from fordela.engine.money import round_half_up
+from fordela.engine.scenario import Decision, Resolution
+from fordela.engine.split import scale_decimal_weights, split_rows
+
+MANDATORY_KINDS = frozenset({OrganisationKind.ADMINISTRATION, OrganisationKind.BOARD})
+
+
+class AllocationError(ValueError):
+    """Every problem found while distributing one year, one message each."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationLine:
+    object: str  # service code, or the proposal code of a change initiative
+    organisation: str
+    year: int
+    amount: int
+    key: str
+    method: KeyMethod
+    kind: str = "service"  # service | initiative | subscription
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """What subscriptions did not cover (under), covered twice (over) or left over (surplus)."""
+
+    object: str
+    year: int
+    kind: str  # under_recovery | over_recovery | surplus
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class CostObject:
+    """One thing to distribute: its cost, key and participants for the year."""
+
+    code: str
+    kind: str
+    cost: int
+    key: DistributionKey
+    participants: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    year: int
+    scenario: str | None
+    objects: tuple[CostObject, ...]
+    lines: tuple[AllocationLine, ...]
+    recoveries: tuple[Recovery, ...] = field(default=())
+
+    def by_organisation(self) -> dict[str, int]:
+        totals: dict[str, int] = defaultdict(int)
+        for line in self.lines:
+            totals[line.organisation] += line.amount
+        return dict(totals)
+
+    def by_object(self) -> dict[str, int]:
+        totals: dict[str, int] = defaultdict(int)
+        for line in self.lines:
+            totals[line.object] += line.amount
+        return dict(totals)
+
+
+class _Index:
+    """Lookups over one cycle, built once per allocation."""
+
+    def __init__(self, data: CycleData) -> None:
+        self.data = data
+        self.keys = {k.code: k for k in data.keys}
+        self.organisations = {o.code: o for o in data.organisations}
+        self.org_order = sorted(self.organisations)
+        self.column = {code: i for i, code in enumerate(self.org_order)}
+        self.driver_codes = {d.code for d in data.drivers}
+        self.driver_values = {(v.driver, v.organisation, v.year): v.value for v in data.driver_values}
+        self.shares: dict[str, dict[str, Decimal]] = defaultdict(dict)
+        for s in data.key_shares:
+            self.shares[s.key][s.organisation] = s.share
+        self.service_years = {(sy.service, sy.year): sy for sy in data.service_years}
+        self.history: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+        for h in data.allocation_history:
+            self.history[(h.service, h.year)][h.organisation] = h.amount
+        self.subscriptions: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
+        for sub in data.subscriptions:
+            price = int(round_half_up(Fraction(sub.quantity) * sub.unit_price))
+            self.subscriptions[(sub.service, sub.year)].append((sub.organisation, price))
+
+    def service_year(self, service: str, year: int) -> tuple[int | None, str | None]:
+        """(cost, key) recorded for the service in `year`; the key carries on from the latest earlier row."""
+        row = self.service_years.get((service, year))
+        if row is not None:
+            return row.cost, row.key
+        earlier = [sy for (s, y), sy in self.service_years.items() if s == service and y < year]
+        if not earlier:
+            return None, None
+        return None, max(earlier, key=lambda sy: sy.year).key
+
+    def participants(self, service: str, year: int) -> set[str]:
+        return {p.organisation for p in self.data.participation if p.service == service and p.covers(year)}
+
+
+def _cost_objects(
+    index: _Index, year: int, resolution: Resolution | None, problems: list[str]
+) -> list[CostObject]:
+    data = index.data
+    base_year = data.cycle.base_year
+    decisions: list[Decision] = [] if resolution is None or year <= base_year else resolution.included()
+    by_service: dict[str, list[Decision]] = defaultdict(list)
+    for d in decisions:
+        if d.proposal.service is not None:
+            by_service[d.proposal.service].append(d)
+    objects: list[CostObject] = []
+    for service in data.services:
+        recorded_cost, key_code = index.service_year(service.code, year)
+        participants = index.participants(service.code, year)
+        if year <= base_year:
+            cost = recorded_cost
+        else:
+            base_cost, _ = index.service_year(service.code, base_year)
+            cost = (base_cost or 0) + sum(
+                d.management(year) for d in by_service[service.code] if d.proposal.kind not in NOT_A_COST_CHANGE
+            )
+        for d in by_service[service.code]:
+            if d.proposal.kind in (ProposalKind.KEY_CHANGE, ProposalKind.RECATEGORISATION) and d.proposal.proposed_key:
+                key_code = d.proposal.proposed_key
+            if d.proposal.kind is ProposalKind.RECATEGORISATION and d.proposal.proposed_category is ServiceCategory.BASE:
+                participants |= {c for c, o in index.organisations.items() if o.kind in MANDATORY_KINDS}
+        if cost is None or (cost == 0 and not participants):
+            continue
+        if key_code is None:
+            problems.append(f"service {service.code}, year {year}: no key")
+            continue
+        objects.append(CostObject(service.code, "service", cost, index.keys[key_code], tuple(sorted(participants))))
+    supplier_participants: dict[str, set[str]] = defaultdict(set)
+    for service in data.services:
+        if service.category in (ServiceCategory.BASE, ServiceCategory.INFRASTRUCTURE):
+            supplier_participants[service.supplier] |= index.participants(service.code, year)
+    for d in decisions:
+        p = d.proposal
+        if p.kind is not ProposalKind.CHANGE_INITIATIVE or p.financing is not Financing.SOLIDARITY:
+            continue
+        cost = d.amount(year, AmountType.DEVELOPMENT) + (0 if p.service else d.management(year))
+        if cost == 0:
+            continue
+        if p.key is None:
+            problems.append(f"initiative {p.code}, year {year}: solidarity financing but no key")
+            continue
+        participants = index.participants(p.service, year) if p.service else supplier_participants[p.supplier]
+        objects.append(CostObject(p.code, "initiative", cost, index.keys[p.key], tuple(sorted(participants))))
+    return objects
+
+
+def _weights(
+    index: _Index, obj: CostObject, year: int, driver: str | None, problems: list[str], frozen: dict[int, Allocation]
+) -> dict[str, Decimal | int] | None:
+    """Each participant's weight under the key, or None after recording the problems."""
+    key = obj.key
+    where = f"{obj.kind} {obj.code}, year {year}"
+    weights: dict[str, Decimal | int] = {}
+    ok = True
+    method = key.method
+    if method is KeyMethod.EQUAL:
+        return dict.fromkeys(obj.participants, 1)
+    if method in (KeyMethod.DRIVER, KeyMethod.HYBRID):
+        if driver is None or driver not in index.driver_codes:
+            problems.append(f"{where}: key {key.code} names a missing driver {driver!r}")
+            return None
+        for org in obj.participants:
+            value = index.driver_values.get((driver, org, year))
+            if value is None:
+                problems.append(f"{where}, organisation {org}: no value of driver {driver}")
+                ok = False
+            else:
+                weights[org] = value
+    elif method is KeyMethod.FIXED:
+        shares = index.shares.get(key.code, {})
+        for org in obj.participants:
+            if org not in shares:
+                problems.append(f"{where}, organisation {org}: no share in key {key.code}")
+                ok = False
+            else:
+                weights[org] = shares[org]
+    elif method is KeyMethod.FROZEN:
+        assert key.frozen_year is not None
+        amounts = _frozen_amounts(index, obj.code, key.frozen_year, year, problems, frozen)
+        for org in obj.participants:
+            amount = amounts.get(org)
+            if amount is None or amount < 0:
+                problems.append(
+                    f"{where}, organisation {org}: no non-negative amount allocated in {key.frozen_year} to repeat"
+                )
+                ok = False
+            else:
+                weights[org] = amount
+    return weights if ok else None
+
+
+def _frozen_amounts(
+    index: _Index, service: str, frozen_year: int, year: int, problems: list[str], frozen: dict[int, Allocation]
+) -> dict[str, int]:
+    history = index.history.get((service, frozen_year))
+    if history:
+        return history
+    if frozen_year >= year:
+        problems.append(f"service {service}, year {year}: a frozen key must repeat an earlier year")
+        return {}
+    if frozen_year not in frozen:
+        try:
+            frozen[frozen_year] = allocate(index.data, frozen_year)
+        except AllocationError as error:
+            problems.extend(error.problems)
+            return {}
+    return {line.organisation: line.amount for line in frozen[frozen_year].lines if line.object == service}
+
+
+def allocate(data: CycleData, year: int, resolution: Resolution | None = None) -> Allocation:
+    """Split every cost object's cost for `year` among its participants, exactly to the öre.
+
+    Years up to the base year use the recorded costs; later years need a `resolution`
+    (a resolved scenario) whose included proposals change costs, keys and participants.
+    Returns the lines (one per participant and object; each object's lines sum to its cost,
+    subscriptions aside) and the under/over-recoveries. Raises AllocationError with every problem.
+    """
+    index = _Index(data)
+    problems: list[str] = []
+    objects = _cost_objects(index, year, resolution, problems)
+    lines: list[AllocationLine] = []
+    recoveries: list[Recovery] = []
+    frozen: dict[int, Allocation] = {}
+    to_split: list[tuple[CostObject, int, dict[str, Decimal | int]]] = []
+    for obj in objects:
+        method = obj.key.method
+        cost = obj.cost
+        if method in (KeyMethod.SUBSCRIPTION, KeyMethod.HYBRID):
+            subs = index.subscriptions.get((obj.code, year), [])
+            revenue = sum(price for _, price in subs)
+            lines.extend(
+                AllocationLine(obj.code, org, year, price, obj.key.code, method, "subscription") for org, price in subs
+            )
+            remainder = cost - revenue
+            if method is KeyMethod.SUBSCRIPTION:
+                if remainder:
+                    kind = "under_recovery" if remainder > 0 else "over_recovery"
+                    recoveries.append(Recovery(obj.code, year, kind, remainder))
+                continue
+            if remainder < 0:
+                recoveries.append(Recovery(obj.code, year, "surplus", remainder))
+                continue
+            cost = remainder
+            if cost == 0:
+                continue
+        driver = obj.key.solidarity_driver if method is KeyMethod.HYBRID else obj.key.driver
+        weights = _weights(index, obj, year, driver, problems, frozen)
+        if weights is None:
+            continue
+        if not obj.participants:
+            problems.append(f"{obj.kind} {obj.code}, year {year}: no participants to pay {cost} öre")
+            continue
+        to_split.append((obj, cost, weights))
+    if problems:
+        raise AllocationError(problems)
+    lines.extend(_split_all(index, to_split, year))
+    return Allocation(year, resolution.code if resolution else None, tuple(objects), tuple(lines), tuple(recoveries))
+
+
+def _split_all(
+    index: _Index, to_split: Iterable[tuple[CostObject, int, dict[str, Decimal | int]]], year: int
+) -> list[AllocationLine]:
+    """One vectorised split of every weighted cost object of the year."""
+    items = list(to_split)
+    if not items:
+        return []
+    width = len(index.org_order)
+    totals = np.zeros(len(items), dtype=np.int64)
+    weights = np.zeros((len(items), width), dtype=np.int64)
+    problems: list[str] = []
+    for row, (obj, cost, row_weights) in enumerate(items):
+        orgs = sorted(row_weights)
+        scaled = scale_decimal_weights([Decimal(row_weights[o]) for o in orgs])
+        if sum(scaled) == 0:
+            problems.append(f"{obj.kind} {obj.code}, year {year}: every participant's weight is zero")
+            continue
+        totals[row] = cost
+        for org, w in zip(orgs, scaled, strict=True):
+            weights[row, index.column[org]] = w
+    if problems:
+        raise AllocationError(problems)
+    parts = split_rows(totals, weights)
+    lines = []
+    for row, (obj, _, row_weights) in enumerate(items):
+        for org in sorted(row_weights):
+            lines.append(
+                AllocationLine(
+                    obj.code, org, year, int(parts[row, index.column[org]]), obj.key.code, obj.key.method, obj.kind
+                )
+            )
+    return lines

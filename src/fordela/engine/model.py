@@ -1,0 +1,298 @@
+"""Plain, immutable data of one cycle: the tables of the cycle package as typed rows.
+
+Money is ``int`` öre, years are ``int``, decimals (driver values, shares, quantities,
+index rate) are ``Decimal``. Every field name equals the column name in the exchange format
+(``fordela.package.schema``), so a row can be built with ``Row(**columns)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class OrganisationKind(StrEnum):
+    ADMINISTRATION = "administration"
+    COMPANY = "company"
+    BOARD = "board"
+
+
+class KeyMethod(StrEnum):
+    DRIVER = "driver"
+    EQUAL = "equal"
+    FIXED = "fixed"
+    FROZEN = "frozen"
+    SUBSCRIPTION = "subscription"
+    HYBRID = "hybrid"
+
+
+class ServiceCategory(StrEnum):
+    BASE = "base"
+    ADD_ON = "add_on"
+    INFRASTRUCTURE = "infrastructure"
+    OPT_IN = "opt_in"
+
+
+class ProposalKind(StrEnum):
+    NEW_SERVICE = "new_service"
+    RECATEGORISATION = "recategorisation"
+    KEY_CHANGE = "key_change"
+    CHANGE_INITIATIVE = "change_initiative"
+    DEVELOPMENT_WITHIN_SERVICE = "development_within_service"
+    SUPPLIER_CONTRACT = "supplier_contract"
+    SETTLEMENT = "settlement"
+    EFFICIENCY = "efficiency"
+    VOLUME_CHANGE = "volume_change"
+
+
+class Financing(StrEnum):
+    SOLIDARITY = "solidarity"  # shared by all participants through a key
+    ADD_ON = "add_on"  # paid by the customers who buy the add-on service
+    USERS = "users"  # joiners pay for what they use (opt-in)
+    OWN_FUNDS = "own_funds"  # egna medel: not charged to customers
+    MUNICIPAL_GRANT = "municipal_grant"  # kommunbidrag: not charged
+    GRANT_CALL = "grant_call"  # utlysning: not charged
+
+
+class AmountType(StrEnum):
+    DEVELOPMENT = "development"
+    MANAGEMENT = "management"
+
+
+class ReviewOutcome(StrEnum):
+    APPROVE = "approve"
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions"
+    APPROVE_AS_ADD_ON = "approve_as_add_on"
+    REJECT = "reject"
+    DEFER = "defer"
+
+
+class ConditionKind(StrEnum):
+    INVOICE_AFTER_INCURRED = "invoice_after_incurred"
+    PREREQUISITE = "prerequisite"
+    OTHER = "other"
+
+
+class ScenarioKind(StrEnum):
+    EXPLICIT = "explicit"  # the proposals listed in scenario_proposals, as proposed
+    ALL_PROPOSED = "all_proposed"  # everything proposed, as proposed
+    STAGE = "stage"  # as decided by a review stage; a later stage overrules an earlier one
+
+
+class BudgetLineKind(StrEnum):
+    CHANGE_INITIATIVES = "change_initiatives"
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    code: str
+    title: str
+    target_year: int
+    base_year: int
+    index_rate: Decimal
+    first_year: int | None = None
+    last_year: int | None = None
+    current_stage: str | None = None
+    note: str = ""
+
+    @property
+    def years(self) -> range:
+        first = self.first_year if self.first_year is not None else self.base_year - 5
+        last = self.last_year if self.last_year is not None else self.target_year + 4
+        return range(first, last + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    code: str
+    name: str
+    kind: OrganisationKind
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Driver:
+    code: str
+    name: str
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class DriverValue:
+    driver: str
+    organisation: str
+    year: int
+    value: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class DistributionKey:
+    code: str
+    name: str
+    method: KeyMethod
+    driver: str | None = None
+    frozen_year: int | None = None
+    solidarity_driver: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyShare:
+    key: str
+    organisation: str
+    share: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    code: str
+    name: str
+    supplier: str
+    category: ServiceCategory
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceYear:
+    service: str
+    year: int
+    key: str
+    cost: int | None = None
+    development_within_service: int | None = None
+    outcome: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Participation:
+    service: str
+    organisation: str
+    from_year: int
+    to_year: int | None = None
+
+    def covers(self, year: int) -> bool:
+        return self.from_year <= year and (self.to_year is None or year <= self.to_year)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    service: str
+    organisation: str
+    year: int
+    quantity: Decimal
+    unit_price: int
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationHistory:
+    service: str
+    organisation: str
+    year: int
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewStage:
+    code: str
+    name: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    code: str
+    supplier: str
+    kind: ProposalKind
+    title: str
+    financing: Financing
+    service: str | None = None
+    key: str | None = None
+    proposed_category: ServiceCategory | None = None
+    proposed_key: str | None = None
+    future_management_cost: int | None = None
+    future_management_from_year: int | None = None
+    already_decided: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalAmount:
+    proposal: str
+    year: int
+    type: AmountType
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    proposal: str
+    stage: str
+    outcome: ReviewOutcome
+    future_management_approved: bool = False
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewAmount:
+    proposal: str
+    stage: str
+    year: int
+    type: AmountType
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCondition:
+    proposal: str
+    stage: str
+    kind: ConditionKind
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    code: str
+    name: str
+    kind: ScenarioKind
+    stage: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioProposal:
+    scenario: str
+    proposal: str
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetLine:
+    supplier: str
+    year: int
+    line: BudgetLineKind
+    amount: int
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CycleData:
+    """Everything in one cycle package. Tuples keep it immutable and hashable by identity."""
+
+    cycle: Cycle
+    organisations: tuple[Organisation, ...] = ()
+    drivers: tuple[Driver, ...] = ()
+    driver_values: tuple[DriverValue, ...] = ()
+    keys: tuple[DistributionKey, ...] = ()
+    key_shares: tuple[KeyShare, ...] = ()
+    services: tuple[Service, ...] = ()
+    service_years: tuple[ServiceYear, ...] = ()
+    participation: tuple[Participation, ...] = ()
+    subscriptions: tuple[Subscription, ...] = ()
+    allocation_history: tuple[AllocationHistory, ...] = ()
+    review_stages: tuple[ReviewStage, ...] = ()
+    proposals: tuple[Proposal, ...] = ()
+    proposal_amounts: tuple[ProposalAmount, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    review_amounts: tuple[ReviewAmount, ...] = ()
+    review_conditions: tuple[ReviewCondition, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    scenario_proposals: tuple[ScenarioProposal, ...] = ()
+    budget_lines: tuple[BudgetLine, ...] = field(default=())

@@ -1,0 +1,119 @@
+"""The one place that parses and formats money.
+
+Inside fordela money is ``int`` öre. At the edges it is ``Decimal`` SEK (machine formats, with
+a dot and two decimals) or Swedish display text as the seed documents write it: ``1 091,6``
+mkr, ``38 350`` tkr, ``86 900 000`` kr, with a non-breaking space between thousands, a decimal
+comma and a real minus sign. Display figures are rounded half-up from the exact amount, never
+from an already-rounded one (64 850 tkr → ``64,9``; banker's rounding would print 64,8).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from fractions import Fraction
+
+ORE_PER_SEK = 100
+NBSP = "\u00a0"
+MINUS = "\u2212"
+
+
+class MoneyError(ValueError):
+    """A text or number that is not an amount of money in SEK with at most two decimals."""
+
+
+class Unit(Enum):
+    """Display units: the number of öre in one unit and the decimals the seeds show."""
+
+    KR = (100, 0, "kr")
+    TKR = (100_000, 0, "tkr")
+    MKR = (100_000_000, 1, "mkr")
+
+    def __init__(self, ore: int, decimals: int, label: str) -> None:
+        self.ore = ore
+        self.decimals = decimals
+        self.label = label
+
+
+def to_ore(sek: Decimal | int | str) -> int:
+    """SEK (Decimal, int or machine text such as ``"1136000000.00"``) → int öre.
+
+    Raises MoneyError for anything that is not a finite number with at most two decimals.
+    """
+    try:
+        value = sek if isinstance(sek, Decimal) else Decimal(str(sek).strip())
+    except InvalidOperation:
+        raise MoneyError(f"not a number: {sek!r}") from None
+    if not value.is_finite():
+        raise MoneyError(f"not a number: {sek!r}")
+    ore = value * ORE_PER_SEK
+    if ore != ore.to_integral_value():
+        raise MoneyError(f"more than two decimals: {sek!r}")
+    return int(ore)
+
+
+def to_sek(ore: int) -> Decimal:
+    """int öre → Decimal SEK with exactly two decimals."""
+    return Decimal(ore).scaleb(-2).quantize(Decimal("0.01"))
+
+
+def machine(ore: int) -> str:
+    """int öre → machine text with a dot and two decimals, e.g. ``-66100000.00``."""
+    return f"{to_sek(ore):.2f}"
+
+
+def round_half_up(value: Fraction, decimals: int = 0) -> Fraction:
+    """Round an exact fraction half away from zero to `decimals` decimals."""
+    scale = 10**decimals
+    scaled = abs(value) * scale
+    whole = int(scaled)
+    if scaled - whole >= Fraction(1, 2):
+        whole += 1
+    rounded = Fraction(whole, scale)
+    return -rounded if value < 0 else rounded
+
+
+def _group(digits: str) -> str:
+    parts = []
+    while len(digits) > 3:
+        parts.append(digits[-3:])
+        digits = digits[:-3]
+    parts.append(digits)
+    return NBSP.join(reversed(parts))
+
+
+def swedish_number(value: Fraction | int | Decimal, decimals: int = 0) -> str:
+    """An exact number as Swedish text: grouped thousands, decimal comma, minus sign."""
+    rounded = round_half_up(Fraction(value), decimals)
+    scaled = abs(rounded) * 10**decimals
+    assert scaled.denominator == 1
+    digits = str(scaled.numerator).rjust(decimals + 1, "0")
+    whole, frac = (digits[:-decimals], digits[-decimals:]) if decimals else (digits, "")
+    text = _group(whole) + ("," + frac if frac else "")
+    return (MINUS + text) if rounded < 0 else text
+
+
+def display(ore: int, unit: Unit = Unit.MKR, *, decimals: int | None = None, label: bool = False) -> str:
+    """int öre → Swedish display text in `unit` (``1 091,6``; with label ``1 091,6 mkr``)."""
+    places = unit.decimals if decimals is None else decimals
+    text = swedish_number(Fraction(ore, unit.ore), places)
+    return f"{text}{NBSP}{unit.label}" if label else text
+
+
+def percent(part: int, whole: int, decimals: int = 1) -> str:
+    """The exact ratio part/whole as a Swedish percentage, e.g. ``4,2 %``; ``–`` when whole is 0."""
+    if whole == 0:
+        return "–"
+    return f"{swedish_number(Fraction(part * 100, whole), decimals)}{NBSP}%"
+
+
+def parse_swedish(text: str) -> int:
+    """Swedish display text in kr (``1 091 600 000,50``, ``−66,1`` is NOT a kr amount) → öre.
+
+    Accepts spaces or non-breaking spaces between thousands and a decimal comma, as people
+    type amounts in Swedish forms. Raises MoneyError otherwise.
+    """
+    cleaned = text.strip().replace(NBSP, "").replace(" ", "").replace(MINUS, "-").replace(",", ".")
+    if cleaned.count(".") > 1:
+        raise MoneyError(f"not a number: {text!r}")
+    return to_ore(cleaned)

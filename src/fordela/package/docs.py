@@ -1,0 +1,65 @@
+"""The package reference, written from the schema: docs/package.md and docs/package.schema.json."""
+
+from __future__ import annotations
+
+import json
+
+from fordela.package.schema import TABLES, Kind, as_json_schema
+
+KIND_TEXT = {
+    Kind.CODE: "code `[a-z0-9_-]+`",
+    Kind.TEXT: "text",
+    Kind.YEAR: "year (inside the cycle)",
+    Kind.INTEGER: "integer",
+    Kind.DECIMAL: "decimal (dot)",
+    Kind.MONEY: "SEK, ≤ 2 decimals (dot)",
+    Kind.BOOL: "true/false",
+    Kind.ENUM: "one of",
+}
+
+INTRO = """# The cycle package
+
+A cycle travels as a folder of CSV files (UTF-8, comma, header row; one file `<table>.csv` per
+table), the same tables as sheets of one `.xlsx` workbook (sheet name = table name), or a `.zip`
+of the folder. `fordela import`, `fordela export` and `fordela allocate` read and write all three;
+export → import → export gives identical files.
+
+Rules that hold for every table:
+
+- Codes are lowercase `[a-z0-9_-]+` and unique within their table; a reference names the `code`
+  of a row in the table it points to.
+- Money is SEK with a dot and at most two decimals (`1136000000.00`); inside fordela it is integer
+  öre. Decimals use a dot. Booleans are `true`/`false`. An empty cell is "no value".
+- Every year lies inside the cycle: `first_year` … `last_year` (default base_year − 5 …
+  target_year + 4).
+- A package with any problem is refused whole, every problem listed by table, row and column
+  (row 1 is the header); nothing is imported.
+- Management amounts of proposals are level changes against the base year, held until a later
+  row of the same proposal changes them; development amounts count in their own year only;
+  a future management cost counts every year from its start year.
+
+This page is generated from `fordela.package.schema` (`fordela schema --format markdown`); the
+same contract as JSON is `docs/package.schema.json` (`fordela schema --format json`).
+"""
+
+
+def schema_markdown() -> str:
+    parts = [INTRO]
+    for table in TABLES:
+        parts.append(f"\n## `{table.name}`\n\n{table.description}\n")
+        parts.append(f"Primary key: {', '.join(f'`{k}`' for k in table.primary_key)}.\n")
+        parts.append("\n| column | type | required | meaning |\n|---|---|---|---|\n")
+        for c in table.columns:
+            kind = KIND_TEXT[c.kind]
+            if c.choices:
+                kind += " " + ", ".join(f"`{e.value}`" for e in c.choices)
+            if c.ref:
+                kind += f" → `{c.ref}`"
+            if c.non_negative:
+                kind += ", ≥ 0"
+            parts.append(f"| `{c.name}` | {kind} | {'yes' if c.required else 'no'} | {c.description} |\n")
+    return "".join(parts)
+
+
+def schema_json() -> str:
+    return json.dumps(as_json_schema(), ensure_ascii=False, indent=2) + "\n"

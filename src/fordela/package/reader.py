@@ -1,0 +1,323 @@
+"""Reading a cycle package: a folder of CSV files, a .zip of them, or an .xlsx workbook.
+
+Each format is turned into :class:`~fordela.package.validate.RawTable` objects (text cells
+with the row numbers a person sees) and handed to the one validator, so all three formats
+obey the same rules. Containers are inspected before anything is unpacked: a package is
+untrusted input, and a zip bomb must be refused from its directory alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import warnings
+import zipfile
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from fordela.engine import model as m
+from fordela.package.errors import PackageError, Problem
+from fordela.package.schema import TABLES_BY_NAME, Kind
+from fordela.package.validate import RawRow, RawTable, check_tables
+
+MAX_ROWS = 1_000_000  # data rows per table
+MAX_ENTRIES = 1_000  # files in a .zip / parts in an .xlsx
+MAX_TOTAL_SIZE = 200 * 1024 * 1024  # bytes, unpacked (and on disk)
+MAX_RATIO = 200  # unpacked / packed size of one entry
+# Tiny entries (an empty table, a header) can compress beyond any ratio without being a
+# threat; the ratio only says something once an entry is large enough to hurt.
+RATIO_MIN_SIZE = 1024 * 1024
+
+_SKIPPED = ("__MACOSX/",)  # folders that archivers add on their own
+
+
+def read_package(path: Path) -> m.CycleData:
+    """Read, validate and return the cycle package at `path`.
+
+    `path` is a folder of ``<table>.csv`` files, a ``.zip`` of such files (at its root or in
+    one top folder) or an ``.xlsx`` workbook with one sheet per table. Raises
+    :class:`PackageError` listing every problem found; nothing is returned half.
+    """
+    raw, problems = read_raw(path)
+    data, more = check_tables(raw)
+    problems = problems + more
+    if problems or data is None:
+        raise PackageError(problems)
+    return data
+
+
+def read_raw(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    """The tables of the package at `path` as text, and the problems met while reading.
+
+    Raises :class:`PackageError` at once when `path` is no readable package at all (missing,
+    not a folder/zip/xlsx, a damaged or hostile container): nothing more could be said.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise _fatal(path, f"no package at {path}")
+    if path.is_dir():
+        return _read_folder(path)
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        return _read_zip(path)
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    raise _fatal(path, "not a package: expected a folder of CSV files, a .zip or an .xlsx workbook")
+
+
+def _fatal(path: Path, message: str) -> PackageError:
+    return PackageError([Problem("", None, None, message, path.name or str(path))])
+
+
+# -- CSV ---------------------------------------------------------------------------------
+
+
+def parse_csv(name: str, data: bytes, source: str) -> tuple[RawTable | None, list[Problem]]:
+    """One table from the bytes of a CSV file (UTF-8, comma, header row)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        row = data[: error.start].count(b"\n") + 1
+        byte = data[error.start]
+        message = f"not UTF-8 (byte 0x{byte:02x}); save the file as CSV UTF-8"
+        return None, [Problem(name, row, None, message, source)]
+    text = text.removeprefix("\ufeff")  # Excel writes a byte order mark
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: tuple[str, ...] | None = None
+    rows: list[RawRow] = []
+    number = 0
+    try:
+        for number, values in enumerate(reader, start=1):
+            if header is None:
+                header = _header(values)
+                if len(header) == 1 and ";" in header[0]:
+                    message = "columns are separated by ';'; a package uses commas"
+                    return None, [Problem(name, 1, None, message, source)]
+                continue
+            if number - 1 > MAX_ROWS:
+                return None, [Problem(name, number, None, f"more than {MAX_ROWS} rows", source)]
+            rows.append(RawRow(number, tuple(values)))
+    except csv.Error as error:
+        return None, [Problem(name, number + 1, None, f"not valid CSV: {error}", source)]
+    if header is None:
+        return None, [Problem(name, None, None, "the file is empty: it needs a header row", source)]
+    return RawTable(name, header, tuple(rows), source), []
+
+
+def _header(values: Iterable[Any]) -> tuple[str, ...]:
+    names = ["" if v is None else str(v).strip() for v in values]
+    # Spreadsheets leave trailing empty header cells behind; they are not columns.
+    while names and not names[-1]:
+        names.pop()
+    return tuple(names)
+
+
+def _add_csv(
+    tables: dict[str, RawTable], problems: list[Problem], file_name: str, data: bytes
+) -> None:
+    name = file_name[: -len(".csv")]
+    if name in tables:
+        problems.append(Problem(name, None, None, "the table appears twice", file_name))
+        return
+    table, found = parse_csv(name, data, file_name)
+    problems.extend(found)
+    # An unreadable table stays in, so that the validator neither calls it missing nor
+    # forgets to name it when it is unknown.
+    tables[name] = table or RawTable(name, (), (), file_name, unreadable=True)
+
+
+def _is_csv(name: str) -> bool:
+    return name.lower().endswith(".csv")
+
+
+def _csv_name(name: str) -> str:
+    # `services.CSV` is the services table: only the suffix is case-insensitive.
+    return name[: -len(".csv")] + ".csv"
+
+
+def _read_folder(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    tables: dict[str, RawTable] = {}
+    problems: list[Problem] = []
+    for entry in sorted(path.iterdir()):
+        if entry.name.startswith("."):
+            continue  # .DS_Store and friends
+        if entry.is_dir():
+            problems.append(Problem("", None, None, "unexpected folder in the package", entry.name))
+        elif not _is_csv(entry.name):
+            message = "not a CSV file; a package holds one <table>.csv per table"
+            problems.append(Problem("", None, None, message, entry.name))
+        elif entry.stat().st_size > MAX_TOTAL_SIZE:
+            message = f"larger than {MAX_TOTAL_SIZE // (1024 * 1024)} MB"
+            problems.append(Problem(entry.name[:-4], None, None, message, entry.name))
+        else:
+            _add_csv(tables, problems, _csv_name(entry.name), entry.read_bytes())
+    return tables, problems
+
+
+# -- containers --------------------------------------------------------------------------
+
+
+def _open_zip(path: Path, what: str) -> zipfile.ZipFile:
+    """Open `path` as a zip after checking, from its directory, that unpacking is safe."""
+    if path.stat().st_size > MAX_TOTAL_SIZE:
+        raise _fatal(path, f"refused: larger than {MAX_TOTAL_SIZE // (1024 * 1024)} MB")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise _fatal(path, f"not a valid {what}: {error}") from None
+    infos = archive.infolist()
+    problems: list[Problem] = []
+    if len(infos) > MAX_ENTRIES:
+        message = f"refused: {len(infos)} entries, more than the limit of {MAX_ENTRIES}"
+        problems.append(Problem("", None, None, message, path.name))
+    total = sum(i.file_size for i in infos)
+    if total > MAX_TOTAL_SIZE:
+        message = (
+            f"refused: the entries would unpack to {total} bytes, more than the limit of "
+            f"{MAX_TOTAL_SIZE // (1024 * 1024)} MB (a zip bomb?)"
+        )
+        problems.append(Problem("", None, None, message, path.name))
+    for info in infos:
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > RATIO_MIN_SIZE and ratio > MAX_RATIO:
+            message = (
+                f"refused: entry {info.filename!r} is compressed {ratio}:1, more than the "
+                f"limit of {MAX_RATIO}:1 (a zip bomb?)"
+            )
+            problems.append(Problem("", None, None, message, path.name))
+    if problems:
+        archive.close()
+        raise PackageError(problems)
+    return archive
+
+
+def _read_zip(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    tables: dict[str, RawTable] = {}
+    problems: list[Problem] = []
+    with _open_zip(path, "zip file") as archive:
+        files = [
+            i for i in archive.infolist()
+            if not i.is_dir()
+            and not i.filename.startswith(_SKIPPED)
+            and not PurePosixPath(i.filename).name.startswith(".")
+        ]
+        prefix = _common_folder([i.filename for i in files])
+        for info in files:
+            inner = info.filename[len(prefix):]
+            where = f"{path.name}: {info.filename}"
+            if "/" in inner:
+                message = "unexpected path: put the CSV files at the zip's root or in one folder"
+                problems.append(Problem("", None, None, message, where))
+                continue
+            if not _is_csv(inner):
+                message = "not a CSV file; a package holds one <table>.csv per table"
+                problems.append(Problem("", None, None, message, where))
+                continue
+            try:
+                data = archive.read(info)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as error:
+                # Damaged data, an encrypted entry, an unsupported compression method.
+                problems.append(Problem("", None, None, f"cannot unpack: {error}", where))
+                continue
+            _add_csv(tables, problems, _csv_name(inner), data)
+    return tables, problems
+
+
+def _common_folder(names: list[str]) -> str:
+    """``"top/"`` when every file sits in the same top folder, else ``""``."""
+    tops = {n.split("/", 1)[0] + "/" if "/" in n else "" for n in names}
+    return tops.pop() if len(tops) == 1 else ""
+
+
+# -- xlsx --------------------------------------------------------------------------------
+
+
+def _read_xlsx(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    # Imported here so that CSV-only use does not pay for openpyxl.
+    import openpyxl
+
+    _open_zip(path, ".xlsx workbook").close()
+    tables: dict[str, RawTable] = {}
+    problems: list[Problem] = []
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about extensions it ignores (data validation, conditional
+            # formats); they carry no data, so they are no concern of the package.
+            warnings.simplefilter("ignore")
+            # data_only=False on purpose: with data_only=True openpyxl silently hands over a
+            # formula's cached result (or None), and a formula could not be reported.
+            # openpyxl never evaluates formulas either way.
+            book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+            try:
+                for sheet in book.worksheets:
+                    tables[sheet.title] = _read_sheet(sheet, problems)
+            finally:
+                book.close()
+    except PackageError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any damage in the file is a problem to report
+        raise _fatal(path, f"not a valid .xlsx workbook: {type(error).__name__}: {error}") from None
+    return tables, problems
+
+
+def _read_sheet(sheet: Any, problems: list[Problem]) -> RawTable:
+    name = sheet.title
+    source = f"sheet {name}"
+    table = TABLES_BY_NAME.get(name)
+    if table is None:
+        return RawTable(name, (), (), source)
+    # The stored dimension can be wrong (files written by other tools); without it openpyxl
+    # reads every row that is really there.
+    sheet.reset_dimensions()
+    header: tuple[str, ...] = ()
+    kinds: list[Kind | None] = []
+    rows: list[RawRow] = []
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        if number == 1:
+            header = _header(c.value for c in cells)
+            kinds = [table.column(h).kind if h in table.column_names else None for h in header]
+            continue
+        if number - 1 > MAX_ROWS:
+            problems.append(Problem(name, number, None, f"more than {MAX_ROWS} rows", source))
+            break
+        values: list[str] = []
+        reported: set[int] = set()
+        for index, cell in enumerate(cells):
+            kind = kinds[index] if index < len(kinds) else None
+            column = header[index] if index < len(header) else None
+            try:
+                values.append(_cell_text(cell, kind))
+            except ValueError as error:
+                problems.append(Problem(name, number, column or None, str(error), source))
+                values.append("")
+                reported.add(index)
+        rows.append(RawRow(number, tuple(values), frozenset(reported)))
+    return RawTable(name, header, tuple(rows), source)
+
+
+def _cell_text(cell: Any, kind: Kind | None) -> str:
+    """A workbook cell as the machine text the CSV format would hold."""
+    value = cell.value
+    if getattr(cell, "data_type", None) == "f":
+        raise ValueError("a formula; enter the value itself")
+    if getattr(cell, "data_type", None) == "e":
+        raise ValueError(f"an error value {value}")
+    if value is None:
+        return ""
+    if isinstance(value, bool):  # before int: bool is an int
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if kind in (Kind.YEAR, Kind.INTEGER) and value.is_integer():
+            return str(int(value))
+        # repr is the shortest text that gives back the same float, so 1136000000.1 stays
+        # 1136000000.1; a float that is really 0.30000000000000004 shows its extra decimals
+        # and is refused as money rather than silently rounded.
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
+        raise ValueError("a date or time; enter the value as text or a plain number")
+    return str(value)

@@ -1,0 +1,381 @@
+"""The tables and columns of the cycle package: the one machine-readable contract.
+
+``docs/package.md`` is written from this module (``fordela schema --format markdown``) and
+``schema.json`` from ``as_json_schema()``; a test keeps both in step with the code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from typing import Any
+
+from fordela.engine import model as m
+
+
+class Kind(StrEnum):
+    CODE = "code"  # lowercase [a-z0-9_-]+
+    TEXT = "text"
+    YEAR = "year"  # a year inside the cycle's years
+    INTEGER = "integer"
+    DECIMAL = "decimal"  # exact decimal, dot as separator
+    MONEY = "money"  # SEK with at most two decimals; öre inside
+    BOOL = "bool"  # true/false (also 1/0, yes/no, ja/nej on import)
+    ENUM = "enum"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    required: bool = True
+    description: str = ""
+    ref: str | None = None  # table whose `code` this column names
+    choices: type[StrEnum] | None = None
+    non_negative: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    row_type: type[Any]
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    description: str
+    single_row: bool = False
+    # (columns here, table there, columns there): a composite reference such as a review's amounts
+    composite_refs: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _c(name: str, kind: Kind, description: str, **options: Any) -> Column:
+    return Column(name=name, kind=kind, description=description, **options)
+
+
+def _code(description: str = "Unique code of the row") -> Column:
+    return _c("code", Kind.CODE, description)
+
+
+def _ref(name: str, table: str, description: str, *, required: bool = True) -> Column:
+    return _c(name, Kind.CODE, description, ref=table, required=required)
+
+
+def _enum(name: str, choices: type[StrEnum], description: str, *, required: bool = True) -> Column:
+    return _c(name, Kind.ENUM, description, choices=choices, required=required)
+
+
+def _year(name: str, description: str, *, required: bool = True) -> Column:
+    return _c(name, Kind.YEAR, description, required=required)
+
+
+def _money(name: str, description: str, *, required: bool = True, non_negative: bool = False) -> Column:
+    return _c(name, Kind.MONEY, description, required=required, non_negative=non_negative)
+
+
+def _text(name: str, description: str, *, required: bool = False) -> Column:
+    return _c(name, Kind.TEXT, description, required=required)
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "cycle",
+        m.Cycle,
+        (
+            _code("Code of the cycle, e.g. goteborg-2026"),
+            _text("title", "Title shown to users", required=True),
+            _year("target_year", "The budget year being planned"),
+            _year("base_year", "The year whose decided budget the bridge starts from"),
+            _c("index_rate", Kind.DECIMAL, "Price index for the target year, e.g. 0.03", non_negative=True),
+            _c("first_year", Kind.INTEGER, "First year with data (default base_year − 5)", required=False),
+            _c("last_year", Kind.INTEGER, "Last year of the outlook (default target_year + 4)", required=False),
+            _ref("current_stage", "review_stages", "The review stage the cycle has reached", required=False),
+            _text("note", "Free text, e.g. which values are illustrative"),
+        ),
+        ("code",),
+        "The cycle itself: exactly one row.",
+        single_row=True,
+    ),
+    Table(
+        "organisations",
+        m.Organisation,
+        (
+            _code(),
+            _text("name", "Name shown to users", required=True),
+            _enum("kind", m.OrganisationKind, "administration, company or board (a supplier)"),
+            _text("note", "Free text, e.g. 'illustrativ'"),
+        ),
+        ("code",),
+        "Every organisation that supplies or pays for services.",
+    ),
+    Table(
+        "drivers",
+        m.Driver,
+        (_code(), _text("name", "Name", required=True), _text("unit", "Unit, e.g. st", required=True)),
+        ("code",),
+        "Quantities that keys are based on (employees, admin computers, payslips).",
+    ),
+    Table(
+        "driver_values",
+        m.DriverValue,
+        (
+            _ref("driver", "drivers", "The driver"),
+            _ref("organisation", "organisations", "The organisation"),
+            _year("year", "The year the value applies to"),
+            _c("value", Kind.DECIMAL, "The value, never negative", non_negative=True),
+        ),
+        ("driver", "organisation", "year"),
+        "Each organisation's value of each driver per year.",
+    ),
+    Table(
+        "keys",
+        m.DistributionKey,
+        (
+            _code(),
+            _text("name", "Name", required=True),
+            _enum("method", m.KeyMethod, "driver, equal, fixed, frozen, subscription or hybrid"),
+            _ref("driver", "drivers", "The driver of a `driver` key", required=False),
+            _year("frozen_year", "The year whose split a `frozen` key repeats", required=False),
+            _ref("solidarity_driver", "drivers", "The driver that spreads a `hybrid` key's remainder", required=False),
+        ),
+        ("code",),
+        "Distribution keys: the rules that split a service's cost among its participants.",
+    ),
+    Table(
+        "key_shares",
+        m.KeyShare,
+        (
+            _ref("key", "keys", "A `fixed` key"),
+            _ref("organisation", "organisations", "The organisation"),
+            _c("share", Kind.DECIMAL, "Its share (any non-negative decimal; normalised)", non_negative=True),
+        ),
+        ("key", "organisation"),
+        "The shares of `fixed` keys.",
+    ),
+    Table(
+        "services",
+        m.Service,
+        (
+            _code(),
+            _text("name", "Name", required=True),
+            _ref("supplier", "organisations", "The supplier (a board)"),
+            _enum("category", m.ServiceCategory, "base, add_on, infrastructure or opt_in"),
+            _text("description", "What the service delivers; development plans"),
+        ),
+        ("code",),
+        "The service catalogue.",
+    ),
+    Table(
+        "service_years",
+        m.ServiceYear,
+        (
+            _ref("service", "services", "The service"),
+            _year("year", "The year"),
+            _ref("key", "keys", "The key that splits the cost this year"),
+            _money("cost", "Budget (past and base year) or the supplier's proposal (later years)", required=False),
+            _money("development_within_service", "Of which development within service", required=False, non_negative=True),
+            _money("outcome", "Actual cost of a past year", required=False),
+        ),
+        ("service", "year"),
+        "Each service's cost history and key per year. A row after the base year must equal the "
+        "base-year cost plus the management amounts of all the service's proposals.",
+    ),
+    Table(
+        "participation",
+        m.Participation,
+        (
+            _ref("service", "services", "The service"),
+            _ref("organisation", "organisations", "The participant"),
+            _year("from_year", "First year of participation"),
+            _year("to_year", "Last year (empty = open)", required=False),
+        ),
+        ("service", "organisation", "from_year"),
+        "Who takes part in which service, from which year to which year.",
+    ),
+    Table(
+        "subscriptions",
+        m.Subscription,
+        (
+            _ref("service", "services", "An add-on or opt-in service"),
+            _ref("organisation", "organisations", "The subscriber"),
+            _year("year", "The year"),
+            _c("quantity", Kind.DECIMAL, "Quantity ordered", non_negative=True),
+            _money("unit_price", "Price per unit in SEK", non_negative=True),
+        ),
+        ("service", "organisation", "year"),
+        "Subscriptions to add-on and opt-in services: quantity × unit price.",
+    ),
+    Table(
+        "allocation_history",
+        m.AllocationHistory,
+        (
+            _ref("service", "services", "The service"),
+            _ref("organisation", "organisations", "The organisation"),
+            _year("year", "The year"),
+            _money("amount", "What the organisation was charged"),
+        ),
+        ("service", "organisation", "year"),
+        "Amounts actually allocated in past years (used by `frozen` keys).",
+    ),
+    Table(
+        "review_stages",
+        m.ReviewStage,
+        (
+            _code(),
+            _text("name", "Name, e.g. Beredning", required=True),
+            _c("position", Kind.INTEGER, "Order: a later stage overrules an earlier one", non_negative=True),
+        ),
+        ("code",),
+        "The review stages in order: preparation, coordination group, council.",
+    ),
+    Table(
+        "proposals",
+        m.Proposal,
+        (
+            _code(),
+            _ref("supplier", "organisations", "The supplier that files it"),
+            _enum("kind", m.ProposalKind, "What kind of proposal"),
+            _text("title", "Title", required=True),
+            _enum("financing", m.Financing, "How it is financed"),
+            _ref("service", "services", "The service it concerns or creates", required=False),
+            _ref("key", "keys", "The key that splits an initiative's cost", required=False),
+            _enum("proposed_category", m.ServiceCategory, "New category (re-categorisation, new service)", required=False),
+            _ref("proposed_key", "keys", "New key (key change)", required=False),
+            _money("future_management_cost", "Yearly management cost once running (negative = saving)", required=False),
+            _year("future_management_from_year", "First year of that future management cost", required=False),
+            _c("already_decided", Kind.BOOL, "An initiative decided in an earlier cycle", required=False),
+            _text("description", "The proposal text"),
+        ),
+        ("code",),
+        "The annual analysis: every proposal a supplier files.",
+    ),
+    Table(
+        "proposal_amounts",
+        m.ProposalAmount,
+        (
+            _ref("proposal", "proposals", "The proposal"),
+            _year("year", "The year"),
+            _enum("type", m.AmountType, "development (one-off that year) or management (level change vs the base year, held until changed)"),
+            _money("amount", "Amount in SEK"),
+        ),
+        ("proposal", "year", "type"),
+        "The amounts of each proposal per year and type.",
+    ),
+    Table(
+        "reviews",
+        m.Review,
+        (
+            _ref("proposal", "proposals", "The proposal"),
+            _ref("stage", "review_stages", "The stage"),
+            _enum("outcome", m.ReviewOutcome, "The outcome"),
+            _c("future_management_approved", Kind.BOOL, "Whether the future management cost is approved", required=False),
+            _text("comment", "The stage's comment"),
+        ),
+        ("proposal", "stage"),
+        "Each stage's outcome per proposal.",
+    ),
+    Table(
+        "review_amounts",
+        m.ReviewAmount,
+        (
+            _ref("proposal", "proposals", "The proposal"),
+            _ref("stage", "review_stages", "The stage"),
+            _year("year", "The year"),
+            _enum("type", m.AmountType, "development or management"),
+            _money("amount", "The approved amount"),
+        ),
+        ("proposal", "stage", "year", "type"),
+        "Approved amounts where a stage approves less than proposed (none listed = all proposed amounts).",
+        composite_refs=((("proposal", "stage"), "reviews", ("proposal", "stage")),),
+    ),
+    Table(
+        "review_conditions",
+        m.ReviewCondition,
+        (
+            _ref("proposal", "proposals", "The proposal"),
+            _ref("stage", "review_stages", "The stage"),
+            _enum("kind", m.ConditionKind, "invoice_after_incurred, prerequisite or other"),
+            _text("text", "The condition in words"),
+        ),
+        ("proposal", "stage", "kind"),
+        "Conditions attached to an approval.",
+        composite_refs=((("proposal", "stage"), "reviews", ("proposal", "stage")),),
+    ),
+    Table(
+        "scenarios",
+        m.Scenario,
+        (
+            _code(),
+            _text("name", "Name", required=True),
+            _enum("kind", m.ScenarioKind, "explicit, all_proposed or stage"),
+            _ref("stage", "review_stages", "The stage of a `stage` scenario", required=False),
+            _text("description", "What the scenario is for"),
+        ),
+        ("code",),
+        "Named selections of proposals.",
+    ),
+    Table(
+        "scenario_proposals",
+        m.ScenarioProposal,
+        (_ref("scenario", "scenarios", "An explicit scenario"), _ref("proposal", "proposals", "A proposal it includes")),
+        ("scenario", "proposal"),
+        "The proposals of each explicit scenario.",
+    ),
+    Table(
+        "budget_lines",
+        m.BudgetLine,
+        (
+            _ref("supplier", "organisations", "The supplier"),
+            _year("year", "The year"),
+            _enum("line", m.BudgetLineKind, "change_initiatives: decided development budget that year"),
+            _money("amount", "Amount in SEK"),
+            _text("note", "Where the figure comes from"),
+        ),
+        ("supplier", "year", "line"),
+        "Decided budget figures that are not in the catalogue (the base year's change initiatives).",
+    ),
+)
+
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+
+def check_matches_model() -> None:
+    """Raise if a table's columns and its row type's fields ever drift apart."""
+    for table in TABLES:
+        names = {f.name for f in fields(table.row_type)}
+        if names != set(table.column_names):
+            raise AssertionError(f"{table.name}: columns {sorted(table.column_names)} != fields {sorted(names)}")
+        field_name = next(f.name for f in fields(m.CycleData) if f.name == table.name)
+        assert field_name == table.name
+
+
+def as_json_schema() -> dict[str, Any]:
+    """The package contract as a JSON document (tables, columns, types, references)."""
+    return {
+        "tables": [
+            {
+                "name": t.name,
+                "description": t.description,
+                "primary_key": list(t.primary_key),
+                "single_row": t.single_row,
+                "columns": [
+                    {
+                        "name": c.name,
+                        "type": c.kind.value,
+                        "required": c.required,
+                        "description": c.description,
+                        **({"references": f"{c.ref}.code"} if c.ref else {}),
+                        **({"choices": [e.value for e in c.choices]} if c.choices else {}),
+                        **({"non_negative": True} if c.non_negative else {}),
+                    }
+                    for c in t.columns
+                ],
+            }
+            for t in TABLES
+        ]
+    }

@@ -1,0 +1,134 @@
+"""Writing a cycle package: a folder of CSV files, a .zip of them, or an .xlsx workbook.
+
+Output is deterministic — columns in schema order, rows by primary key, one text form per
+value, ``\\n`` line endings, fixed zip timestamps — so an exported package can be diffed,
+checked into version control and compared byte for byte after a round trip.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fordela.engine import model as m
+from fordela.engine.money import to_sek
+from fordela.package.codec import format_cell, rows_of, text_rows
+from fordela.package.schema import TABLES, Column, Kind, Table
+
+# 1980-01-01 is the earliest time a zip can hold; any fixed value makes the bytes stable.
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+MONEY_FORMAT = "#,##0.00"
+
+
+def write_package(data: m.CycleData, path: Path) -> None:
+    """Write `data` as a package at `path`: ``.xlsx`` → workbook, ``.zip`` → zip of CSV files,
+    anything else → a folder of CSV files (created if needed; other files in it are left).
+
+    Every table is written, an empty one as its header alone.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        _atomic(path, lambda target: _write_xlsx(data, target))
+    elif suffix == ".zip":
+        _atomic(path, lambda target: target.write_bytes(zip_bytes(data)))
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+        for table in TABLES:
+            (path / f"{table.name}.csv").write_bytes(csv_bytes(data, table))
+
+
+def csv_bytes(data: m.CycleData, table: Table) -> bytes:
+    """One table of `data` as the bytes of its CSV file (UTF-8, comma, ``\\n``)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.column_names)
+    writer.writerows(text_rows(data, table))
+    return buffer.getvalue().encode("utf-8")
+
+
+def zip_bytes(data: m.CycleData) -> bytes:
+    """`data` as the bytes of a zip with one CSV file per table at its root."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for table in TABLES:
+            info = zipfile.ZipInfo(f"{table.name}.csv", date_time=ZIP_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            # Fixed so that the bytes do not depend on the platform or the umask.
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, csv_bytes(data, table), compresslevel=9)
+    return buffer.getvalue()
+
+
+def _atomic(path: Path, write: Any) -> None:
+    # Write next to the target and rename, so a failed export never leaves half a file.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _exact_float(value: Decimal) -> float | None:
+    """`value` as a float when the workbook reads back as exactly `value`, else None."""
+    as_float = float(value)
+    # openpyxl stores a float as "%.16g"; the reader takes repr() of the float it reads.
+    stored = "%.16g" % as_float  # noqa: UP031 - mirrors openpyxl's own formatting
+    return as_float if Decimal(repr(float(stored))) == value else None
+
+
+def xlsx_value(column: Column, value: Any) -> str | int | float | None:
+    """The workbook cell of a typed value: numbers as numbers, everything else as text.
+
+    A decimal that a float cannot hold exactly (a share such as 0.333…3) is written as text
+    so the workbook round trip stays exact; the reader accepts both.
+    """
+    if value is None:
+        return None
+    kind = column.kind
+    if kind in (Kind.YEAR, Kind.INTEGER):
+        return int(value)
+    if kind in (Kind.MONEY, Kind.DECIMAL):
+        decimal = to_sek(value) if kind is Kind.MONEY else value
+        if decimal == decimal.to_integral_value() and abs(decimal) < 2**53:
+            return int(decimal)
+        exact = _exact_float(decimal)
+        return exact if exact is not None else format_cell(column, value)
+    text = format_cell(column, value)
+    return text or None
+
+
+def _write_xlsx(data: m.CycleData, path: Path) -> None:
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    for table in TABLES:
+        sheet = book.create_sheet(table.name)
+        for index, name in enumerate(table.column_names, start=1):
+            cell = sheet.cell(row=1, column=index, value=name)
+            cell.font = bold
+            sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 2)
+        for row_index, row in enumerate(rows_of(data, table), start=2):
+            for index, column in enumerate(table.columns, start=1):
+                value = xlsx_value(column, getattr(row, column.name))
+                cell = sheet.cell(row=row_index, column=index)
+                cell.value = value
+                if isinstance(value, str):
+                    # Text such as "=SUM(A1)" must stay text, never become a formula.
+                    cell.data_type = "s"
+                elif column.kind is Kind.MONEY and value is not None:
+                    cell.number_format = MONEY_FORMAT
+        sheet.freeze_panes = "A2"
+    book.save(path)

@@ -1,0 +1,217 @@
+"""The cycle's reports laid out like the coordination group's deck (seeds/000…)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fordela.engine import bridge as b
+from fordela.engine.allocate import Allocation
+from fordela.engine.model import CycleData, ReviewOutcome
+from fordela.engine.money import NBSP, Unit, swedish_number
+from fordela.engine.scenario import Resolution
+from fordela.reports.tables import Col, ColumnKind, Table, ratio
+
+MONEY, PERCENT = ColumnKind.MONEY, ColumnKind.PERCENT
+
+LIST_LABELS = {
+    "recommended": "Rekommenderas",
+    "not_recommended": "Rekommenderas inte",
+    "as_add_on": "Finansieras som tilläggstjänster",
+    "not_reviewed": "Ej behandlade",
+}
+OUTCOME_LABELS = {
+    ReviewOutcome.APPROVE: "Tillstyrks",
+    ReviewOutcome.APPROVE_WITH_CONDITIONS: "Tillstyrks med villkor",
+    ReviewOutcome.APPROVE_AS_ADD_ON: "Som tilläggstjänst",
+    ReviewOutcome.REJECT: "Avslås",
+    ReviewOutcome.DEFER: "Avvakta",
+}
+
+
+def organisation_name(data: CycleData, code: str) -> str:
+    return next((o.name for o in data.organisations if o.code == code), code)
+
+
+def _line_labels(data: CycleData) -> dict[str, str]:
+    base, target = data.cycle.base_year, data.cycle.target_year
+    return {
+        "management_budget_base": f"Förvaltningskostnad bastjänster och digital infrastruktur enligt beslutad budget {base}",
+        "development_within_service": "Påverkan på förvaltningskostnad av utveckling inom tjänst",
+        "supplier_contracts": "Påverkan på förvaltningskostnad på grund av leverantörsavtal",
+        "settlement": f"Avräkning genomförd utveckling {base}",
+        "efficiency": "Effektiviseringsinsatser",
+        "existing_delivery": "Förvaltningskostnad befintlig leverans",
+        "new_services": "Påverkan på förvaltningskostnad för leverans av nya tjänster och erbjudanden",
+        "volume": "Påverkan på förvaltningskostnad på grund av ökade volymer",
+        "initiative_management": "Förvaltningskostnad från förändringsinsatser",
+        "management_cost": f"Summa förvaltningskostnad {target}",
+        "change_initiatives": f"Förändringsinsatser {target}",
+        "total": "TOTAL SUMMA",
+        "total_with_index": f"Total med index {swedish_number(data.cycle.index_rate * 100, 1).rstrip('0').rstrip(',')}{NBSP}%",
+    }
+
+
+def bridge_table(data: CycleData, supplier: str, resolutions: Sequence[Resolution]) -> Table:
+    """The bridge with one amount, change and change-% column per scenario."""
+    bridges = [b.bridge(data, supplier, r) for r in resolutions]
+    labels = _line_labels(data)
+    first = bridges[0]
+    line_names = [n for n, _ in first.lines]
+    for other in bridges[1:]:
+        line_names += [n for n, _ in other.lines if n not in line_names]
+    existing_names = [n for n, _ in b.EXISTING_DELIVERY_LINES]
+    order = (
+        ["management_budget_base"]
+        + existing_names
+        + ["existing_delivery"]
+        + [n for n in line_names if n not in existing_names]
+        + ["management_cost", "change_initiatives", "total", "total_with_index"]
+    )
+    changes = {
+        "existing_delivery": lambda x: x.existing_delivery_change,
+        "management_cost": lambda x: x.management_change,
+        "change_initiatives": lambda x: x.change_initiatives_change,
+        "total": lambda x: x.total_change,
+    }
+
+    def amount(x: b.Bridge, name: str) -> int:
+        if name in ("management_budget_base", "existing_delivery", "management_cost", "change_initiatives", "total",
+                    "total_with_index"):
+            return int(getattr(x, name))
+        return dict(x.lines).get(name, 0)
+
+    columns = [Col("line", "Rad", shown=False), Col("label", "")]
+    for r in resolutions:
+        columns += [
+            Col(f"amount_{r.code}", f"Belopp {r.name}", MONEY),
+            Col(f"change_{r.code}", f"Ökning {data.cycle.base_year}–{data.cycle.target_year}", MONEY),
+            Col(f"change_percent_{r.code}", "%", PERCENT),
+        ]
+    rows = []
+    for name in order:
+        row: list[Any] = [name, labels[name]]
+        for x in bridges:
+            change = changes[name](x) if name in changes else None
+            row += [
+                amount(x, name),
+                None if change is None else change.amount,
+                None if change is None or name == "change_initiatives" else change.ratio,
+            ]
+        rows.append(tuple(row))
+    emphasis = frozenset(i for i, n in enumerate(order) if n in ("existing_delivery", "management_cost", "total"))
+    name = organisation_name(data, supplier)
+    notes = (
+        f"Förändringsinsatsernas ökning jämförs med {data.cycle.base_year} års "
+        f"{swedish_number(first.change_initiatives_base / 100_000_000, 1)} mkr; totalens med "
+        f"{swedish_number(first.total_base / 100_000_000, 1)} mkr.",
+    )
+    return Table(f"Budgetbrygga {name} {data.cycle.target_year}", tuple(columns), tuple(rows), notes, emphasis)
+
+
+def initiatives_table(data: CycleData, supplier: str, resolution: Resolution) -> Table:
+    """The change-initiative lists with a sum per list (tkr, as the deck shows them)."""
+    year = data.cycle.target_year
+    columns = (
+        Col("list", "Lista", shown=False),
+        Col("list_label", "Lista"),
+        Col("proposal", "Kod"),
+        Col("title", "Förändringsinsats"),
+        Col("already_decided", "Redan beslutad"),
+        Col("outcome", "Utfall"),
+        Col("conditions", "Villkor"),
+        Col("amount", f"Kostnad {year}", MONEY, Unit.TKR),
+    )
+    rows: list[tuple[Any, ...]] = []
+    emphasis = set()
+    for lst in b.initiative_lists(data, supplier, resolution):
+        for d, amount in lst.items:
+            rows.append((
+                lst.name,
+                LIST_LABELS[lst.name],
+                d.proposal.code,
+                d.proposal.title,
+                "ja" if d.proposal.already_decided else "",
+                OUTCOME_LABELS.get(d.outcome, "Föreslagen") if d.outcome else "Föreslagen",
+                "; ".join(c.text or c.kind.value for c in d.conditions),
+                amount,
+            ))
+        emphasis.add(len(rows))
+        rows.append((lst.name, "Summa", "", LIST_LABELS[lst.name], "", "", "", lst.total))
+    title = f"Förändringsinsatser {year}, {organisation_name(data, supplier)} – {resolution.name}"
+    return Table(title, columns, tuple(rows), (), frozenset(emphasis))
+
+
+def frames_table(data: CycleData, resolution: Resolution) -> Table:
+    """Budget frames per supplier: management and development, without and with index."""
+    columns = (
+        Col("supplier", "Kod"),
+        Col("name", "Leverantör"),
+        Col("management", "Ram förvaltning", MONEY, Unit.KR),
+        Col("development", "Ram utveckling", MONEY, Unit.KR),
+        Col("management_with_index", "Förvaltning inkl. index", MONEY, Unit.KR),
+        Col("development_with_index", "Utveckling inkl. index", MONEY, Unit.KR),
+    )
+    rows = []
+    for supplier in b.suppliers(data):
+        f = b.frame(data, supplier, resolution)
+        rows.append((supplier, organisation_name(data, supplier), f.management, f.development,
+                     f.management_with_index, f.development_with_index))
+    rate = swedish_number(data.cycle.index_rate * 100, 1)
+    return Table(
+        f"Ekonomiska ramar {data.cycle.target_year} – {resolution.name}",
+        columns,
+        tuple(rows),
+        (f"Ramarna gäller plus index som KF beslutar (i cykeln {rate}{NBSP}%).",),
+    )
+
+
+def outlook_table(data: CycleData, supplier: str, resolution: Resolution) -> Table:
+    columns = (
+        Col("year", "År"),
+        Col("management", "Förvaltning", MONEY),
+        Col("development", "Utveckling", MONEY),
+        Col("total", "Totalt", MONEY),
+        Col("change", "Förändring mot basår", MONEY),
+        Col("change_percent", "%", PERCENT),
+        Col("total_with_index", "Totalt inkl. index", MONEY),
+    )
+    years = b.outlook(data, supplier, resolution)
+    base = years[0].total
+    rows = tuple(
+        (y.year, y.management, y.development, y.total, y.total - base, ratio(y.total - base, base), y.total_with_index)
+        for y in years
+    )
+    return Table(f"Flerårsprognos {organisation_name(data, supplier)} – {resolution.name}", columns, rows)
+
+
+def allocation_table(data: CycleData, allocation: Allocation) -> Table:
+    columns = (
+        Col("service", "Tjänst/insats"),
+        Col("organisation", "Organisation"),
+        Col("year", "År"),
+        Col("amount", "Belopp", MONEY, Unit.KR),
+        Col("key", "Nyckel"),
+        Col("method", "Metod"),
+        Col("kind", "Typ"),
+    )
+    rows = tuple(
+        (ln.object, ln.organisation, ln.year, ln.amount, ln.key, ln.method.value, ln.kind)
+        for ln in sorted(allocation.lines, key=lambda ln: (ln.object, ln.organisation))
+    )
+    scenario = f" – {allocation.scenario}" if allocation.scenario else ""
+    return Table(f"Fördelning {allocation.year}{scenario}", columns, rows)
+
+
+def recovery_table(allocation: Allocation) -> Table:
+    labels = {"under_recovery": "Underfinansiering", "over_recovery": "Överfinansiering", "surplus": "Överskott"}
+    columns = (Col("service", "Tjänst"), Col("year", "År"), Col("kind", "Typ"), Col("amount", "Belopp", MONEY, Unit.KR))
+    rows = tuple((r.object, r.year, labels[r.kind], r.amount) for r in allocation.recoveries)
+    return Table(f"Abonnemang: täckning {allocation.year}", columns, rows)
+
+
+def organisation_totals_table(data: CycleData, allocation: Allocation) -> Table:
+    totals = allocation.by_organisation()
+    columns = (Col("organisation", "Kod"), Col("name", "Organisation"), Col("amount", "Summa", MONEY, Unit.KR))
+    rows = tuple((code, organisation_name(data, code), totals[code]) for code in sorted(totals))
+    return Table(f"Summa per organisation {allocation.year}", columns, rows)
