@@ -77,7 +77,9 @@ def test_initiative_lists(demo):
     assert len(recommended) == 13
     assert sum(1 for d, _ in recommended if d.proposal.already_decided) == 6
     # the coordination group removed the HR chatbot
-    later = {lst.name: lst for lst in b.initiative_lists(demo, "intraservice", resolve_code(demo, "coordination_group"))}
+    later = {
+        lst.name: lst for lst in b.initiative_lists(demo, "intraservice", resolve_code(demo, "coordination_group"))
+    }
     assert later["recommended"].total == 36_950 * TKR
     assert "is-hr-chatbot" in {d.proposal.code for d, _ in later["not_recommended"].items}
 

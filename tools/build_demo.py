@@ -89,7 +89,9 @@ KEYS = [
     m.DistributionKey("k-computers", "Antal administrativa datorer", m.KeyMethod.DRIVER, driver="admin_computers"),
     m.DistributionKey("k-payslips", "Antal lönespecifikationer", m.KeyMethod.DRIVER, driver="payslips"),
     m.DistributionKey("k-equal", "Lika delar", m.KeyMethod.EQUAL),
-    m.DistributionKey("k-frozen-2025", "Tillämpa 2025 års procentuella fördelning", m.KeyMethod.FROZEN, frozen_year=2025),
+    m.DistributionKey(
+        "k-frozen-2025", "Tillämpa 2025 års procentuella fördelning", m.KeyMethod.FROZEN, frozen_year=2025
+    ),
     m.DistributionKey("k-stadsnat", "Anslutningspunkter i stadsnätet", m.KeyMethod.FIXED),
     m.DistributionKey("k-subscription", "Abonnemang (antal × pris)", m.KeyMethod.SUBSCRIPTION),
     m.DistributionKey(
@@ -100,28 +102,40 @@ KEYS = [
     ),
 ]
 
-I, D, U = "intraservice", "dms", "iu"
-B, A, INF, OPT = m.ServiceCategory.BASE, m.ServiceCategory.ADD_ON, m.ServiceCategory.INFRASTRUCTURE, m.ServiceCategory.OPT_IN
+IS, D, U = "intraservice", "dms", "iu"
+B, A, INF, OPT = (
+    m.ServiceCategory.BASE,
+    m.ServiceCategory.ADD_ON,
+    m.ServiceCategory.INFRASTRUCTURE,
+    m.ServiceCategory.OPT_IN,
+)
 # code, name, supplier, category, key, cost 2025 (öre) — the split of the published totals is illustrative
 SERVICES = [
-    ("it-arbetsplats", "IT-arbetsplats", I, B, "k-computers", 310 * MSEK),
-    ("office365", "Office 365", I, B, "k-employees", 145 * MSEK),
-    ("telefoni", "Telefoni", I, B, "k-employees", 50 * MSEK),
-    ("lan", "LAN", I, INF, "k-computers", 62 * MSEK),
-    ("stadsnat", "Stadsnätet", I, INF, "k-stadsnat", 48 * MSEK),
-    ("domino", "Domino", I, B, "k-computers", 24 * MSEK),
-    ("hr-system", "HR- och lönesystem", I, B, "k-payslips", 120 * MSEK),
-    ("ekonomisystem", "Ekonomisystem", I, B, "k-employees", 95 * MSEK),
-    ("e-arkiv", "E-arkiv och bevarande", I, B, "k-employees", 38 * MSEK),
-    ("it-sakerhet", "IT-säkerhet", I, INF, "k-employees", 70 * MSEK),
-    ("datacenter", "Drift och datacenter", I, INF, "k-computers", 70 * MSEK),
-    ("servicedesk", "Servicedesk", I, B, "k-employees", 596 * MSEK // 10),
-    ("grundlaggande-di", "Grundläggande digital infrastruktur", I, INF, "k-stadsnat", None),
-    ("automatisering", "Digitalisering med hjälp av automatisering", I, OPT, "k-hybrid-employees", None),
-    ("hallbarhetsinformation", "Stöd för hållbarhetsinformation", I, B, "k-employees", None),
-    ("medarbetarundersokning", "Stöd i arbetet med löpande medarbetarundersökningar", I, A, "k-subscription", 6 * MSEK // 10),
-    ("kemikaliehantering", "Stöd i kemikaliehantering", I, A, "k-subscription", 3 * MSEK // 10),
-    ("internkontroll", "Stöd i internkontroll och riskhantering", I, A, "k-subscription", 3 * MSEK // 10),
+    ("it-arbetsplats", "IT-arbetsplats", IS, B, "k-computers", 310 * MSEK),
+    ("office365", "Office 365", IS, B, "k-employees", 145 * MSEK),
+    ("telefoni", "Telefoni", IS, B, "k-employees", 50 * MSEK),
+    ("lan", "LAN", IS, INF, "k-computers", 62 * MSEK),
+    ("stadsnat", "Stadsnätet", IS, INF, "k-stadsnat", 48 * MSEK),
+    ("domino", "Domino", IS, B, "k-computers", 24 * MSEK),
+    ("hr-system", "HR- och lönesystem", IS, B, "k-payslips", 120 * MSEK),
+    ("ekonomisystem", "Ekonomisystem", IS, B, "k-employees", 95 * MSEK),
+    ("e-arkiv", "E-arkiv och bevarande", IS, B, "k-employees", 38 * MSEK),
+    ("it-sakerhet", "IT-säkerhet", IS, INF, "k-employees", 70 * MSEK),
+    ("datacenter", "Drift och datacenter", IS, INF, "k-computers", 70 * MSEK),
+    ("servicedesk", "Servicedesk", IS, B, "k-employees", 596 * MSEK // 10),
+    ("grundlaggande-di", "Grundläggande digital infrastruktur", IS, INF, "k-stadsnat", None),
+    ("automatisering", "Digitalisering med hjälp av automatisering", IS, OPT, "k-hybrid-employees", None),
+    ("hallbarhetsinformation", "Stöd för hållbarhetsinformation", IS, B, "k-employees", None),
+    (
+        "medarbetarundersokning",
+        "Stöd i arbetet med löpande medarbetarundersökningar",
+        IS,
+        A,
+        "k-subscription",
+        6 * MSEK // 10,
+    ),
+    ("kemikaliehantering", "Stöd i kemikaliehantering", IS, A, "k-subscription", 3 * MSEK // 10),
+    ("internkontroll", "Stöd i internkontroll och riskhantering", IS, A, "k-subscription", 3 * MSEK // 10),
     ("demokrati", "Demokratistärkande metoder och verktyg", D, B, "k-computers", 98 * MSEK // 10),
     ("extern-service", "Extern service och kommunikation", D, B, "k-computers", 305 * MSEK // 10),
     ("kontaktcenter", "Göteborgs Stads kontaktcenter", D, B, "k-employees", 412 * MSEK // 10),
@@ -131,7 +145,8 @@ SERVICES = [
     ("upphandlingsstod", "Upphandlingsstöd och avtalskatalog", U, B, "k-employees", 13 * MSEK),
 ]
 DESCRIPTIONS = {
-    "extern-service": "goteborg.se, kalendarium.goteborg.se och Mina sidor; stöd till e-tjänster och stadens officiella "
+    "extern-service": "goteborg.se, kalendarium.goteborg.se och Mina sidor; stöd till e-tjänster "
+    "och stadens officiella "
     "sociala medier. 2026: nya kartlösningar, tillgänglighet, enhetligare webbplats, alternativ webbplats vid "
     "angrepp, vidareutveckling av Mina sidor och översyn av AI.",
     "kontaktcenter": "Personlig vägledning via telefon, e-post och sociala medier. 2026: samtalsanalys, "
@@ -171,82 +186,229 @@ OK = (PREP, O.APPROVE, "", None, False, [])
 
 def management_proposals() -> None:
     lines = [
-        (K.DEVELOPMENT_WITHIN_SERVICE, "Utveckling inom tjänst", [
-            ("it-arbetsplats", 15_000_000), ("office365", 12_200_000), ("hr-system", 10_000_000),
-            ("ekonomisystem", 8_000_000), ("e-arkiv", 5_000_000), ("servicedesk", 4_000_000),
-            ("it-sakerhet", 6_000_000)]),  # Σ 60,2 mkr
-        (K.SUPPLIER_CONTRACT, "Leverantörsavtal", [
-            ("office365", 18_500_000), ("hr-system", 6_800_000), ("ekonomisystem", 4_800_000)]),  # Σ 30,1
-        (K.SETTLEMENT, "Avräkning genomförd utveckling 2025", [
-            ("it-arbetsplats", -20_000_000), ("office365", -14_000_000), ("hr-system", -12_100_000),
-            ("ekonomisystem", -10_000_000), ("e-arkiv", -5_000_000), ("servicedesk", -5_000_000)]),  # Σ −66,1
-        (K.EFFICIENCY, "Effektivisering", [
-            ("datacenter", -6_400_000), ("servicedesk", -4_000_000), ("it-arbetsplats", -5_000_000)]),  # Σ −15,4
-        (K.VOLUME_CHANGE, "Ökade volymer", [
-            ("it-arbetsplats", 4_500_000), ("office365", 3_600_000), ("servicedesk", 2_000_000)]),  # Σ 10,1
+        (
+            K.DEVELOPMENT_WITHIN_SERVICE,
+            "Utveckling inom tjänst",
+            [
+                ("it-arbetsplats", 15_000_000),
+                ("office365", 12_200_000),
+                ("hr-system", 10_000_000),
+                ("ekonomisystem", 8_000_000),
+                ("e-arkiv", 5_000_000),
+                ("servicedesk", 4_000_000),
+                ("it-sakerhet", 6_000_000),
+            ],
+        ),  # Σ 60,2 mkr
+        (
+            K.SUPPLIER_CONTRACT,
+            "Leverantörsavtal",
+            [("office365", 18_500_000), ("hr-system", 6_800_000), ("ekonomisystem", 4_800_000)],
+        ),  # Σ 30,1
+        (
+            K.SETTLEMENT,
+            "Avräkning genomförd utveckling 2025",
+            [
+                ("it-arbetsplats", -20_000_000),
+                ("office365", -14_000_000),
+                ("hr-system", -12_100_000),
+                ("ekonomisystem", -10_000_000),
+                ("e-arkiv", -5_000_000),
+                ("servicedesk", -5_000_000),
+            ],
+        ),  # Σ −66,1
+        (
+            K.EFFICIENCY,
+            "Effektivisering",
+            [("datacenter", -6_400_000), ("servicedesk", -4_000_000), ("it-arbetsplats", -5_000_000)],
+        ),  # Σ −15,4
+        (
+            K.VOLUME_CHANGE,
+            "Ökade volymer",
+            [("it-arbetsplats", 4_500_000), ("office365", 3_600_000), ("servicedesk", 2_000_000)],
+        ),  # Σ 10,1
     ]
-    prefix = {K.DEVELOPMENT_WITHIN_SERVICE: "utv", K.SUPPLIER_CONTRACT: "avtal", K.SETTLEMENT: "avr",
-              K.EFFICIENCY: "eff", K.VOLUME_CHANGE: "vol"}
+    prefix = {
+        K.DEVELOPMENT_WITHIN_SERVICE: "utv",
+        K.SUPPLIER_CONTRACT: "avtal",
+        K.SETTLEMENT: "avr",
+        K.EFFICIENCY: "eff",
+        K.VOLUME_CHANGE: "vol",
+    }
     for kind, title, parts in lines:
         for service, kr in parts:
             name = next(s[1] for s in SERVICES if s[0] == service)
-            add(p(f"is-{prefix[kind]}-{service}", I, kind, f"{title}: {name}", service=service,
-                  description=ILLUSTRATIVE + ": fördelningen av den publicerade summan på tjänster"),
-                [(TARGET, T.MANAGEMENT, kr)], OK)
-    add(p("iu-avtal-e-handel", U, K.SUPPLIER_CONTRACT, "Konkurrensutsättning av e-handelssystemet skjuts på framtiden",
-          service="e-handel", description="Påverkar kostnadsnivån 2026 (belopp illustrativt)."),
-        [(TARGET, T.MANAGEMENT, 750_000)], OK)
+            add(
+                p(
+                    f"is-{prefix[kind]}-{service}",
+                    IS,
+                    kind,
+                    f"{title}: {name}",
+                    service=service,
+                    description=ILLUSTRATIVE + ": fördelningen av den publicerade summan på tjänster",
+                ),
+                [(TARGET, T.MANAGEMENT, kr)],
+                OK,
+            )
+    add(
+        p(
+            "iu-avtal-e-handel",
+            U,
+            K.SUPPLIER_CONTRACT,
+            "Konkurrensutsättning av e-handelssystemet skjuts på framtiden",
+            service="e-handel",
+            description="Påverkar kostnadsnivån 2026 (belopp illustrativt).",
+        ),
+        [(TARGET, T.MANAGEMENT, 750_000)],
+        OK,
+    )
 
 
 def new_services_and_keys() -> None:
     rejected_2025 = "Avslogs i årlig analys 2025, inga förutsättningar har tillkommit."
-    add(p("is-ny-grundlaggande-di", I, K.NEW_SERVICE, "Grundläggande DI: ny tjänst, ompaketering från Stadsnätet",
-          service="grundlaggande-di", proposed_category=INF,
-          description="Ompaketering från Stadsnätet som minskar, dock kostnadsökningar (belopp illustrativt)."),
+    add(
+        p(
+            "is-ny-grundlaggande-di",
+            IS,
+            K.NEW_SERVICE,
+            "Grundläggande DI: ny tjänst, ompaketering från Stadsnätet",
+            service="grundlaggande-di",
+            proposed_category=INF,
+            description="Ompaketering från Stadsnätet som minskar, dock kostnadsökningar (belopp illustrativt).",
+        ),
         [(TARGET, T.MANAGEMENT, 22_000_000)],
-        (PREP, O.APPROVE, "Ompaketeringen är i linje med att skapa ordning och reda i den digitala infrastrukturen. "
-         "Ok med ompaketering till ny tjänst.", None, True, []))
-    add(p("is-ny-automatisering", I, K.NEW_SERVICE, "Digitalisering med hjälp av automatisering",
-          service="automatisering", proposed_category=OPT, financing=m.Financing.USERS, key="k-hybrid-employees",
-          description="Ny tjänst digital infrastruktur som är valbar vid behov. Kostnad per år 3,5 mkr. De som går in "
-          "i tjänsten betalar för sina tillämpningar; resterande kostnadsmassa finansieras solidariskt per anställd "
-          "till dess att tjänsten är fullt belagd enligt beräknad kapacitet."),
+        (
+            PREP,
+            O.APPROVE,
+            "Ompaketeringen är i linje med att skapa ordning och reda i den digitala infrastrukturen. "
+            "Ok med ompaketering till ny tjänst.",
+            None,
+            True,
+            [],
+        ),
+    )
+    add(
+        p(
+            "is-ny-automatisering",
+            IS,
+            K.NEW_SERVICE,
+            "Digitalisering med hjälp av automatisering",
+            service="automatisering",
+            proposed_category=OPT,
+            financing=m.Financing.USERS,
+            key="k-hybrid-employees",
+            description="Ny tjänst digital infrastruktur som är valbar vid behov. Kostnad per år 3,5 mkr. "
+            "De som går in "
+            "i tjänsten betalar för sina tillämpningar; resterande kostnadsmassa finansieras solidariskt per anställd "
+            "till dess att tjänsten är fullt belagd enligt beräknad kapacitet.",
+        ),
         [(TARGET, T.MANAGEMENT, 3_500_000)],
-        (PREP, O.APPROVE_WITH_CONDITIONS, "Tillstyrks, med tillägg.", None, True,
-         [(m.ConditionKind.OTHER, "Tjänsten byggs upp under 2 år, avstämning i årlig analys för 2027.")]))
-    add(p("is-ny-hallbarhetsinformation", I, K.NEW_SERVICE, "Stöd för hållbarhetsinformation som bastjänst",
-          service="hallbarhetsinformation", proposed_category=B, description="Belopp illustrativt."),
-        [(TARGET, T.MANAGEMENT, 200_000)], (PREP, O.REJECT, rejected_2025, None, False, []))
+        (
+            PREP,
+            O.APPROVE_WITH_CONDITIONS,
+            "Tillstyrks, med tillägg.",
+            None,
+            True,
+            [(m.ConditionKind.OTHER, "Tjänsten byggs upp under 2 år, avstämning i årlig analys för 2027.")],
+        ),
+    )
+    add(
+        p(
+            "is-ny-hallbarhetsinformation",
+            IS,
+            K.NEW_SERVICE,
+            "Stöd för hållbarhetsinformation som bastjänst",
+            service="hallbarhetsinformation",
+            proposed_category=B,
+            description="Belopp illustrativt.",
+        ),
+        [(TARGET, T.MANAGEMENT, 200_000)],
+        (PREP, O.REJECT, rejected_2025, None, False, []),
+    )
     for code, service, kr, comment in [
-        ("is-kat-medarbetarundersokning", "medarbetarundersokning", 600_000,
-         "Det finns inte underlag i form av politiskt beslut, lagstiftning eller dylikt som motiverar att "
-         "tilläggstjänsten blir del av bastjänsten. Avslås som bastjänst, föreslås fortsätta som tilläggstjänst. "
-         "Annan lösning för avgångsenkäter, dialog pågår."),
+        (
+            "is-kat-medarbetarundersokning",
+            "medarbetarundersokning",
+            600_000,
+            "Det finns inte underlag i form av politiskt beslut, lagstiftning eller dylikt som motiverar att "
+            "tilläggstjänsten blir del av bastjänsten. Avslås som bastjänst, föreslås fortsätta som tilläggstjänst. "
+            "Annan lösning för avgångsenkäter, dialog pågår.",
+        ),
         ("is-kat-kemikaliehantering", "kemikaliehantering", 300_000, rejected_2025),
         ("is-kat-internkontroll", "internkontroll", 300_000, rejected_2025),
     ]:
         name = next(s[1] for s in SERVICES if s[0] == service)
-        add(p(code, I, K.RECATEGORISATION, f"{name}: från tilläggstjänst till bastjänst", service=service,
-              proposed_category=B, proposed_key="k-employees", description="Belopp illustrativt."),
-            [(TARGET, T.MANAGEMENT, kr)], (PREP, O.REJECT, comment, None, False, []))
+        add(
+            p(
+                code,
+                IS,
+                K.RECATEGORISATION,
+                f"{name}: från tilläggstjänst till bastjänst",
+                service=service,
+                proposed_category=B,
+                proposed_key="k-employees",
+                description="Belopp illustrativt.",
+            ),
+            [(TARGET, T.MANAGEMENT, kr)],
+            (PREP, O.REJECT, comment, None, False, []),
+        )
     waiting = "Förslag till fördelningsnyckel avslås i väntan på projekt kring fördelningsnycklar."
-    add(p("is-nyckel-grundlaggande-di", I, K.KEY_CHANGE, "Grundläggande DI: fördelning efter antal anställda",
-          service="grundlaggande-di", proposed_key="k-employees"), [],
-        (PREP, O.REJECT, "Ingen förändring av fördelningsnyckel 2026 på grund av projekt med fördelningsnycklar.",
-         None, False, []))
+    add(
+        p(
+            "is-nyckel-grundlaggande-di",
+            IS,
+            K.KEY_CHANGE,
+            "Grundläggande DI: fördelning efter antal anställda",
+            service="grundlaggande-di",
+            proposed_key="k-employees",
+        ),
+        [],
+        (
+            PREP,
+            O.REJECT,
+            "Ingen förändring av fördelningsnyckel 2026 på grund av projekt med fördelningsnycklar.",
+            None,
+            False,
+            [],
+        ),
+    )
     for service, extra in [("lan", ""), ("telefoni", " Dels att tjänsten inte är helt klarlagd."), ("domino", "")]:
         name = next(s[1] for s in SERVICES if s[0] == service)
-        add(p(f"is-nyckel-{service}", I, K.KEY_CHANGE, f"{name}: tillämpa 2025 års procentuella fördelning",
-              service=service, proposed_key="k-frozen-2025"), [],
-            (PREP, O.REJECT, waiting + extra, None, False, []))
+        add(
+            p(
+                f"is-nyckel-{service}",
+                IS,
+                K.KEY_CHANGE,
+                f"{name}: tillämpa 2025 års procentuella fördelning",
+                service=service,
+                proposed_key="k-frozen-2025",
+            ),
+            [],
+            (PREP, O.REJECT, waiting + extra, None, False, []),
+        )
     for service in ["demokrati", "extern-service", "oppna-data"]:
         name = next(s[1] for s in SERVICES if s[0] == service)
-        add(p(f"dms-nyckel-{service}", D, K.KEY_CHANGE, f"{name}: från antal administrativa datorer till antal anställda",
-              service=service, proposed_key="k-employees",
-              description="Uppgiften om antal administrativa datorer kan inte längre erhållas från Intraservice; "
-              "samma nyckel som de två övriga leverantörerna."), [],
-            (PREP, O.DEFER, "Förslag på förändrade fördelningsnycklar hanteras i ett gemensamt projekt som innefattar "
-             "alla tre leverantörerna av digitala tjänster.", None, False, []))
+        add(
+            p(
+                f"dms-nyckel-{service}",
+                D,
+                K.KEY_CHANGE,
+                f"{name}: från antal administrativa datorer till antal anställda",
+                service=service,
+                proposed_key="k-employees",
+                description="Uppgiften om antal administrativa datorer kan inte längre erhållas från Intraservice; "
+                "samma nyckel som de två övriga leverantörerna.",
+            ),
+            [],
+            (
+                PREP,
+                O.DEFER,
+                "Förslag på förändrade fördelningsnycklar hanteras i ett gemensamt projekt som innefattar "
+                "alla tre leverantörerna av digitala tjänster.",
+                None,
+                False,
+                [],
+            ),
+        )
 
 
 def initiatives() -> None:
@@ -255,99 +417,295 @@ def initiatives() -> None:
     only_2026 = [(TARGET, T.DEVELOPMENT, None)]  # approved: the 2026 development only
     rows = [
         # code, title, {year: kr}, future kr, from, service, key, review
-        ("is-ai-infrastruktur", "Etablera infrastruktur och arbetssätt för AI-tillämpningar", {2026: 6_300_000, 2027: 6_300_000},
-         3_500_000, 2028, None, "k-employees",
-         (PREP, O.APPROVE, "2026 års utveckling tillstyrks (ej 2027 års utveckling eller framtida förvaltningskostnad "
-          "i nuläget). " + user_pays, only_2026, False, [])),
-        ("is-kravkatalog", "Etablera tjänst för kravkatalog", {2026: 1_200_000}, 1_000_000, 2027, None, "k-employees",
-         (PREP, O.APPROVE, "2026 års utveckling tillstyrks (ej framtida förvaltningskostnad i nuläget). " + user_pays,
-          only_2026, False, [])),
-        ("is-domino-avveckling", "Stöd i avveckling av Domino", {2026: 1_600_000, 2027: 1_600_000}, -9_000_000, 2028,
-         "domino", "k-computers", (PREP, O.APPROVE, "2026 års utveckling tillstyrks.", only_2026, False, [])),
-        ("is-forstudie-dokumenthantering", "Förstudie – dokumenthantering i Office, H: och I:", {2026: 900_000}, None,
-         None, "office365", "k-employees", (PREP, O.APPROVE, "2026 års utveckling tillstyrks.", None, False, [])),
-        ("is-flexibilitet-di", "Flexibilitet inom digital infrastruktur", {2026: 4_000_000, 2027: 4_000_000, 2028: 4_000_000},
-         None, None, None, "k-employees",
-         (PREP, O.APPROVE_WITH_CONDITIONS, "Tillstyrks för 2026 med krav på att fakturering sker efter det att "
-          "kostnaderna är upparbetade.", only_2026, False, [incurred])),
-        ("is-it-sakerhet", "Satsningar inom IT-säkerhet", {2026: 9_000_000}, None, None, "it-sakerhet", "k-employees",
-         (PREP, O.APPROVE_WITH_CONDITIONS, "Tillstyrks för 2026 med krav på att fakturering sker efter det att "
-          "kostnaderna är upparbetade samt att insatserna inte får påbörjas innan dialog skett med stadens CISO.",
-          only_2026, False,
-          [incurred, (m.ConditionKind.PREREQUISITE, "Insatserna får inte påbörjas innan dialog skett med stadens CISO.")])),
-        ("is-hr-chatbot", "Chatbot för HR-frågor", {2026: 1_400_000}, None, None, "hr-system", "k-payslips",
-         (PREP, O.APPROVE, "Tillstyrks, medel har beviljats i AI-utlysningen och detta är fortsättningen.", None, False, []),
-         (SSG, O.REJECT, "Strategisk samordningsgrupp följer beredningens förslag men tar bort HR-chatboten.", None, False, [])),
-        ("is-tjanstelegitimation", "Etablera tjänst för digital tjänstelegitimation", {2026: 2_100_000, 2027: 1_200_000},
-         1_000_000, 2028, None, "k-employees",
-         (PREP, O.REJECT, "Avslås, avvakta förstudien som genomförs under 2025 och vad som sker nationellt.", None, False, [])),
+        (
+            "is-ai-infrastruktur",
+            "Etablera infrastruktur och arbetssätt för AI-tillämpningar",
+            {2026: 6_300_000, 2027: 6_300_000},
+            3_500_000,
+            2028,
+            None,
+            "k-employees",
+            (
+                PREP,
+                O.APPROVE,
+                "2026 års utveckling tillstyrks (ej 2027 års utveckling eller framtida förvaltningskostnad "
+                "i nuläget). " + user_pays,
+                only_2026,
+                False,
+                [],
+            ),
+        ),
+        (
+            "is-kravkatalog",
+            "Etablera tjänst för kravkatalog",
+            {2026: 1_200_000},
+            1_000_000,
+            2027,
+            None,
+            "k-employees",
+            (
+                PREP,
+                O.APPROVE,
+                "2026 års utveckling tillstyrks (ej framtida förvaltningskostnad i nuläget). " + user_pays,
+                only_2026,
+                False,
+                [],
+            ),
+        ),
+        (
+            "is-domino-avveckling",
+            "Stöd i avveckling av Domino",
+            {2026: 1_600_000, 2027: 1_600_000},
+            -9_000_000,
+            2028,
+            "domino",
+            "k-computers",
+            (PREP, O.APPROVE, "2026 års utveckling tillstyrks.", only_2026, False, []),
+        ),
+        (
+            "is-forstudie-dokumenthantering",
+            "Förstudie – dokumenthantering i Office, H: och I:",
+            {2026: 900_000},
+            None,
+            None,
+            "office365",
+            "k-employees",
+            (PREP, O.APPROVE, "2026 års utveckling tillstyrks.", None, False, []),
+        ),
+        (
+            "is-flexibilitet-di",
+            "Flexibilitet inom digital infrastruktur",
+            {2026: 4_000_000, 2027: 4_000_000, 2028: 4_000_000},
+            None,
+            None,
+            None,
+            "k-employees",
+            (
+                PREP,
+                O.APPROVE_WITH_CONDITIONS,
+                "Tillstyrks för 2026 med krav på att fakturering sker efter det att kostnaderna är upparbetade.",
+                only_2026,
+                False,
+                [incurred],
+            ),
+        ),
+        (
+            "is-it-sakerhet",
+            "Satsningar inom IT-säkerhet",
+            {2026: 9_000_000},
+            None,
+            None,
+            "it-sakerhet",
+            "k-employees",
+            (
+                PREP,
+                O.APPROVE_WITH_CONDITIONS,
+                "Tillstyrks för 2026 med krav på att fakturering sker efter det att "
+                "kostnaderna är upparbetade samt att insatserna inte får påbörjas innan dialog skett med stadens CISO.",
+                only_2026,
+                False,
+                [
+                    incurred,
+                    (m.ConditionKind.PREREQUISITE, "Insatserna får inte påbörjas innan dialog skett med stadens CISO."),
+                ],
+            ),
+        ),
+        (
+            "is-hr-chatbot",
+            "Chatbot för HR-frågor",
+            {2026: 1_400_000},
+            None,
+            None,
+            "hr-system",
+            "k-payslips",
+            (
+                PREP,
+                O.APPROVE,
+                "Tillstyrks, medel har beviljats i AI-utlysningen och detta är fortsättningen.",
+                None,
+                False,
+                [],
+            ),
+            (
+                SSG,
+                O.REJECT,
+                "Strategisk samordningsgrupp följer beredningens förslag men tar bort HR-chatboten.",
+                None,
+                False,
+                [],
+            ),
+        ),
+        (
+            "is-tjanstelegitimation",
+            "Etablera tjänst för digital tjänstelegitimation",
+            {2026: 2_100_000, 2027: 1_200_000},
+            1_000_000,
+            2028,
+            None,
+            "k-employees",
+            (
+                PREP,
+                O.REJECT,
+                "Avslås, avvakta förstudien som genomförs under 2025 och vad som sker nationellt.",
+                None,
+                False,
+                [],
+            ),
+        ),
     ]
-    add_on = "Tilläggstjänst. Förändringsinsatsen finansieras av de som har behov av tilläggstjänsten – framtida " \
-             "eventuell tjänst finansieras av de kunder som köper den."
+    add_on = (
+        "Tilläggstjänst. Förändringsinsatsen finansieras av de som har behov av tilläggstjänsten – framtida "
+        "eventuell tjänst finansieras av de kunder som köper den."
+    )
     rows += [
-        ("is-bestallarstod", "Etablera utökat beställarstöd för komplexa leveranser av digital infrastruktur",
-         {2026: 2_800_000, 2027: 2_800_000}, 3_000_000, 2028, None, "k-employees",
-         (PREP, O.APPROVE_AS_ADD_ON, add_on, None, False, [])),
-        ("is-konsultation", "Konsultation – verksamhetsstöd för digitalisering", {2026: 900_000}, 1_000_000, 2027, None,
-         "k-employees", (PREP, O.APPROVE_AS_ADD_ON, add_on, None, False, [])),
-        ("is-kundunika-o365", "Etablera tjänst för drift av kundunika tillämpningar inom Office 365", {2026: 1_000_000},
-         1_000_000, 2027, None, "k-employees", (PREP, O.APPROVE_AS_ADD_ON, add_on, None, False, [])),
-        ("is-hallbarhetsredovisning", "Stöd för hållbarhetsredovisning", {2026: 1_000_000}, None, None, None,
-         "k-employees", (PREP, O.APPROVE_AS_ADD_ON, "Avslogs i årlig analys 2025, inga förutsättningar har "
-                         "tillkommit. Kan erbjudas som tilläggstjänst.", None, False, [])),
+        (
+            "is-bestallarstod",
+            "Etablera utökat beställarstöd för komplexa leveranser av digital infrastruktur",
+            {2026: 2_800_000, 2027: 2_800_000},
+            3_000_000,
+            2028,
+            None,
+            "k-employees",
+            (PREP, O.APPROVE_AS_ADD_ON, add_on, None, False, []),
+        ),
+        (
+            "is-konsultation",
+            "Konsultation – verksamhetsstöd för digitalisering",
+            {2026: 900_000},
+            1_000_000,
+            2027,
+            None,
+            "k-employees",
+            (PREP, O.APPROVE_AS_ADD_ON, add_on, None, False, []),
+        ),
+        (
+            "is-kundunika-o365",
+            "Etablera tjänst för drift av kundunika tillämpningar inom Office 365",
+            {2026: 1_000_000},
+            1_000_000,
+            2027,
+            None,
+            "k-employees",
+            (PREP, O.APPROVE_AS_ADD_ON, add_on, None, False, []),
+        ),
+        (
+            "is-hallbarhetsredovisning",
+            "Stöd för hållbarhetsredovisning",
+            {2026: 1_000_000},
+            None,
+            None,
+            None,
+            "k-employees",
+            (
+                PREP,
+                O.APPROVE_AS_ADD_ON,
+                "Avslogs i årlig analys 2025, inga förutsättningar har tillkommit. Kan erbjudas som tilläggstjänst.",
+                None,
+                False,
+                [],
+            ),
+        ),
     ]
     decided = [
         ("is-data-warehouse", "Etablera tjänst för Data warehouse", 4_000_000),
         ("is-application-control", "Etablera application control", 3_200_000),
-        ("is-nationell-di", "Anpassning till nationell digital infrastruktur för mina ärenden och mina ombud", 2_000_000),
+        (
+            "is-nationell-di",
+            "Anpassning till nationell digital infrastruktur för mina ärenden och mina ombud",
+            2_000_000,
+        ),
         ("is-digitala-anstallningsavtal", "Digitala anställningsavtal/överenskommelse om timlön", 750_000),
         ("is-bevarandeplattform", "Utveckling bevarandeplattform", 2_000_000),
         ("is-styrande-dokument", "Tillgängliggöra styrande dokument", 2_000_000),
     ]
     for code, title, years, future, start, service, key, *reviews in rows:
-        add(p(code, I, K.CHANGE_INITIATIVE, title, service=service, key=key, future_management_cost=future and future * KR,
-              future_management_from_year=start),
-            [(y, T.DEVELOPMENT, kr) for y, kr in years.items()], *reviews)
+        add(
+            p(
+                code,
+                IS,
+                K.CHANGE_INITIATIVE,
+                title,
+                service=service,
+                key=key,
+                future_management_cost=future and future * KR,
+                future_management_from_year=start,
+            ),
+            [(y, T.DEVELOPMENT, kr) for y, kr in years.items()],
+            *reviews,
+        )
     for code, title, kr in decided:
-        add(p(code, I, K.CHANGE_INITIATIVE, title, key="k-employees", already_decided=True),
-            [(TARGET, T.DEVELOPMENT, kr)], (PREP, O.APPROVE, "Pågående, redan beslutad förändringsinsats.", None, False, []))
-    add(p("iu-forstudie", U, K.CHANGE_INITIATIVE, "Förstudie inför ny bastjänst (egna medel)", financing=m.Financing.OWN_FUNDS,
-          description="Nämnden har egna medel och genomför förstudien 2025 utan fakturering (belopp illustrativt)."),
-        [(2025, T.DEVELOPMENT, 1_500_000)], OK)
-    add(p("iu-ny-bastjanst", U, K.CHANGE_INITIATIVE, "Förändringsinsats som förväntas resultera i en ny bastjänst 2027",
-          key="k-employees", future_management_cost=5_000_000 * KR, future_management_from_year=2027,
-          description="Lansering 2027 (framtida förvaltningskostnad illustrativ)."),
+        add(
+            p(code, IS, K.CHANGE_INITIATIVE, title, key="k-employees", already_decided=True),
+            [(TARGET, T.DEVELOPMENT, kr)],
+            (PREP, O.APPROVE, "Pågående, redan beslutad förändringsinsats.", None, False, []),
+        )
+    add(
+        p(
+            "iu-forstudie",
+            U,
+            K.CHANGE_INITIATIVE,
+            "Förstudie inför ny bastjänst (egna medel)",
+            financing=m.Financing.OWN_FUNDS,
+            description="Nämnden har egna medel och genomför förstudien 2025 utan fakturering (belopp illustrativt).",
+        ),
+        [(2025, T.DEVELOPMENT, 1_500_000)],
+        OK,
+    )
+    add(
+        p(
+            "iu-ny-bastjanst",
+            U,
+            K.CHANGE_INITIATIVE,
+            "Förändringsinsats som förväntas resultera i en ny bastjänst 2027",
+            key="k-employees",
+            future_management_cost=5_000_000 * KR,
+            future_management_from_year=2027,
+            description="Lansering 2027 (framtida förvaltningskostnad illustrativ).",
+        ),
         [(TARGET, T.DEVELOPMENT, 6_200_000)],
-        (PREP, O.APPROVE, "Rekommendationen gäller utvecklingskostnad för 2026.", None, False, []))
+        (PREP, O.APPROVE, "Rekommendationen gäller utvecklingskostnad för 2026.", None, False, []),
+    )
 
 
 def build() -> m.CycleData:
     orgs, driver_values = organisations_and_drivers()
-    everyone = [o.code for o in orgs]
     mandatory = [o.code for o in orgs if o.kind is not m.OrganisationKind.COMPANY]
+    PROPOSALS.clear()  # build() may run more than once in one process (tests)
     management_proposals()
     new_services_and_keys()
     initiatives()
 
     services, service_years, participation = [], [], []
-    for code, name, supplier, category, key, cost in SERVICES:
+    for code, name, supplier, category, _key, _cost in SERVICES:
         services.append(m.Service(code, name, supplier, category, DESCRIPTIONS.get(code, "")))
     proposals = [pr for pr, _, _ in PROPOSALS]
     amounts = [m.ProposalAmount(pr.code, y, t, kr * KR) for pr, rows, _ in PROPOSALS for y, t, kr in rows]
-    for code, _, supplier, category, key, cost in SERVICES:
+    for code, _, _supplier, category, key, cost in SERVICES:
         history = DMS_HISTORY.get(code)
         for year in (2023, 2024) if history else ():
             service_years.append(m.ServiceYear(code, year, key, outcome=history[year - 2023] * KR))
         if cost is not None:
-            service_years.append(m.ServiceYear(code, BASE, key, cost=cost,
-                                               development_within_service=history[2] * KR if history else None))
+            service_years.append(
+                m.ServiceYear(
+                    code, BASE, key, cost=cost, development_within_service=history[2] * KR if history else None
+                )
+            )
         # the supplier's proposal for the target year: the base-year cost plus its proposals' management
         proposed = (cost or 0) + sum(
-            proposal_management([(a.year, a.type, a.amount) for a in amounts if a.proposal == pr.code],
-                                pr.future_management_cost, pr.future_management_from_year, TARGET)
-            for pr in proposals if pr.service == code and pr.kind not in (K.RECATEGORISATION, K.KEY_CHANGE))
-        service_years.append(m.ServiceYear(code, TARGET, key, cost=proposed,
-                                           development_within_service=history[3] * KR if history else None))
+            proposal_management(
+                [(a.year, a.type, a.amount) for a in amounts if a.proposal == pr.code],
+                pr.future_management_cost,
+                pr.future_management_from_year,
+                TARGET,
+            )
+            for pr in proposals
+            if pr.service == code and pr.kind not in (K.RECATEGORISATION, K.KEY_CHANGE)
+        )
+        service_years.append(
+            m.ServiceYear(
+                code, TARGET, key, cost=proposed, development_within_service=history[3] * KR if history else None
+            )
+        )
         if category in (B, INF):
             members = mandatory + (["framtiden", "energi"] if code in ("office365", "it-sakerhet", "e-handel") else [])
             start = TARGET if cost is None else 2023  # new services start in the target year
@@ -372,8 +730,10 @@ def build() -> m.CycleData:
     for org, qty in {"grundskola": 2, "aldre-vard-omsorg": 2, "stadsmiljo": 1, "intraservice": 1}.items():
         subscriptions.append(m.Subscription("automatisering", org, TARGET, Decimal(qty), 150_000 * KR))
 
-    stadsnat_shares = [m.KeyShare("k-stadsnat", org, Decimal(20 + (7 * i) % 45) + Decimal("0.5") * (i % 2))
-                       for i, org in enumerate(sorted(mandatory))]
+    stadsnat_shares = [
+        m.KeyShare("k-stadsnat", org, Decimal(20 + (7 * i) % 45) + Decimal("0.5") * (i % 2))
+        for i, org in enumerate(sorted(mandatory))
+    ]
     # What Telefoni actually invoiced in 2025 (kept so the frozen key can repeat it): computed once from
     # the 2025 driver values, as the invoicing did — see tests/test_demo.py.
     reviews, review_amounts, conditions = [], [], []
@@ -386,14 +746,24 @@ def build() -> m.CycleData:
                     review_amounts.append(m.ReviewAmount(pr.code, stage, year, t, kr * KR))
             conditions += [m.ReviewCondition(pr.code, stage, kind, text) for kind, text in conds]
     data = m.CycleData(
-        cycle=m.Cycle("goteborg-2026", "Göteborgs Stad – årlig analys och budget 2026", TARGET, BASE, Decimal("0.03"),
-                      first_year=2023, last_year=2030, current_stage=SSG,
-                      note="Demo: publicerade belopp ur årlig analys 2026 och strategisk samordningsgrupps underlag; "
-                      "organisationer, drivarvärden och fördelning på tjänster är illustrativa."),
+        cycle=m.Cycle(
+            "goteborg-2026",
+            "Göteborgs Stad – årlig analys och budget 2026",
+            TARGET,
+            BASE,
+            Decimal("0.03"),
+            first_year=2023,
+            last_year=2030,
+            current_stage=SSG,
+            note="Demo: publicerade belopp ur årlig analys 2026 och strategisk samordningsgrupps underlag; "
+            "organisationer, drivarvärden och fördelning på tjänster är illustrativa.",
+        ),
         organisations=tuple(orgs),
-        drivers=(m.Driver("admin_computers", "Antal administrativa datorer", "st"),
-                 m.Driver("employees", "Antal anställda", "st"),
-                 m.Driver("payslips", "Antal lönespecifikationer", "st/år")),
+        drivers=(
+            m.Driver("admin_computers", "Antal administrativa datorer", "st"),
+            m.Driver("employees", "Antal anställda", "st"),
+            m.Driver("payslips", "Antal lönespecifikationer", "st/år"),
+        ),
         driver_values=tuple(driver_values),
         keys=tuple(KEYS),
         key_shares=tuple(stadsnat_shares),
@@ -401,9 +771,11 @@ def build() -> m.CycleData:
         service_years=tuple(service_years),
         participation=tuple(participation),
         subscriptions=tuple(subscriptions),
-        review_stages=(m.ReviewStage("preparation", "Beredning (SLK)", 1),
-                       m.ReviewStage("coordination_group", "Strategisk samordningsgrupp", 2),
-                       m.ReviewStage("council", "Kommunfullmäktige", 3)),
+        review_stages=(
+            m.ReviewStage("preparation", "Beredning (SLK)", 1),
+            m.ReviewStage("coordination_group", "Strategisk samordningsgrupp", 2),
+            m.ReviewStage("council", "Kommunfullmäktige", 3),
+        ),
         proposals=tuple(proposals),
         proposal_amounts=tuple(amounts),
         reviews=tuple(reviews),
@@ -412,18 +784,35 @@ def build() -> m.CycleData:
         scenarios=(
             m.Scenario("proposed", "Scenario 3 – allt som föreslås", m.ScenarioKind.ALL_PROPOSED),
             m.Scenario("preparation", "Beredningens förslag", m.ScenarioKind.STAGE, stage="preparation"),
-            m.Scenario("coordination_group", "Strategisk samordningsgrupps rekommendation", m.ScenarioKind.STAGE,
-                       stage="coordination_group"),
-            m.Scenario("utan-nya-insatser", "Endast befintlig leverans och beslutade insatser", m.ScenarioKind.EXPLICIT,
-                       description=ILLUSTRATIVE),
+            m.Scenario(
+                "coordination_group",
+                "Strategisk samordningsgrupps rekommendation",
+                m.ScenarioKind.STAGE,
+                stage="coordination_group",
+            ),
+            m.Scenario(
+                "utan-nya-insatser",
+                "Endast befintlig leverans och beslutade insatser",
+                m.ScenarioKind.EXPLICIT,
+                description=ILLUSTRATIVE,
+            ),
         ),
         scenario_proposals=tuple(
-            m.ScenarioProposal("utan-nya-insatser", pr.code) for pr in proposals
-            if pr.kind in (K.DEVELOPMENT_WITHIN_SERVICE, K.SUPPLIER_CONTRACT, K.SETTLEMENT, K.EFFICIENCY, K.VOLUME_CHANGE)
+            m.ScenarioProposal("utan-nya-insatser", pr.code)
+            for pr in proposals
+            if pr.kind
+            in (K.DEVELOPMENT_WITHIN_SERVICE, K.SUPPLIER_CONTRACT, K.SETTLEMENT, K.EFFICIENCY, K.VOLUME_CHANGE)
             or pr.already_decided
         ),
-        budget_lines=(m.BudgetLine(I, BASE, m.BudgetLineKind.CHANGE_INITIATIVES, 27_100_000 * KR,
-                                   "Förändringsinsatser 2025 enligt beslutad budget (seeds/000…: 46,2 − 19,1)"),),
+        budget_lines=(
+            m.BudgetLine(
+                IS,
+                BASE,
+                m.BudgetLineKind.CHANGE_INITIATIVES,
+                27_100_000 * KR,
+                "Förändringsinsatser 2025 enligt beslutad budget (seeds/000…: 46,2 − 19,1)",
+            ),
+        ),
     )
     return with_telefoni_history(data)
 

@@ -106,8 +106,10 @@ def cmd_import(args: argparse.Namespace) -> list[Table]:
         cycle_import(data=data, replace=args.replace)
     except CycleExistsError as error:
         raise UserError(str(error)) from None
-    print(f"imported cycle {data.cycle.code}: {len(data.services)} services, {len(data.proposals)} proposals",
-          file=sys.stderr)
+    print(
+        f"imported cycle {data.cycle.code}: {len(data.services)} services, {len(data.proposals)} proposals",
+        file=sys.stderr,
+    )
     return []
 
 
@@ -205,8 +207,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fordela", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, func: Callable[[argparse.Namespace], list[Table]], help: str,
-                *, formats: bool = True) -> argparse.ArgumentParser:
+    def command(
+        name: str, func: Callable[[argparse.Namespace], list[Table]], help: str, *, formats: bool = True
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.set_defaults(func=func)
         if formats:

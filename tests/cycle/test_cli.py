@@ -8,9 +8,9 @@ import json
 import shutil
 
 import pytest
+from tests.conftest import DEMO
 
 from fordela.cli import main
-from tests.conftest import DEMO
 
 
 def run(capsys, *argv):
@@ -37,8 +37,21 @@ def test_allocate_package_csv_sums_exactly(capsys, demo):
 def test_bridge_table_shows_the_deck(capsys):
     status, out, _ = run(capsys, "bridge", str(DEMO), "--supplier", "intraservice")
     assert status == 0
-    for text in ("1\u00a0100,4", "1\u00a0137,4", "1\u00a0136,0", "46,2", "38,4", "1\u00a0183,6", "1\u00a0174,4",
-                 "8,8", "45,8", "44,4", "64,9", "55,7", "1\u00a0209,6"):
+    for text in (
+        "1\u00a0100,4",
+        "1\u00a0137,4",
+        "1\u00a0136,0",
+        "46,2",
+        "38,4",
+        "1\u00a0183,6",
+        "1\u00a0174,4",
+        "8,8",
+        "45,8",
+        "44,4",
+        "64,9",
+        "55,7",
+        "1\u00a0209,6",
+    ):
         assert text in out, text
 
 

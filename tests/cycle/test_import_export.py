@@ -18,10 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_every_table_has_a_model_with_its_columns():
     for table in TABLES:
-        if table.single_row:
-            model = Cycle
-        else:
-            model = MODELS[table.name]
+        model = Cycle if table.single_row else MODELS[table.name]
         names = {f.name for f in model._meta.get_fields()}
         assert set(table.column_names) <= names, table.name
 

@@ -61,9 +61,7 @@ def test_zip_with_a_bad_csv(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "a") as archive:
         archive.writestr("top/colours.csv", b"code\nred\n")
     found = problems(path)
-    assert [(p.table, p.row, p.column, p.file) for p in found] == [
-        ("colours", None, None, "colours.csv")
-    ]
+    assert [(p.table, p.row, p.column, p.file) for p in found] == [("colours", None, None, "colours.csv")]
 
 
 def test_not_a_zip(tmp_path: Path) -> None:

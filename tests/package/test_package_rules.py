@@ -175,9 +175,7 @@ def test_bool_not_a_bool(pkg: Pkg) -> None:
     only(pkg, "proposals", 2, "already_decided", "not true or false")
 
 
-@pytest.mark.parametrize(
-    ("text", "value"), [("JA", True), ("Nej", False), ("1", True), ("no", False)]
-)
+@pytest.mark.parametrize(("text", "value"), [("JA", True), ("Nej", False), ("1", True), ("no", False)])
 def test_bool_spellings(pkg: Pkg, text: str, value: bool) -> None:
     pkg.set("proposals", 2, "already_decided", text)
     assert pkg.read().proposals[0].already_decided is value
@@ -211,9 +209,7 @@ def test_unknown_reference(pkg: Pkg) -> None:
     only(pkg, "services", 4, "supplier", "unknown organisation 'intrservice'")
     with pytest.raises(PackageError) as raised:
         read_package(pkg.folder)
-    assert str(raised.value) == (
-        "services.csv row 4, column supplier: unknown organisation 'intrservice'"
-    )
+    assert str(raised.value) == ("services.csv row 4, column supplier: unknown organisation 'intrservice'")
 
 
 def test_composite_reference(pkg: Pkg) -> None:
@@ -321,7 +317,10 @@ def test_participation_ending_before_it_starts(pkg: Pkg) -> None:
 def test_service_year_cost_that_does_not_add_up(pkg: Pkg) -> None:
     pkg.set("service_years", 8, "cost", "10600000.00")
     only(
-        pkg, "service_years", 8, "cost",
+        pkg,
+        "service_years",
+        8,
+        "cost",
         "cost 10600000.00 SEK does not add up: expected 10650000.00 SEK "
         "(base-year cost 10000000.00 + management of the service's proposals 650000.00)",
     )

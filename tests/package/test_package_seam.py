@@ -43,7 +43,9 @@ def test_records_from_a_form() -> None:
     assert validate_tables(raw) == [
         Problem("organisations", 3, "name", "required, but empty"),
         Problem(
-            "organisations", 3, "kind",
+            "organisations",
+            3,
+            "kind",
             "'agency' is not a valid kind; choose one of: administration, company, board",
         ),
     ]

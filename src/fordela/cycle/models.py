@@ -32,9 +32,7 @@ class Proposal(CycleRow):
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals")
     key = models.ForeignKey(DistributionKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     proposed_category = models.CharField(max_length=20, blank=True, default="", choices=choices(m.ServiceCategory))
-    proposed_key = models.ForeignKey(
-        DistributionKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    proposed_key = models.ForeignKey(DistributionKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     future_management_cost = models.BigIntegerField(null=True, blank=True)
     future_management_from_year = models.IntegerField(null=True, blank=True)
     already_decided = models.BooleanField(default=False)

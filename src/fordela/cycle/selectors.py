@@ -38,9 +38,7 @@ def _rows(cycle: Cycle, table: Table) -> tuple[Any, ...]:
     model = MODELS[table.name]
     lookups = [f"{c.name}__code" if c.ref and _is_fk(model, c.name) else c.name for c in table.columns]
     values = model.objects.filter(cycle=cycle).values_list(*lookups)
-    rows = [
-        table.row_type(**{c.name: _typed(c, v) for c, v in zip(table.columns, row, strict=True)}) for row in values
-    ]
+    rows = [table.row_type(**{c.name: _typed(c, v) for c, v in zip(table.columns, row, strict=True)}) for row in values]
     return tuple(sorted(rows, key=lambda r: tuple(str(getattr(r, k)) for k in table.primary_key)))
 
 

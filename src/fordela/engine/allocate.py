@@ -17,6 +17,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from fordela.engine.amounts import NOT_A_COST_CHANGE
 from fordela.engine.model import (
     AmountType,
     CycleData,
@@ -27,7 +28,6 @@ from fordela.engine.model import (
     ProposalKind,
     ServiceCategory,
 )
-from fordela.engine.amounts import NOT_A_COST_CHANGE
 from fordela.engine.money import round_half_up
 from fordela.engine.scenario import Decision, Resolution
 from fordela.engine.split import scale_decimal_weights, split_rows
@@ -133,9 +133,7 @@ class _Index:
         return {p.organisation for p in self.data.participation if p.service == service and p.covers(year)}
 
 
-def _cost_objects(
-    index: _Index, year: int, resolution: Resolution | None, problems: list[str]
-) -> list[CostObject]:
+def _cost_objects(index: _Index, year: int, resolution: Resolution | None, problems: list[str]) -> list[CostObject]:
     data = index.data
     base_year = data.cycle.base_year
     decisions: list[Decision] = [] if resolution is None or year <= base_year else resolution.included()
@@ -157,7 +155,10 @@ def _cost_objects(
         for d in by_service[service.code]:
             if d.proposal.kind in (ProposalKind.KEY_CHANGE, ProposalKind.RECATEGORISATION) and d.proposal.proposed_key:
                 key_code = d.proposal.proposed_key
-            if d.proposal.kind is ProposalKind.RECATEGORISATION and d.proposal.proposed_category is ServiceCategory.BASE:
+            if (
+                d.proposal.kind is ProposalKind.RECATEGORISATION
+                and d.proposal.proposed_category is ServiceCategory.BASE
+            ):
                 participants |= {c for c, o in index.organisations.items() if o.kind in MANDATORY_KINDS}
         if cost is None or (cost == 0 and not participants):
             continue

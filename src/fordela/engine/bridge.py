@@ -229,9 +229,7 @@ def frame(data: CycleData, supplier: str, resolution: Resolution) -> Frame:
     of included initiatives that customers pay through the solidarity key."""
     decisions = supplier_decisions(resolution, supplier)
     year = data.cycle.target_year
-    development = initiatives_development(
-        (d for d in decisions if d.proposal.financing in CHARGED_THROUGH_FRAME), year
-    )
+    development = initiatives_development((d for d in decisions if d.proposal.financing in CHARGED_THROUGH_FRAME), year)
     return Frame(
         supplier=supplier,
         management=bridge(data, supplier, resolution).management_cost,

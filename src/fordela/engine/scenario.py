@@ -18,6 +18,7 @@ from fordela.engine.model import (
     AmountType,
     CycleData,
     Proposal,
+    Review,
     ReviewCondition,
     ReviewOutcome,
     Scenario,
@@ -84,9 +85,7 @@ def _proposed_amounts(data: CycleData) -> dict[str, AmountRows]:
 
 
 def _as_proposed(proposal: Proposal, amounts: AmountRows, included: bool) -> Decision:
-    return Decision(
-        proposal=proposal, included=included, amounts=amounts, future_management_included=included
-    )
+    return Decision(proposal=proposal, included=included, amounts=amounts, future_management_included=included)
 
 
 def resolve_stage(data: CycleData, stage: str, *, code: str | None = None, name: str | None = None) -> Resolution:
@@ -102,31 +101,29 @@ def resolve_stage(data: CycleData, stage: str, *, code: str | None = None, name:
     conditions: dict[tuple[str, str], list[ReviewCondition]] = defaultdict(list)
     for c in data.review_conditions:
         conditions[(c.proposal, c.stage)].append(c)
-    latest = {}
+    latest: dict[str, Review] = {}
     for review in data.reviews:
         position = positions[review.stage]
-        if position <= limit and (
-            review.proposal not in latest or positions[latest[review.proposal].stage] < position
-        ):
+        if position <= limit and (review.proposal not in latest or positions[latest[review.proposal].stage] < position):
             latest[review.proposal] = review
     decisions: dict[str, Decision] = {}
     for p in data.proposals:
-        review = latest.get(p.code)
-        if review is None:
+        decided = latest.get(p.code)
+        if decided is None:
             decisions[p.code] = _as_proposed(p, proposed[p.code], included=False)
             continue
-        key = (p.code, review.stage)
+        key = (p.code, decided.stage)
         amounts = tuple(approved_rows[key]) if key in approved_rows else proposed[p.code]
         decisions[p.code] = Decision(
             proposal=p,
-            included=review.outcome in APPROVING,
+            included=decided.outcome in APPROVING,
             amounts=amounts,
-            future_management_included=review.outcome in APPROVING and review.future_management_approved,
-            outcome=review.outcome,
-            stage=review.stage,
-            comment=review.comment,
+            future_management_included=decided.outcome in APPROVING and decided.future_management_approved,
+            outcome=decided.outcome,
+            stage=decided.stage,
+            comment=decided.comment,
             conditions=tuple(conditions[key]),
-            as_add_on=review.outcome is ReviewOutcome.APPROVE_AS_ADD_ON,
+            as_add_on=decided.outcome is ReviewOutcome.APPROVE_AS_ADD_ON,
         )
     stage_name = next(s.name for s in data.review_stages if s.code == stage)
     return Resolution(code=code or stage, name=name or stage_name, decisions=decisions)
@@ -143,9 +140,7 @@ def resolve(data: CycleData, scenario: Scenario) -> Resolution:
         chosen = {p.code for p in data.proposals}
     else:
         chosen = {sp.proposal for sp in data.scenario_proposals if sp.scenario == scenario.code}
-    decisions = {
-        p.code: _as_proposed(p, proposed[p.code], included=p.code in chosen) for p in data.proposals
-    }
+    decisions = {p.code: _as_proposed(p, proposed[p.code], included=p.code in chosen) for p in data.proposals}
     return Resolution(code=scenario.code, name=scenario.name, decisions=decisions)
 
 

@@ -63,9 +63,7 @@ class SplitError(ValueError):
     def __init__(self, rows: Sequence[int]) -> None:
         self.rows: tuple[int, ...] = tuple(sorted(int(r) for r in rows))
         shown = ", ".join(map(str, self.rows[:20])) + (" …" if len(self.rows) > 20 else "")
-        super().__init__(
-            f"{len(self.rows)} row(s) with zero total weight or a negative weight: {shown}"
-        )
+        super().__init__(f"{len(self.rows)} row(s) with zero total weight or a negative weight: {shown}")
 
 
 # --------------------------------------------------------------------------- reference
@@ -170,10 +168,7 @@ def split_shared(totals: npt.ArrayLike, weights: npt.ArrayLike, weight_row: npt.
     w = _as_int64(weights, "weights")
     key = _as_int64(weight_row, "weight_row")
     if w.ndim != 2 or c.ndim != 1 or key.shape != c.shape:
-        raise ValueError(
-            f"totals {c.shape}, weights {w.shape}, weight_row {key.shape} "
-            "must be (n,), (k, m), (n,)"
-        )
+        raise ValueError(f"totals {c.shape}, weights {w.shape}, weight_row {key.shape} must be (n,), (k, m), (n,)")
     if key.size and (key.min() < 0 or key.max() >= w.shape[0]):
         raise IndexError("weight_row holds an index outside weights")
     m = w.shape[1]
@@ -241,7 +236,8 @@ def _split(c: I64, m: int, load: _Loader, row_weights: Callable[[int], I64]) -> 
 
 
 class _Buffers:
-    """Per-thread scratch arrays, reused across blocks so no block allocates big memory."""
+    """Per-thread scratch arrays, reused across blocks (and calls) so that no block allocates
+    big memory: in this kind of VM a first touch of fresh memory costs more than the maths."""
 
     def __init__(self, rows: int, m: int) -> None:
         self.rows, self.m = rows, m
@@ -251,8 +247,22 @@ class _Buffers:
         self.wf = np.empty((rows, m), np.float64)
         self.q = np.empty((rows, m), np.float64)
         self.r = np.empty((rows, m), np.float64)
-        self.bucket = np.empty((rows, m + self.pad), np.uint16)
-        self.mask = np.empty((rows, m), np.bool_)
+        self.bucket = np.empty((rows, m), np.uint16)
+        self.padded = np.empty((rows, m + self.pad), np.uint16)
+        self.gt = np.empty((rows, m), np.bool_)
+        self.eq = np.empty((rows, m), np.bool_)
+        # NumPy runs one inner loop per row for a broadcast (rows, 1) column, which is slow
+        # for short rows; those get the per-row values spread out to full arrays instead.
+        self.spread = m < 256
+        self.cols = np.empty((3, rows, m) if self.spread else (3, 0, 0), np.float64)
+
+    def col(self, slot: int, v: F64) -> F64:
+        """Per-row values v as an operand for a (len(v), m) array."""
+        if not self.spread:
+            return v[:, None]
+        full = self.cols[slot, : v.shape[0]]
+        np.copyto(full, v[:, None])
+        return full
 
 
 # A few scratch sets are kept between calls: fresh memory costs a page fault per 4 KiB on first
@@ -282,18 +292,7 @@ def _clear_buffer_cache() -> None:
         _CACHE.clear()
 
 
-def _col(v: F64, m: int) -> F64:
-    """A per-row value as an operand for (rows, m): a broadcast column for long rows; for short
-    rows a full array, because NumPy runs one inner loop per row for a broadcast column."""
-    if m >= 256:
-        return v[:, None]
-    full: F64 = np.repeat(v, m).reshape(v.shape[0], m)
-    return full
-
-
-def _block(
-    c: I64, a: F64, load: _Loader, out: I64, bufs: _Buffers, first_row: int
-) -> tuple[IntP, IntP]:
+def _block(c: I64, a: F64, load: _Loader, out: I64, bufs: _Buffers, first_row: int) -> tuple[IntP, IntP]:
     """Split one block of rows into ``out``; returns local (bad rows, rows left for later)."""
     nb, m = out.shape
     wf = bufs.wf[:nb]
@@ -306,7 +305,7 @@ def _block(
         a = np.where(skip, 0.0, a)
         big_w = np.where(skip, 1.0, big_w)
     p = wf
-    np.multiply(wf, _col(a, m), out=p)  # exact while < 2^53
+    np.multiply(wf, bufs.col(0, a), out=p)  # exact while < 2^53
     if p.max() >= _EXACT:
         over = p.max(axis=1) >= _EXACT
         p[over] = 0.0
@@ -315,7 +314,7 @@ def _block(
         slow |= over
     q = bufs.q[:nb]
     r = bufs.r[:nb]
-    w_col = _col(big_w, m)
+    w_col = bufs.col(1, big_w)
     np.divide(p, w_col, out=q)
     np.floor(q, out=q)  # the true quotient, or one more when fl(P/W) rounded up to an integer
     np.multiply(q, w_col, out=r)
@@ -332,17 +331,18 @@ def _finish(c: I64, a: F64, q: F64, r: F64, big_w: F64, out: I64, bufs: _Buffers
     """Given exact quotients q and remainders r (floats) hand out the leftover öre → out."""
     nb, m = q.shape
     left = (a - q.sum(axis=1)).astype(np.int64)  # k per row, 0 ≤ k < m
-    bucket = bufs.bucket[:nb]
-    b = bucket[:, :m]
+    b = bufs.bucket[:nb]
     # Monotone 16-bit image of the remainder: R < W ⇒ R·(65535/W) < 65535 (W < 2^52).
-    np.multiply(r, _col(_TOP / big_w, m), out=bufs.wf[:nb])
-    np.copyto(b, bufs.wf[:nb], casting="unsafe")
-    thr = _threshold_buckets(bucket, m, left, bufs.pad)
+    scaled = bufs.wf[:nb]  # P is no longer needed
+    np.multiply(r, bufs.col(2, _TOP / big_w), out=scaled)
+    np.copyto(b, scaled, casting="unsafe")
+    thr = _threshold_buckets(b, left, bufs.padded[:nb], bufs.pad)
     # Cells above the threshold bucket all get one öre; count them to know what is left for
     # the threshold bucket itself.
-    gt = np.greater(b, thr[:, None], out=bufs.mask[:nb])
+    gt = np.greater(b, thr[:, None], out=bufs.gt[:nb])
     above = np.bitwise_count(np.packbits(gt, axis=1)).sum(axis=1, dtype=np.int64)
-    winners = _resolve_band(b, thr, r, left - above)
+    band = np.equal(b, thr[:, None], out=bufs.eq[:nb])
+    winners = _resolve_band(band, r, left - above)
     np.add(q, gt.view(np.uint8), out=q)
     q.ravel()[winners] += 1.0
     neg = np.flatnonzero(c < 0)
@@ -351,15 +351,15 @@ def _finish(c: I64, a: F64, q: F64, r: F64, big_w: F64, out: I64, bufs: _Buffers
     np.copyto(out, q, casting="unsafe")
 
 
-def _threshold_buckets(bucket: U16, m: int, left: I64, pad: int) -> U16:
+def _threshold_buckets(b: U16, left: I64, padded: U16, pad: int) -> U16:
     """Per row, the bucket of its k-th largest remainder (k = left); _TOP where k = 0.
 
     np.partition takes one kth per call. Rows are grouped by k (span ≤ pad); a row with k_i in
     a group [k_lo, k_hi] gets k_hi − k_i copies of the top value and k_i − k_lo zeros appended,
     so in every row of the group the k_hi-th largest of the padded row is the k_i-th largest of
-    the real cells, at the same position m − k_lo.
+    the real cells, at the same position m − k_lo. Partitioning happens in place in ``padded``.
     """
-    nb = bucket.shape[0]
+    nb, m = b.shape
     thr = np.full(nb, _TOP, np.uint16)
     live = np.flatnonzero(left > 0)
     if not live.size:
@@ -372,28 +372,31 @@ def _threshold_buckets(bucket: U16, m: int, left: I64, pad: int) -> U16:
         stop = int(np.searchsorted(ks, k_lo + pad, side="right"))
         k_hi = int(ks[stop - 1])
         span = k_hi - k_lo
-        if stop - start == nb:  # whole block in one group: pad in place, no row gather
+        g = stop - start
+        group = padded[:g, : m + span]
+        if g == nb:  # whole block in one group: no row gather
             rows, ks_group = np.arange(nb), left
-            group = bucket[:, : m + span]
+            group[:, :m] = b
         else:
             rows, ks_group = order[start:stop], ks[start:stop]
-            group = bucket[rows, : m + span]
+            group[:, :m] = b[rows]
         if span:
             tops = (k_hi - ks_group)[:, None]
             np.multiply(np.arange(span) < tops, np.uint16(_TOP), out=group[:, m:])
-        thr[rows] = np.partition(group, m - k_lo, axis=1)[:, m - k_lo]
+        group.partition(m - k_lo, axis=1)
+        thr[rows] = group[:, m - k_lo]
         start = stop
     return thr
 
 
-def _resolve_band(b: U16, thr: U16, r: F64, need: I64) -> IntP:
+def _resolve_band(band: Bool, r: F64, need: I64) -> IntP:
     """Flat indices of the cells in each row's threshold bucket that get one öre.
 
-    Row i hands out need[i] more öre among its cells in bucket thr[i], by remainder desc then
-    index asc.
+    band marks each row's cells in its threshold bucket; row i hands out need[i] more öre
+    among them, by remainder desc then index asc.
     """
-    m = b.shape[1]
-    flat = np.flatnonzero(b == thr[:, None])  # row-major, so rows ascending, index ascending
+    m = band.shape[1]
+    flat = np.flatnonzero(band)  # row-major, so rows ascending, index ascending
     rows = flat // m
     want = need[rows]
     keep = want > 0

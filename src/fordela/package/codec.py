@@ -69,9 +69,7 @@ def parse_cell(column: Column, text: str) -> Value:
     if kind is Kind.CODE:
         if not CODE_RE.fullmatch(stripped):
             hint = " (codes are lowercase)" if CODE_RE.fullmatch(stripped.lower()) else ""
-            raise CellError(
-                f"not a valid code {_quote(stripped)}: use only a-z, 0-9, '_' and '-'{hint}"
-            )
+            raise CellError(f"not a valid code {_quote(stripped)}: use only a-z, 0-9, '_' and '-'{hint}")
         return stripped
     if kind in (Kind.YEAR, Kind.INTEGER):
         if not _INTEGER_RE.fullmatch(stripped):
@@ -107,9 +105,7 @@ def parse_cell(column: Column, text: str) -> Value:
             return column.choices(stripped)
         except ValueError:
             choices = ", ".join(c.value for c in column.choices)
-            raise CellError(
-                f"{_quote(stripped)} is not a valid {column.name}; choose one of: {choices}"
-            ) from None
+            raise CellError(f"{_quote(stripped)} is not a valid {column.name}; choose one of: {choices}") from None
     raise AssertionError(f"unhandled kind {kind}")
 
 

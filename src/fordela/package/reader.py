@@ -115,9 +115,7 @@ def _header(values: Iterable[Any]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _add_csv(
-    tables: dict[str, RawTable], problems: list[Problem], file_name: str, data: bytes
-) -> None:
+def _add_csv(tables: dict[str, RawTable], problems: list[Problem], file_name: str, data: bytes) -> None:
     name = file_name[: -len(".csv")]
     if name in tables:
         problems.append(Problem(name, None, None, "the table appears twice", file_name))
@@ -199,14 +197,15 @@ def _read_zip(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     problems: list[Problem] = []
     with _open_zip(path, "zip file") as archive:
         files = [
-            i for i in archive.infolist()
+            i
+            for i in archive.infolist()
             if not i.is_dir()
             and not i.filename.startswith(_SKIPPED)
             and not PurePosixPath(i.filename).name.startswith(".")
         ]
         prefix = _common_folder([i.filename for i in files])
         for info in files:
-            inner = info.filename[len(prefix):]
+            inner = info.filename[len(prefix) :]
             where = f"{path.name}: {info.filename}"
             if "/" in inner:
                 message = "unexpected path: put the CSV files at the zip's root or in one folder"

@@ -178,7 +178,9 @@ TABLES: tuple[Table, ...] = (
             _year("year", "The year"),
             _ref("key", "keys", "The key that splits the cost this year"),
             _money("cost", "Budget (past and base year) or the supplier's proposal (later years)", required=False),
-            _money("development_within_service", "Of which development within service", required=False, non_negative=True),
+            _money(
+                "development_within_service", "Of which development within service", required=False, non_negative=True
+            ),
             _money("outcome", "Actual cost of a past year", required=False),
         ),
         ("service", "year"),
@@ -244,7 +246,9 @@ TABLES: tuple[Table, ...] = (
             _enum("financing", m.Financing, "How it is financed"),
             _ref("service", "services", "The service it concerns or creates", required=False),
             _ref("key", "keys", "The key that splits an initiative's cost", required=False),
-            _enum("proposed_category", m.ServiceCategory, "New category (re-categorisation, new service)", required=False),
+            _enum(
+                "proposed_category", m.ServiceCategory, "New category (re-categorisation, new service)", required=False
+            ),
             _ref("proposed_key", "keys", "New key (key change)", required=False),
             _money("future_management_cost", "Yearly management cost once running (negative = saving)", required=False),
             _year("future_management_from_year", "First year of that future management cost", required=False),
@@ -260,7 +264,11 @@ TABLES: tuple[Table, ...] = (
         (
             _ref("proposal", "proposals", "The proposal"),
             _year("year", "The year"),
-            _enum("type", m.AmountType, "development (one-off that year) or management (level change vs the base year, held until changed)"),
+            _enum(
+                "type",
+                m.AmountType,
+                "development (one-off that year) or management (level change vs the base year, held until changed)",
+            ),
             _money("amount", "Amount in SEK"),
         ),
         ("proposal", "year", "type"),
@@ -273,7 +281,12 @@ TABLES: tuple[Table, ...] = (
             _ref("proposal", "proposals", "The proposal"),
             _ref("stage", "review_stages", "The stage"),
             _enum("outcome", m.ReviewOutcome, "The outcome"),
-            _c("future_management_approved", Kind.BOOL, "Whether the future management cost is approved", required=False),
+            _c(
+                "future_management_approved",
+                Kind.BOOL,
+                "Whether the future management cost is approved",
+                required=False,
+            ),
             _text("comment", "The stage's comment"),
         ),
         ("proposal", "stage"),
@@ -322,7 +335,10 @@ TABLES: tuple[Table, ...] = (
     Table(
         "scenario_proposals",
         m.ScenarioProposal,
-        (_ref("scenario", "scenarios", "An explicit scenario"), _ref("proposal", "proposals", "A proposal it includes")),
+        (
+            _ref("scenario", "scenarios", "An explicit scenario"),
+            _ref("proposal", "proposals", "A proposal it includes"),
+        ),
         ("scenario", "proposal"),
         "The proposals of each explicit scenario.",
     ),

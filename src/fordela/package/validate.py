@@ -86,8 +86,7 @@ class RawTable:
         for record in records:
             header.extend(k for k in record if k not in header)
         rows = tuple(
-            RawRow(first_row + i, tuple(record.get(h, "") for h in header))
-            for i, record in enumerate(records)
+            RawRow(first_row + i, tuple(record.get(h, "") for h in header)) for i, record in enumerate(records)
         )
         return cls(name, tuple(header), rows, source)
 
@@ -340,7 +339,9 @@ class _Checker:
             kind = kinds.get(scenario)
             if kind is not None and kind is not m.ScenarioKind.EXPLICIT:
                 self._flag(
-                    "scenario_proposals", row, "scenario",
+                    "scenario_proposals",
+                    row,
+                    "scenario",
                     f"scenario {_q(scenario)} is {kind}: only explicit scenarios list proposals",
                 )
 
@@ -357,8 +358,7 @@ class _Checker:
 
     def _reviews(self) -> None:
         outcomes = {
-            (r.values.get("proposal"), r.values.get("stage")): r.values.get("outcome")
-            for r in self.rows("reviews")
+            (r.values.get("proposal"), r.values.get("stage")): r.values.get("outcome") for r in self.rows("reviews")
         }
         refusing = (m.ReviewOutcome.REJECT, m.ReviewOutcome.DEFER)
         for row in self.rows("review_amounts"):
@@ -366,9 +366,10 @@ class _Checker:
             outcome = outcomes.get((proposal, stage))
             if outcome in refusing:
                 self._flag(
-                    "review_amounts", row, "proposal, stage",
-                    f"the review of proposal {_q(proposal)} at stage {_q(stage)} is {outcome}: "
-                    "it approves no amounts",
+                    "review_amounts",
+                    row,
+                    "proposal, stage",
+                    f"the review of proposal {_q(proposal)} at stage {_q(stage)} is {outcome}: it approves no amounts",
                 )
 
     def _subscriptions(self) -> None:
@@ -379,9 +380,10 @@ class _Checker:
             category = categories.get(service)
             if category is not None and category not in allowed:
                 self._flag(
-                    "subscriptions", row, "service",
-                    f"service {_q(service)} is {category}: "
-                    "subscriptions are for add_on and opt_in services",
+                    "subscriptions",
+                    row,
+                    "service",
+                    f"service {_q(service)} is {category}: subscriptions are for add_on and opt_in services",
                 )
 
     def _participation(self) -> None:
@@ -441,7 +443,9 @@ class _Checker:
             expected = base.get(service, 0) + delta
             if cost != expected:
                 self._flag(
-                    "service_years", row, "cost",
+                    "service_years",
+                    row,
+                    "cost",
                     f"cost {machine(cost)} SEK does not add up: expected {machine(expected)} SEK "
                     f"(base-year cost {machine(base.get(service, 0))} + management of the "
                     f"service's proposals {machine(delta)})",
@@ -451,10 +455,7 @@ class _Checker:
 
     def _kwargs(self, table: Table, row: _Row) -> dict[str, Any]:
         defaults = _defaults(table.row_type)
-        return {
-            name: defaults.get(name) if value is None else value
-            for name, value in row.values.items()
-        }
+        return {name: defaults.get(name) if value is None else value for name, value in row.values.items()}
 
     def build(self) -> m.CycleData | None:
         # A row can be invalid without a problem of ours: its reader reported the cell.

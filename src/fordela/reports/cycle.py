@@ -33,10 +33,17 @@ def organisation_name(data: CycleData, code: str) -> str:
     return next((o.name for o in data.organisations if o.code == code), code)
 
 
+def index_percent(data: CycleData) -> str:
+    """The cycle's index as the deck writes it: ``3 %``, ``2,5 %``."""
+    return f"{swedish_number(data.cycle.index_rate * 100, 1).removesuffix(',0')}{NBSP}%"
+
+
 def _line_labels(data: CycleData) -> dict[str, str]:
     base, target = data.cycle.base_year, data.cycle.target_year
     return {
-        "management_budget_base": f"Förvaltningskostnad bastjänster och digital infrastruktur enligt beslutad budget {base}",
+        "management_budget_base": (
+            f"Förvaltningskostnad bastjänster och digital infrastruktur enligt beslutad budget {base}"
+        ),
         "development_within_service": "Påverkan på förvaltningskostnad av utveckling inom tjänst",
         "supplier_contracts": "Påverkan på förvaltningskostnad på grund av leverantörsavtal",
         "settlement": f"Avräkning genomförd utveckling {base}",
@@ -48,7 +55,7 @@ def _line_labels(data: CycleData) -> dict[str, str]:
         "management_cost": f"Summa förvaltningskostnad {target}",
         "change_initiatives": f"Förändringsinsatser {target}",
         "total": "TOTAL SUMMA",
-        "total_with_index": f"Total med index {swedish_number(data.cycle.index_rate * 100, 1).rstrip('0').rstrip(',')}{NBSP}%",
+        "total_with_index": f"Total med index {index_percent(data)}",
     }
 
 
@@ -76,8 +83,14 @@ def bridge_table(data: CycleData, supplier: str, resolutions: Sequence[Resolutio
     }
 
     def amount(x: b.Bridge, name: str) -> int:
-        if name in ("management_budget_base", "existing_delivery", "management_cost", "change_initiatives", "total",
-                    "total_with_index"):
+        if name in (
+            "management_budget_base",
+            "existing_delivery",
+            "management_cost",
+            "change_initiatives",
+            "total",
+            "total_with_index",
+        ):
             return int(getattr(x, name))
         return dict(x.lines).get(name, 0)
 
@@ -126,16 +139,18 @@ def initiatives_table(data: CycleData, supplier: str, resolution: Resolution) ->
     emphasis = set()
     for lst in b.initiative_lists(data, supplier, resolution):
         for d, amount in lst.items:
-            rows.append((
-                lst.name,
-                LIST_LABELS[lst.name],
-                d.proposal.code,
-                d.proposal.title,
-                "ja" if d.proposal.already_decided else "",
-                OUTCOME_LABELS.get(d.outcome, "Föreslagen") if d.outcome else "Föreslagen",
-                "; ".join(c.text or c.kind.value for c in d.conditions),
-                amount,
-            ))
+            rows.append(
+                (
+                    lst.name,
+                    LIST_LABELS[lst.name],
+                    d.proposal.code,
+                    d.proposal.title,
+                    "ja" if d.proposal.already_decided else "",
+                    OUTCOME_LABELS.get(d.outcome, "Föreslagen") if d.outcome else "Föreslagen",
+                    "; ".join(c.text or c.kind.value for c in d.conditions),
+                    amount,
+                )
+            )
         emphasis.add(len(rows))
         rows.append((lst.name, "Summa", "", LIST_LABELS[lst.name], "", "", "", lst.total))
     title = f"Förändringsinsatser {year}, {organisation_name(data, supplier)} – {resolution.name}"
@@ -155,14 +170,21 @@ def frames_table(data: CycleData, resolution: Resolution) -> Table:
     rows = []
     for supplier in b.suppliers(data):
         f = b.frame(data, supplier, resolution)
-        rows.append((supplier, organisation_name(data, supplier), f.management, f.development,
-                     f.management_with_index, f.development_with_index))
-    rate = swedish_number(data.cycle.index_rate * 100, 1)
+        rows.append(
+            (
+                supplier,
+                organisation_name(data, supplier),
+                f.management,
+                f.development,
+                f.management_with_index,
+                f.development_with_index,
+            )
+        )
     return Table(
         f"Ekonomiska ramar {data.cycle.target_year} – {resolution.name}",
         columns,
         tuple(rows),
-        (f"Ramarna gäller plus index som KF beslutar (i cykeln {rate}{NBSP}%).",),
+        (f"Ramarna gäller plus index som KF beslutar (i cykeln {index_percent(data)}).",),
     )
 
 

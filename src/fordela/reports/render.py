@@ -71,14 +71,14 @@ def as_csv(table: Table) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.key for c in table.columns])
     for row in table.rows:
-        writer.writerow(["" if v is None else v for v in (_machine_cell(c, x) for c, x in zip(table.columns, row, strict=True))])
+        writer.writerow(
+            ["" if v is None else v for v in (_machine_cell(c, x) for c, x in zip(table.columns, row, strict=True))]
+        )
     return buffer.getvalue()
 
 
 def as_records(table: Table) -> list[dict[str, str | None]]:
-    return [
-        {c.key: _machine_cell(c, v) for c, v in zip(table.columns, row, strict=True)} for row in table.rows
-    ]
+    return [{c.key: _machine_cell(c, v) for c, v in zip(table.columns, row, strict=True)} for row in table.rows]
 
 
 def render(tables: Sequence[Table], fmt: str) -> str:
@@ -89,7 +89,7 @@ def render(tables: Sequence[Table], fmt: str) -> str:
     if fmt == "csv":
         return "\n".join(as_csv(t) for t in tables)
     if fmt == "json":
-        return json.dumps(
-            [{"title": t.title, "rows": as_records(t)} for t in tables], ensure_ascii=False, indent=2
-        ) + "\n"
+        return (
+            json.dumps([{"title": t.title, "rows": as_records(t)} for t in tables], ensure_ascii=False, indent=2) + "\n"
+        )
     raise ValueError(f"unknown format {fmt!r} (choose {', '.join(FORMATS)})")

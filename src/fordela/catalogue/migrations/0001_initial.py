@@ -5,187 +5,316 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Cycle',
+            name="Cycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('target_year', models.IntegerField()),
-                ('base_year', models.IntegerField()),
-                ('index_rate', models.DecimalField(decimal_places=6, max_digits=12)),
-                ('first_year', models.IntegerField(blank=True, null=True)),
-                ('last_year', models.IntegerField(blank=True, null=True)),
-                ('current_stage', models.CharField(blank=True, default='', max_length=64)),
-                ('note', models.TextField(blank=True, default='')),
-                ('imported_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=64, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("target_year", models.IntegerField()),
+                ("base_year", models.IntegerField()),
+                ("index_rate", models.DecimalField(decimal_places=6, max_digits=12)),
+                ("first_year", models.IntegerField(blank=True, null=True)),
+                ("last_year", models.IntegerField(blank=True, null=True)),
+                ("current_stage", models.CharField(blank=True, default="", max_length=64)),
+                ("note", models.TextField(blank=True, default="")),
+                ("imported_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Driver',
+            name="Driver",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64)),
-                ('name', models.CharField(max_length=200)),
-                ('unit', models.CharField(max_length=40)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64)),
+                ("name", models.CharField(max_length=200)),
+                ("unit", models.CharField(max_length=40)),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DistributionKey',
+            name="DistributionKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64)),
-                ('name', models.CharField(max_length=200)),
-                ('method', models.CharField(choices=[('driver', 'driver'), ('equal', 'equal'), ('fixed', 'fixed'), ('frozen', 'frozen'), ('subscription', 'subscription'), ('hybrid', 'hybrid')], max_length=20)),
-                ('frozen_year', models.IntegerField(blank=True, null=True)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('driver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.driver')),
-                ('solidarity_driver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.driver')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("driver", "driver"),
+                            ("equal", "equal"),
+                            ("fixed", "fixed"),
+                            ("frozen", "frozen"),
+                            ("subscription", "subscription"),
+                            ("hybrid", "hybrid"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("frozen_year", models.IntegerField(blank=True, null=True)),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                (
+                    "driver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.driver",
+                    ),
+                ),
+                (
+                    "solidarity_driver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.driver",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('administration', 'administration'), ('company', 'company'), ('board', 'board')], max_length=20)),
-                ('note', models.TextField(blank=True, default='')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("administration", "administration"), ("company", "company"), ("board", "board")],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, default="")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='KeyShare',
+            name="KeyShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('share', models.DecimalField(decimal_places=8, max_digits=24)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('key', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalogue.distributionkey')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalogue.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("share", models.DecimalField(decimal_places=8, max_digits=24)),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                ("key", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="catalogue.distributionkey")),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="catalogue.organisation"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DriverValue',
+            name="DriverValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.IntegerField()),
-                ('value', models.DecimalField(decimal_places=8, max_digits=24)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('driver', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalogue.driver')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalogue.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.IntegerField()),
+                ("value", models.DecimalField(decimal_places=8, max_digits=24)),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                ("driver", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="catalogue.driver")),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="catalogue.organisation"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64)),
-                ('name', models.CharField(max_length=200)),
-                ('category', models.CharField(choices=[('base', 'base'), ('add_on', 'add_on'), ('infrastructure', 'infrastructure'), ('opt_in', 'opt_in')], max_length=20)),
-                ('description', models.TextField(blank=True, default='')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='catalogue.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("base", "base"),
+                            ("add_on", "add_on"),
+                            ("infrastructure", "infrastructure"),
+                            ("opt_in", "opt_in"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(blank=True, default="")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="catalogue.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_year', models.IntegerField()),
-                ('to_year', models.IntegerField(blank=True, null=True)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalogue.organisation')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalogue.service')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("from_year", models.IntegerField()),
+                ("to_year", models.IntegerField(blank=True, null=True)),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="catalogue.organisation"),
+                ),
+                ("service", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="catalogue.service")),
             ],
         ),
         migrations.CreateModel(
-            name='AllocationHistory',
+            name="AllocationHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.IntegerField()),
-                ('amount', models.BigIntegerField()),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalogue.organisation')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalogue.service')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.IntegerField()),
+                ("amount", models.BigIntegerField()),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="catalogue.organisation"),
+                ),
+                ("service", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="catalogue.service")),
             ],
         ),
         migrations.CreateModel(
-            name='ServiceYear',
+            name="ServiceYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.IntegerField()),
-                ('cost', models.BigIntegerField(blank=True, null=True)),
-                ('development_within_service', models.BigIntegerField(blank=True, null=True)),
-                ('outcome', models.BigIntegerField(blank=True, null=True)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('key', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalogue.distributionkey')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='years', to='catalogue.service')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.IntegerField()),
+                ("cost", models.BigIntegerField(blank=True, null=True)),
+                ("development_within_service", models.BigIntegerField(blank=True, null=True)),
+                ("outcome", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                ("key", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="catalogue.distributionkey")),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="years", to="catalogue.service"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.IntegerField()),
-                ('quantity', models.DecimalField(decimal_places=8, max_digits=24)),
-                ('unit_price', models.BigIntegerField()),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalogue.organisation')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalogue.service')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.IntegerField()),
+                ("quantity", models.DecimalField(decimal_places=8, max_digits=24)),
+                ("unit_price", models.BigIntegerField()),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="catalogue.organisation"),
+                ),
+                ("service", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="catalogue.service")),
             ],
         ),
         migrations.AddConstraint(
-            model_name='driver',
-            constraint=models.UniqueConstraint(fields=('cycle', 'code'), name='driver_code'),
+            model_name="driver",
+            constraint=models.UniqueConstraint(fields=("cycle", "code"), name="driver_code"),
         ),
         migrations.AddConstraint(
-            model_name='distributionkey',
-            constraint=models.UniqueConstraint(fields=('cycle', 'code'), name='key_code'),
+            model_name="distributionkey",
+            constraint=models.UniqueConstraint(fields=("cycle", "code"), name="key_code"),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('cycle', 'code'), name='organisation_code'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(fields=("cycle", "code"), name="organisation_code"),
         ),
         migrations.AddConstraint(
-            model_name='keyshare',
-            constraint=models.UniqueConstraint(fields=('cycle', 'key', 'organisation'), name='key_share'),
+            model_name="keyshare",
+            constraint=models.UniqueConstraint(fields=("cycle", "key", "organisation"), name="key_share"),
         ),
         migrations.AddConstraint(
-            model_name='drivervalue',
-            constraint=models.UniqueConstraint(fields=('cycle', 'driver', 'organisation', 'year'), name='driver_value'),
+            model_name="drivervalue",
+            constraint=models.UniqueConstraint(fields=("cycle", "driver", "organisation", "year"), name="driver_value"),
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.UniqueConstraint(fields=('cycle', 'code'), name='service_code'),
+            model_name="service",
+            constraint=models.UniqueConstraint(fields=("cycle", "code"), name="service_code"),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('cycle', 'service', 'organisation', 'from_year'), name='participation'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                fields=("cycle", "service", "organisation", "from_year"), name="participation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocationhistory',
-            constraint=models.UniqueConstraint(fields=('cycle', 'service', 'organisation', 'year'), name='allocation_history'),
+            model_name="allocationhistory",
+            constraint=models.UniqueConstraint(
+                fields=("cycle", "service", "organisation", "year"), name="allocation_history"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceyear',
-            constraint=models.UniqueConstraint(fields=('cycle', 'service', 'year'), name='service_year'),
+            model_name="serviceyear",
+            constraint=models.UniqueConstraint(fields=("cycle", "service", "year"), name="service_year"),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.UniqueConstraint(fields=('cycle', 'service', 'organisation', 'year'), name='subscription'),
+            model_name="subscription",
+            constraint=models.UniqueConstraint(
+                fields=("cycle", "service", "organisation", "year"), name="subscription"
+            ),
         ),
     ]

@@ -5,160 +5,342 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ("catalogue", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64)),
-                ('kind', models.CharField(choices=[('new_service', 'new_service'), ('recategorisation', 'recategorisation'), ('key_change', 'key_change'), ('change_initiative', 'change_initiative'), ('development_within_service', 'development_within_service'), ('supplier_contract', 'supplier_contract'), ('settlement', 'settlement'), ('efficiency', 'efficiency'), ('volume_change', 'volume_change')], max_length=40)),
-                ('title', models.CharField(max_length=300)),
-                ('financing', models.CharField(choices=[('solidarity', 'solidarity'), ('add_on', 'add_on'), ('users', 'users'), ('own_funds', 'own_funds'), ('municipal_grant', 'municipal_grant'), ('grant_call', 'grant_call')], max_length=40)),
-                ('proposed_category', models.CharField(blank=True, choices=[('base', 'base'), ('add_on', 'add_on'), ('infrastructure', 'infrastructure'), ('opt_in', 'opt_in')], default='', max_length=20)),
-                ('future_management_cost', models.BigIntegerField(blank=True, null=True)),
-                ('future_management_from_year', models.IntegerField(blank=True, null=True)),
-                ('already_decided', models.BooleanField(default=False)),
-                ('description', models.TextField(blank=True, default='')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('key', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.distributionkey')),
-                ('proposed_key', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.distributionkey')),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='catalogue.service')),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='catalogue.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("new_service", "new_service"),
+                            ("recategorisation", "recategorisation"),
+                            ("key_change", "key_change"),
+                            ("change_initiative", "change_initiative"),
+                            ("development_within_service", "development_within_service"),
+                            ("supplier_contract", "supplier_contract"),
+                            ("settlement", "settlement"),
+                            ("efficiency", "efficiency"),
+                            ("volume_change", "volume_change"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "financing",
+                    models.CharField(
+                        choices=[
+                            ("solidarity", "solidarity"),
+                            ("add_on", "add_on"),
+                            ("users", "users"),
+                            ("own_funds", "own_funds"),
+                            ("municipal_grant", "municipal_grant"),
+                            ("grant_call", "grant_call"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "proposed_category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("base", "base"),
+                            ("add_on", "add_on"),
+                            ("infrastructure", "infrastructure"),
+                            ("opt_in", "opt_in"),
+                        ],
+                        default="",
+                        max_length=20,
+                    ),
+                ),
+                ("future_management_cost", models.BigIntegerField(blank=True, null=True)),
+                ("future_management_from_year", models.IntegerField(blank=True, null=True)),
+                ("already_decided", models.BooleanField(default=False)),
+                ("description", models.TextField(blank=True, default="")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                (
+                    "key",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.distributionkey",
+                    ),
+                ),
+                (
+                    "proposed_key",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.distributionkey",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="catalogue.service",
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="catalogue.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ProposalAmount',
+            name="ProposalAmount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.IntegerField()),
-                ('type', models.CharField(choices=[('development', 'development'), ('management', 'management')], max_length=20)),
-                ('amount', models.BigIntegerField()),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='amounts', to='cycle.proposal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.IntegerField()),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[("development", "development"), ("management", "management")], max_length=20
+                    ),
+                ),
+                ("amount", models.BigIntegerField()),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="amounts", to="cycle.proposal"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReviewStage',
+            name="ReviewStage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64)),
-                ('name', models.CharField(max_length=200)),
-                ('position', models.IntegerField()),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64)),
+                ("name", models.CharField(max_length=200)),
+                ("position", models.IntegerField()),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewCondition',
+            name="ReviewCondition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invoice_after_incurred', 'invoice_after_incurred'), ('prerequisite', 'prerequisite'), ('other', 'other')], max_length=40)),
-                ('text', models.TextField(blank=True, default='')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cycle.proposal')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='cycle.reviewstage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("invoice_after_incurred", "invoice_after_incurred"),
+                            ("prerequisite", "prerequisite"),
+                            ("other", "other"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("text", models.TextField(blank=True, default="")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                ("proposal", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="cycle.proposal")),
+                ("stage", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="cycle.reviewstage")),
             ],
         ),
         migrations.CreateModel(
-            name='ReviewAmount',
+            name="ReviewAmount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.IntegerField()),
-                ('type', models.CharField(choices=[('development', 'development'), ('management', 'management')], max_length=20)),
-                ('amount', models.BigIntegerField()),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cycle.proposal')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='cycle.reviewstage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.IntegerField()),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[("development", "development"), ("management", "management")], max_length=20
+                    ),
+                ),
+                ("amount", models.BigIntegerField()),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                ("proposal", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="cycle.proposal")),
+                ("stage", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="cycle.reviewstage")),
             ],
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('approve', 'approve'), ('approve_with_conditions', 'approve_with_conditions'), ('approve_as_add_on', 'approve_as_add_on'), ('reject', 'reject'), ('defer', 'defer')], max_length=40)),
-                ('future_management_approved', models.BooleanField(default=False)),
-                ('comment', models.TextField(blank=True, default='')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='cycle.proposal')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='cycle.reviewstage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("approve", "approve"),
+                            ("approve_with_conditions", "approve_with_conditions"),
+                            ("approve_as_add_on", "approve_as_add_on"),
+                            ("reject", "reject"),
+                            ("defer", "defer"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("future_management_approved", models.BooleanField(default=False)),
+                ("comment", models.TextField(blank=True, default="")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reviews", to="cycle.proposal"
+                    ),
+                ),
+                ("stage", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="cycle.reviewstage")),
             ],
         ),
         migrations.CreateModel(
-            name='Scenario',
+            name="Scenario",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('explicit', 'explicit'), ('all_proposed', 'all_proposed'), ('stage', 'stage')], max_length=20)),
-                ('description', models.TextField(blank=True, default='')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('stage', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='cycle.reviewstage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("explicit", "explicit"), ("all_proposed", "all_proposed"), ("stage", "stage")],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(blank=True, default="")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="cycle.reviewstage"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ScenarioProposal',
+            name="ScenarioProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cycle.proposal')),
-                ('scenario', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cycle.scenario')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                ("proposal", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="cycle.proposal")),
+                ("scenario", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="cycle.scenario")),
             ],
         ),
         migrations.CreateModel(
-            name='BudgetLine',
+            name="BudgetLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.IntegerField()),
-                ('line', models.CharField(choices=[('change_initiatives', 'change_initiatives')], max_length=40)),
-                ('amount', models.BigIntegerField()),
-                ('note', models.TextField(blank=True, default='')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.cycle')),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.IntegerField()),
+                ("line", models.CharField(choices=[("change_initiatives", "change_initiatives")], max_length=40)),
+                ("amount", models.BigIntegerField()),
+                ("note", models.TextField(blank=True, default="")),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalogue.cycle"
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalogue.organisation"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('cycle', 'supplier', 'year', 'line'), name='budget_line')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("cycle", "supplier", "year", "line"), name="budget_line")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.UniqueConstraint(fields=('cycle', 'code'), name='proposal_code'),
+            model_name="proposal",
+            constraint=models.UniqueConstraint(fields=("cycle", "code"), name="proposal_code"),
         ),
         migrations.AddConstraint(
-            model_name='proposalamount',
-            constraint=models.UniqueConstraint(fields=('cycle', 'proposal', 'year', 'type'), name='proposal_amount'),
+            model_name="proposalamount",
+            constraint=models.UniqueConstraint(fields=("cycle", "proposal", "year", "type"), name="proposal_amount"),
         ),
         migrations.AddConstraint(
-            model_name='reviewstage',
-            constraint=models.UniqueConstraint(fields=('cycle', 'code'), name='review_stage_code'),
+            model_name="reviewstage",
+            constraint=models.UniqueConstraint(fields=("cycle", "code"), name="review_stage_code"),
         ),
         migrations.AddConstraint(
-            model_name='reviewcondition',
-            constraint=models.UniqueConstraint(fields=('cycle', 'proposal', 'stage', 'kind'), name='review_condition'),
+            model_name="reviewcondition",
+            constraint=models.UniqueConstraint(fields=("cycle", "proposal", "stage", "kind"), name="review_condition"),
         ),
         migrations.AddConstraint(
-            model_name='reviewamount',
-            constraint=models.UniqueConstraint(fields=('cycle', 'proposal', 'stage', 'year', 'type'), name='review_amount'),
+            model_name="reviewamount",
+            constraint=models.UniqueConstraint(
+                fields=("cycle", "proposal", "stage", "year", "type"), name="review_amount"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('cycle', 'proposal', 'stage'), name='review'),
+            model_name="review",
+            constraint=models.UniqueConstraint(fields=("cycle", "proposal", "stage"), name="review"),
         ),
         migrations.AddConstraint(
-            model_name='scenario',
-            constraint=models.UniqueConstraint(fields=('cycle', 'code'), name='scenario_code'),
+            model_name="scenario",
+            constraint=models.UniqueConstraint(fields=("cycle", "code"), name="scenario_code"),
         ),
         migrations.AddConstraint(
-            model_name='scenarioproposal',
-            constraint=models.UniqueConstraint(fields=('cycle', 'scenario', 'proposal'), name='scenario_proposal'),
+            model_name="scenarioproposal",
+            constraint=models.UniqueConstraint(fields=("cycle", "scenario", "proposal"), name="scenario_proposal"),
         ),
     ]
