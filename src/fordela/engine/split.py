@@ -342,9 +342,8 @@ def _finish(c: I64, a: F64, q: F64, r: F64, big_w: F64, out: I64, bufs: _Buffers
     gt = np.greater(b, thr[:, None], out=bufs.gt[:nb])
     above = np.bitwise_count(np.packbits(gt, axis=1)).sum(axis=1, dtype=np.int64)
     band = np.equal(b, thr[:, None], out=bufs.eq[:nb])
-    winners = _resolve_band(band, r, left - above)
     np.add(q, gt.view(np.uint8), out=q)
-    q.ravel()[winners] += 1.0
+    _resolve_band(band, r, left - above, q)
     neg = np.flatnonzero(c < 0)
     if neg.size:
         q[neg] *= -1.0
@@ -389,33 +388,44 @@ def _threshold_buckets(b: U16, left: I64, padded: U16, pad: int) -> U16:
     return thr
 
 
-def _resolve_band(band: Bool, r: F64, need: I64) -> IntP:
-    """Flat indices of the cells in each row's threshold bucket that get one öre.
+def _resolve_band(band: Bool, r: F64, need: I64, q: F64) -> None:
+    """Add one öre in q to the cells of each row's threshold bucket that win it.
 
     band marks each row's cells in its threshold bucket; row i hands out need[i] more öre
     among them, by remainder desc then index asc.
     """
-    m = band.shape[1]
+    nb, m = band.shape
+    # A wide band is almost always an equal split (every participant has the same remainder):
+    # then the first need[i] cells in index order win, done with a row-wise cumsum instead of
+    # gathering every cell.
+    width = np.bitwise_count(np.packbits(band, axis=1)).sum(axis=1, dtype=np.int64)
+    wide = np.flatnonzero((width > 64) & (need > 0))
+    if wide.size:
+        bw, rw = band[wide], r[wide]
+        same = np.where(bw, rw, np.inf).min(axis=1) == np.where(bw, rw, -np.inf).max(axis=1)
+        rows = wide[same]
+        if rows.size:
+            bs = bw[same]
+            q[rows] += bs & (np.cumsum(bs, axis=1) <= need[rows][:, None])
+            band[rows] = False
     flat = np.flatnonzero(band)  # row-major, so rows ascending, index ascending
     rows = flat // m
     want = need[rows]
     keep = want > 0
     flat, rows, want = flat[keep], rows[keep], want[keep]
     if not flat.size:
-        none: IntP = flat
-        return none
+        return
     rem = r.ravel()[flat]
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    # Usually every remainder in a row's band is equal (equal weights) or the band has one
-    # cell; then index order is the ranking. Only rows with differing remainders are sorted.
+    # Usually the band has one cell or equal remainders; then index order is the ranking.
+    # Only rows with differing remainders are sorted.
     mixed = np.maximum.reduceat(rem, starts) != np.minimum.reduceat(rem, starts)
     if mixed.any():
         sel = np.flatnonzero(np.repeat(mixed, np.diff(np.r_[starts, rows.size])))
         perm = np.lexsort((-rem[sel], rows[sel]))  # stable: index asc among equal remainders
         flat[sel] = flat[sel][perm]
     rank = np.arange(flat.size) - np.repeat(starts, np.diff(np.r_[starts, rows.size]))
-    chosen: IntP = flat[rank < want]
-    return chosen
+    q.ravel()[flat[rank < want]] += 1.0
 
 
 def _slow_rows(c: I64, rows: IntP, row_weights: Callable[[int], I64], out: I64) -> None:
