@@ -15,11 +15,13 @@ $(VENV)/.installed: requirements/dev.lock pyproject.toml
 
 install: $(VENV)/.installed
 
-## The main job: set up, load the demo cycle, print the deck's bridge, lists and frames.
+## The main job: set up, load the demo cycle, print the deck's figures, serve the web app.
 run: install
 	$(FORDELA) migrate
 	$(FORDELA) demo
 	$(FORDELA) summary goteborg-2026
+	@echo "fordela is running on http://127.0.0.1:8000 (log in with a demo account above; Ctrl-C stops)"
+	FORDELA_LOCAL=1 $(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload
 
 test: install
 	$(BIN)/python -m pytest

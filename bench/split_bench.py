@@ -12,7 +12,7 @@ For every size the same data go through
   ``np.multiply(totals[:, None], weights, out=out)`` into a fresh array.
 Every peer's output is asserted identical to ours. Times are the best of a few runs; a slow
 peer at the largest size runs once. Peak memory of ours is measured with tracemalloc (NumPy
-reports its allocations there) relative to the output array.
+reports its allocations there) relative to the output array, scratch arrays included.
 
 ``--quick`` leaves out the 5 000 × 20 000 size. In the full run pandas and DuckDB run once at
 10^8 cells; pass ``--peer-limit CELLS`` to run them at a smaller documented size instead.
@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from fordela.engine import split as split_module
 from fordela.engine.split import split_rows, split_shared
 
 SIZES = [
@@ -131,6 +132,7 @@ def duckdb_split(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def peak_memory(fn: Callable[[], Any]) -> int:
+    split_module._clear_buffer_cache()  # count the scratch arrays too, as on a first call
     gc.collect()
     tracemalloc.start()
     result = fn()
@@ -182,11 +184,9 @@ def main() -> None:
         del db_out
         t_pd *= scale
         t_db *= scale
-        rows.append(
-            (label, n, m, t_ours, t_shared, t_floor, t_pd, t_db, mem, mem_shared, peer_note)
-        )
+        rows.append((label, n, m, t_ours, t_shared, t_floor, t_pd, t_db, mem, mem_shared, peer_note))
         print(f"done {label} ({n}x{m})", file=sys.stderr, flush=True)
-        del ours, shared, weights
+        del ours, shared
 
     head = (
         f"{'size':>12} {'ours':>9} {'shared':>9} {'floor':>9} {'pandas':>9} {'duckdb':>9}"

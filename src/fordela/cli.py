@@ -115,7 +115,15 @@ def cmd_import(args: argparse.Namespace) -> list[Table]:
 
 def cmd_demo(args: argparse.Namespace) -> list[Table]:
     args.path, args.replace = str(demo_package()), True
-    return cmd_import(args)
+    cmd_import(args)
+    from fordela.accounts.services import DEMO_PASSWORD, demo_accounts_create
+
+    accounts = demo_accounts_create()
+    print(f"demo accounts (password {DEMO_PASSWORD}):", file=sys.stderr)
+    for a in accounts:
+        where = f" – {a.organisation}" if a.organisation else ""
+        print(f"  {a.username:<8} {a.role.label}{where}", file=sys.stderr)
+    return []
 
 
 def cmd_export(args: argparse.Namespace) -> list[Table]:

@@ -223,9 +223,9 @@ def test_scale_decimal_weights() -> None:
 @fast
 @given(
     totals,
-    st.lists(
-        st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False), min_size=1
-    ).filter(lambda ds: sum(ds) > 0),
+    st.lists(st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False), min_size=1).filter(
+        lambda ds: sum(ds) > 0
+    ),
 )
 def test_decimal_weights_split_like_exact_fractions(total: int, ds: list[Decimal]) -> None:
     scaled = scale_decimal_weights(ds)

@@ -104,6 +104,8 @@ def test_zip_with_too_many_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 # -- xlsx ---------------------------------------------------------------------------------
+# An exported workbook has the people-friendly layout (fordela.documents.workbook): row 1 the
+# column names, row 2 Swedish headings, data from row 3.
 
 
 @pytest.fixture(scope="module")
@@ -127,39 +129,39 @@ def edit(path: Path, sheet: str, cell: str, value: object) -> None:
 
 
 def test_formula_cell(book_path: Path) -> None:
-    edit(book_path, "budget_lines", "D2", "=27100000*1")
+    edit(book_path, "budget_lines", "D3", "=27100000*1")
     found = problems(book_path)
-    assert [(p.table, p.row, p.column) for p in found] == [("budget_lines", 2, "amount")]
+    assert [(p.table, p.row, p.column) for p in found] == [("budget_lines", 3, "amount")]
     assert "formula" in found[0].message
-    assert str(found[0]).startswith("sheet budget_lines row 2, column amount:")
+    assert str(found[0]).startswith("sheet budget_lines row 3, column amount:")
 
 
 def test_float_money_with_too_many_decimals(book_path: Path) -> None:
-    edit(book_path, "budget_lines", "D2", 27_100_000.125)
+    edit(book_path, "budget_lines", "D3", 27_100_000.125)
     found = problems(book_path)
-    assert [(p.table, p.row, p.column) for p in found] == [("budget_lines", 2, "amount")]
+    assert [(p.table, p.row, p.column) for p in found] == [("budget_lines", 3, "amount")]
     assert "more than two decimals: '27100000.125'" in found[0].message
 
 
 def test_float_money_with_two_decimals(book_path: Path) -> None:
-    edit(book_path, "budget_lines", "D2", 27_100_000.25)
+    edit(book_path, "budget_lines", "D3", 27_100_000.25)
     assert read_package(book_path).budget_lines[0].amount == 2_710_000_025
 
 
 def test_float_year(book_path: Path) -> None:
-    edit(book_path, "budget_lines", "B2", 2025.0)
+    edit(book_path, "budget_lines", "B3", 2025.0)
     assert read_package(book_path).budget_lines[0].year == 2025
 
 
 def test_date_cell(book_path: Path) -> None:
-    edit(book_path, "budget_lines", "B2", dt.date(2025, 1, 1))
+    edit(book_path, "budget_lines", "B3", dt.date(2025, 1, 1))
     found = problems(book_path)
-    assert [(p.table, p.row, p.column) for p in found] == [("budget_lines", 2, "year")]
+    assert [(p.table, p.row, p.column) for p in found] == [("budget_lines", 3, "year")]
     assert "a date" in found[0].message
 
 
 def test_bool_cell(book_path: Path) -> None:
-    edit(book_path, "proposals", "L2", True)
+    edit(book_path, "proposals", "L3", True)
     assert read_package(book_path).proposals[0].already_decided is True
 
 

@@ -59,13 +59,13 @@ def test_xlsx_holds_numbers_as_numbers(mini_data: CycleData, tmp_path: Path) -> 
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
     lines = book["budget_lines"]
     assert [c.value for c in lines[1]] == ["supplier", "year", "line", "amount", "note"]
-    assert lines["B2"].value == 2025
-    assert lines["D2"].value == 27_100_000
-    assert lines["D2"].number_format == "#,##0.00"
+    assert lines["B3"].value == 2025
+    assert lines["D3"].value == 27_100_000
+    assert lines["D3"].number_format == "#,##0.00"
     history = book["service_years"]
-    assert history["F3"].value == pytest.approx(395000.5)  # archive 2024 outcome
-    assert book["cycle"]["E2"].value == pytest.approx(0.03)
-    assert book["organisations"]["A2"].value == "adm-north"
+    assert history["F4"].value == pytest.approx(395000.5)  # archive 2024 outcome
+    assert book["cycle"]["E3"].value == pytest.approx(0.03)
+    assert book["organisations"]["A3"].value == "adm-north"
 
 
 def test_every_table_is_written_even_when_empty(tmp_path: Path) -> None:

@@ -30,6 +30,8 @@ class Cycle(models.Model):
     current_stage = models.CharField(max_length=64, blank=True, default="")
     note = models.TextField(blank=True, default="")
     imported_at = models.DateTimeField(auto_now=True)
+    # Bumped by every write to the cycle: computed results are cached per (code, revision).
+    revision = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
         return self.code

@@ -39,6 +39,12 @@ class Proposal(CycleRow):
     description = models.TextField(blank=True, default="")
     # Optimistic locking: every save through the services bumps it; a stale form is refused.
     version = models.PositiveIntegerField(default=1)
+    # Drafts and deleted proposals are not part of the cycle's annual analysis: scenarios, reports
+    # and exports leave them out; a deleted proposal can be found and restored.
+    status = models.CharField(
+        max_length=20, default="submitted", choices=[("draft", "draft"), ("submitted", "submitted")]
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [unique_per_cycle("proposal_code", "code")]

@@ -37,13 +37,39 @@ def cycle_get(code: str) -> Cycle:
 def _rows(cycle: Cycle, table: Table) -> tuple[Any, ...]:
     model = MODELS[table.name]
     lookups = [f"{c.name}__code" if c.ref and _is_fk(model, c.name) else c.name for c in table.columns]
-    values = model.objects.filter(cycle=cycle).values_list(*lookups)
+    query = model.objects.filter(cycle=cycle)
+    # Drafts and deleted proposals are not (yet, or any more) part of the cycle.
+    if table.name == "proposals":
+        query = query.filter(status="submitted", deleted_at__isnull=True)
+    for column in table.columns:
+        if column.ref == "proposals" and _is_fk(model, column.name):
+            query = query.filter(**{f"{column.name}__status": "submitted", f"{column.name}__deleted_at__isnull": True})
+    values = query.values_list(*lookups)
     rows = [table.row_type(**{c.name: _typed(c, v) for c, v in zip(table.columns, row, strict=True)}) for row in values]
     return tuple(sorted(rows, key=lambda r: tuple(str(getattr(r, k)) for k in table.primary_key)))
 
 
+_CACHE: dict[str, tuple[int, m.CycleData]] = {}
+
+
 def cycle_data(code: str) -> m.CycleData:
-    """Load one cycle from the database into the engine's immutable CycleData."""
+    """One cycle from the database as the engine's immutable CycleData.
+
+    Cached in this process per (code, revision): every write bumps the revision, so a page
+    recomputing scenarios does not reload some thousand rows on every request.
+    """
+    revision = Cycle.objects.filter(code=code).values_list("revision", flat=True).first()
+    if revision is None:
+        cycle_get(code)  # raises CycleNotFound with the known codes
+    cached = _CACHE.get(code)
+    if cached is not None and cached[0] == revision:
+        return cached[1]
+    data = _load(code)
+    _CACHE[code] = (revision or 0, data)
+    return data
+
+
+def _load(code: str) -> m.CycleData:
     cycle = cycle_get(code)
     cycle_table = TABLES[0]
     head = m.Cycle(**{c.name: _typed(c, getattr(cycle, c.name)) for c in cycle_table.columns})

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from fordela.billing import models as billing_models
 from fordela.catalogue import models as catalogue
 from fordela.cycle import models as cycle_models
 from fordela.engine.model import CycleData
@@ -19,7 +20,7 @@ from fordela.package.schema import TABLES, Table
 
 MODELS: dict[str, type[models.Model]] = {
     model.TABLE: model  # type: ignore[attr-defined]
-    for module in (catalogue, cycle_models)
+    for module in (catalogue, cycle_models, billing_models)
     for model in vars(module).values()
     if isinstance(model, type) and issubclass(model, models.Model) and hasattr(model, "TABLE")
 }

@@ -52,6 +52,10 @@ class AllocationLine:
     key: str
     method: KeyMethod
     kind: str = "service"  # service | initiative | subscription
+    # The trail of a weighted split (None for subscriptions): this organisation's weight under the
+    # key (driver value, share, 1, or the frozen year's amount) and the total that was split.
+    weight: Decimal | int | None = None
+    split_total: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,11 +326,11 @@ def _split_all(
         raise AllocationError(problems)
     parts = split_rows(totals, weights)
     lines = []
-    for row, (obj, _, row_weights) in enumerate(items):
+    for row, (obj, cost, row_weights) in enumerate(items):
         for org in sorted(row_weights):
+            amount = int(parts[row, index.column[org]])
+            method = obj.key.method
             lines.append(
-                AllocationLine(
-                    obj.code, org, year, int(parts[row, index.column[org]]), obj.key.code, obj.key.method, obj.kind
-                )
+                AllocationLine(obj.code, org, year, amount, obj.key.code, method, obj.kind, row_weights[org], cost)
             )
     return lines

@@ -84,6 +84,35 @@ class BudgetLineKind(StrEnum):
     CHANGE_INITIATIVES = "change_initiatives"
 
 
+class Period(StrEnum):
+    """An invoicing period within a year: a quarter or a month (see engine/invoicing.py)."""
+
+    Q1 = "q1"
+    Q2 = "q2"
+    Q3 = "q3"
+    Q4 = "q4"
+    M01 = "m01"
+    M02 = "m02"
+    M03 = "m03"
+    M04 = "m04"
+    M05 = "m05"
+    M06 = "m06"
+    M07 = "m07"
+    M08 = "m08"
+    M09 = "m09"
+    M10 = "m10"
+    M11 = "m11"
+    M12 = "m12"
+
+    @property
+    def months(self) -> range:
+        """The months (1–12) the period covers."""
+        number = int(self.value[1:])
+        if self.value.startswith("q"):
+            return range(3 * number - 2, 3 * number + 1)
+        return range(number, number + 1)
+
+
 @dataclass(frozen=True, slots=True)
 class Cycle:
     code: str
@@ -273,6 +302,38 @@ class BudgetLine:
 
 
 @dataclass(frozen=True, slots=True)
+class IncurredCost:
+    """Costs an initiative approved "invoice after incurred" has actually incurred in a period."""
+
+    proposal: str
+    year: int
+    period: Period
+    amount: int
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VatRule:
+    """The VAT rate on what an organisation of a kind is invoiced for a category of service."""
+
+    organisation_kind: OrganisationKind
+    category: ServiceCategory
+    rate: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Exemption:
+    """Dispens: an organisation not charged for a service from one period to another of a year."""
+
+    service: str
+    organisation: str
+    year: int
+    from_period: Period
+    to_period: Period
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class CycleData:
     """Everything in one cycle package. Tuples keep it immutable and hashable by identity."""
 
@@ -296,3 +357,6 @@ class CycleData:
     scenarios: tuple[Scenario, ...] = ()
     scenario_proposals: tuple[ScenarioProposal, ...] = ()
     budget_lines: tuple[BudgetLine, ...] = field(default=())
+    incurred_costs: tuple[IncurredCost, ...] = ()
+    vat_rules: tuple[VatRule, ...] = ()
+    exemptions: tuple[Exemption, ...] = ()

@@ -1,5 +1,10 @@
 """Reading a cycle package: a folder of CSV files, a .zip of them, or an .xlsx workbook.
 
+A workbook is either plain (row 1 the column names, data from row 2) or the people-friendly
+layout of `fordela.documents.workbook` (declared by the defined name ``fordela_header_rows``:
+row 1 the column names, row 2 Swedish headings, data from row 3, plus an ``Instruktioner``
+sheet that is skipped). Row numbers in problems are the sheet's own.
+
 Each format is turned into :class:`~fordela.package.validate.RawTable` objects (text cells
 with the row numbers a person sees) and handed to the one validator, so all three formats
 obey the same rules. Containers are inspected before anything is unpacked: a package is
@@ -30,6 +35,19 @@ MAX_RATIO = 200  # unpacked / packed size of one entry
 # Tiny entries (an empty table, a header) can compress beyond any ratio without being a
 # threat; the ratio only says something once an entry is large enough to hurt.
 RATIO_MIN_SIZE = 1024 * 1024
+MAX_COLUMNS = 200  # columns per sheet: a cell far to the right must not make every row huge
+
+# The people-friendly workbook (fordela.documents.workbook) carries this workbook-level name with
+# the number of header rows: row 1 the machine column names, the rows below it headings for
+# people. Without it a sheet is the plain layout: one header row, data from row 2.
+HEADER_ROWS_NAME = "fordela_header_rows"
+MAX_HEADER_ROWS = 5
+# Sheets that explain the workbook to people and are never tables.
+INSTRUCTIONS_SHEET = "Instruktioner"
+# A DTD has no place in an Office Open XML part; it is how entity-expansion attacks start.
+_DTD_MARKERS = tuple(
+    marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
 
 _SKIPPED = ("__MACOSX/",)  # folders that archivers add on their own
 
@@ -237,8 +255,15 @@ def _common_folder(names: list[str]) -> str:
 def _read_xlsx(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     # Imported here so that CSV-only use does not pay for openpyxl.
     import openpyxl
+    from defusedxml import DefusedXmlException
+    from openpyxl.xml import DEFUSEDXML
 
-    _open_zip(path, ".xlsx workbook").close()
+    if not DEFUSEDXML:
+        # openpyxl parses worksheets with the standard library unless defusedxml is there (and
+        # OPENPYXL_DEFUSEDXML is not "False"): fail closed rather than parse untrusted XML.
+        raise _fatal(path, "refused: workbooks are only read with defusedxml active (XML entity protection)")
+    with _open_zip(path, ".xlsx workbook") as archive:
+        _refuse_dtd(archive, path)
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
     try:
@@ -248,21 +273,64 @@ def _read_xlsx(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
             warnings.simplefilter("ignore")
             # data_only=False on purpose: with data_only=True openpyxl silently hands over a
             # formula's cached result (or None), and a formula could not be reported.
-            # openpyxl never evaluates formulas either way.
-            book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+            # openpyxl never evaluates formulas either way, and keep_links=False leaves links
+            # to other workbooks unread (openpyxl never fetches them).
+            book = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
             try:
+                header_rows = _header_rows(book, path)
                 for sheet in book.worksheets:
-                    tables[sheet.title] = _read_sheet(sheet, problems)
+                    if sheet.title != INSTRUCTIONS_SHEET:
+                        tables[sheet.title] = _read_sheet(sheet, problems, header_rows)
             finally:
                 book.close()
     except PackageError:
         raise
+    except DefusedXmlException as error:
+        message = f"refused: the workbook's XML declares entities or a DTD (a billion-laughs attack?): {error}"
+        raise _fatal(path, message) from None
     except Exception as error:  # noqa: BLE001 - any damage in the file is a problem to report
         raise _fatal(path, f"not a valid .xlsx workbook: {type(error).__name__}: {error}") from None
     return tables, problems
 
 
-def _read_sheet(sheet: Any, problems: list[Problem]) -> RawTable:
+def _refuse_dtd(archive: zipfile.ZipFile, path: Path) -> None:
+    """Refuse a workbook any of whose parts declares a DTD, before an XML parser sees it.
+
+    defusedxml would refuse entities too; this check does not depend on which parser openpyxl
+    picks for which part (lxml for some, defusedxml for others) and names the part.
+    """
+    overlap = max(len(m) for m in _DTD_MARKERS) - 1
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        tail = b""
+        try:
+            with archive.open(info) as part:
+                while chunk := part.read(1024 * 1024):
+                    window = tail + chunk
+                    if any(marker in window for marker in _DTD_MARKERS):
+                        message = (
+                            f"refused: part {info.filename!r} declares a DTD or XML entities, which a workbook "
+                            "never needs (a billion-laughs attack?)"
+                        )
+                        raise _fatal(path, message)
+                    tail = window[-overlap:]
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as error:
+            raise _fatal(path, f"not a valid .xlsx workbook: cannot unpack {info.filename!r}: {error}") from None
+
+
+def _header_rows(book: Any, path: Path) -> int:
+    """How many header rows each sheet has: 1 (plain) or what the workbook declares."""
+    defined = book.defined_names.get(HEADER_ROWS_NAME)
+    if defined is None:
+        return 1
+    text = str(defined.attr_text).strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_HEADER_ROWS:
+        raise _fatal(path, f"the workbook's name {HEADER_ROWS_NAME} must be a number from 1 to {MAX_HEADER_ROWS}")
+    return int(text)
+
+
+def _read_sheet(sheet: Any, problems: list[Problem], header_rows: int = 1) -> RawTable:
     name = sheet.title
     source = f"sheet {name}"
     table = TABLES_BY_NAME.get(name)
@@ -275,11 +343,16 @@ def _read_sheet(sheet: Any, problems: list[Problem]) -> RawTable:
     kinds: list[Kind | None] = []
     rows: list[RawRow] = []
     for number, cells in enumerate(sheet.iter_rows(), start=1):
+        if len(cells) > MAX_COLUMNS:
+            problems.append(Problem(name, number, None, f"more than {MAX_COLUMNS} columns", source))
+            break
         if number == 1:
             header = _header(c.value for c in cells)
             kinds = [table.column(h).kind if h in table.column_names else None for h in header]
             continue
-        if number - 1 > MAX_ROWS:
+        if number <= header_rows:
+            continue  # headings for people; row 1 is the contract
+        if number - header_rows > MAX_ROWS:
             problems.append(Problem(name, number, None, f"more than {MAX_ROWS} rows", source))
             break
         values: list[str] = []

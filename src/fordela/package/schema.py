@@ -355,6 +355,47 @@ TABLES: tuple[Table, ...] = (
         ("supplier", "year", "line"),
         "Decided budget figures that are not in the catalogue (the base year's change initiatives).",
     ),
+    Table(
+        "incurred_costs",
+        m.IncurredCost,
+        (
+            _ref("proposal", "proposals", "An initiative approved with the condition invoice_after_incurred"),
+            _year("year", "The year"),
+            _enum("period", m.Period, "The period the costs were incurred: q1–q4 or m01–m12"),
+            _money("amount", "Costs incurred in the period, in SEK"),
+            _text("note", "Where the figure comes from, e.g. the supplier's ledger"),
+        ),
+        ("proposal", "year", "period"),
+        "Costs actually incurred by initiatives that may only be invoiced after they are incurred; "
+        "charged in the invoicing period that holds the end of `period`, never beyond the approved amount.",
+    ),
+    Table(
+        "vat_rules",
+        m.VatRule,
+        (
+            _enum("organisation_kind", m.OrganisationKind, "The kind of customer, e.g. company"),
+            _enum("category", m.ServiceCategory, "The category of service"),
+            _c("rate", Kind.DECIMAL, "VAT rate, e.g. 0.25", non_negative=True),
+        ),
+        ("organisation_kind", "category"),
+        "VAT on invoices: companies are separate legal entities and pay VAT where the city's rules say so. "
+        "No rule = no VAT (administrations and boards belong to the municipality).",
+    ),
+    Table(
+        "exemptions",
+        m.Exemption,
+        (
+            _ref("service", "services", "A base service"),
+            _ref("organisation", "organisations", "The exempted organisation"),
+            _year("year", "The year"),
+            _enum("from_period", m.Period, "First period of the exemption (q1–q4 or m01–m12)"),
+            _enum("to_period", m.Period, "Last period of the exemption"),
+            _text("reason", "The decision behind the dispens"),
+        ),
+        ("service", "organisation", "year", "from_period"),
+        "Dispens: an organisation not charged for a base service in some periods; its share is re-split "
+        "among the service's other participants by the same key (docs/invoicing.md).",
+    ),
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

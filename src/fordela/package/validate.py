@@ -293,6 +293,7 @@ class _Checker:
         self._reviews()
         self._subscriptions()
         self._participation()
+        self._invoicing()
         if cycle is not None:
             self._consistency(cycle.base_year)
 
@@ -385,6 +386,22 @@ class _Checker:
                     "service",
                     f"service {_q(service)} is {category}: subscriptions are for add_on and opt_in services",
                 )
+
+    def _invoicing(self) -> None:
+        for row in self.rows("exemptions"):
+            start, end = row.values.get("from_period"), row.values.get("to_period")
+            if isinstance(start, m.Period) and isinstance(end, m.Period) and end.months.stop <= start.months.start:
+                self._flag("exemptions", row, "to_period", f"to_period {end} ends before from_period {start}")
+        conditioned = {
+            r.values.get("proposal")
+            for r in self.rows("review_conditions")
+            if r.values.get("kind") is m.ConditionKind.INVOICE_AFTER_INCURRED
+        }
+        for row in self.rows("incurred_costs"):
+            proposal = row.values.get("proposal")
+            if proposal is not None and proposal not in conditioned:
+                message = f"proposal {_q(proposal)} has no condition invoice_after_incurred"
+                self._flag("incurred_costs", row, "proposal", message)
 
     def _participation(self) -> None:
         for row in self.rows("participation"):

@@ -17,7 +17,7 @@ from typing import Any
 
 from fordela.engine import model as m
 from fordela.engine.money import to_sek
-from fordela.package.codec import format_cell, rows_of, text_rows
+from fordela.package.codec import format_cell, text_rows
 from fordela.package.schema import TABLES, Column, Kind, Table
 
 # 1980-01-01 is the earliest time a zip can hold; any fixed value makes the bytes stable.
@@ -26,8 +26,9 @@ MONEY_FORMAT = "#,##0.00"
 
 
 def write_package(data: m.CycleData, path: Path) -> None:
-    """Write `data` as a package at `path`: ``.xlsx`` → workbook, ``.zip`` → zip of CSV files,
-    anything else → a folder of CSV files (created if needed; other files in it are left).
+    """Write `data` as a package at `path`: ``.xlsx`` → the people-friendly workbook
+    (`fordela.documents.workbook`), ``.zip`` → zip of CSV files, anything else → a folder of CSV
+    files (created if needed; other files in it are left).
 
     Every table is written, an empty one as its header alone.
     """
@@ -107,28 +108,9 @@ def xlsx_value(column: Column, value: Any) -> str | int | float | None:
 
 
 def _write_xlsx(data: m.CycleData, path: Path) -> None:
-    import openpyxl
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    # The workbook is for people as much as for machines (Swedish headings, drop-down lists,
+    # instructions); its layout lives with the other documents. Imported here because the
+    # documents build on this module.
+    from fordela.documents.workbook import write_workbook
 
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    bold = Font(bold=True)
-    for table in TABLES:
-        sheet = book.create_sheet(table.name)
-        for index, name in enumerate(table.column_names, start=1):
-            cell = sheet.cell(row=1, column=index, value=name)
-            cell.font = bold
-            sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 2)
-        for row_index, row in enumerate(rows_of(data, table), start=2):
-            for index, column in enumerate(table.columns, start=1):
-                value = xlsx_value(column, getattr(row, column.name))
-                cell = sheet.cell(row=row_index, column=index)
-                cell.value = value
-                if isinstance(value, str):
-                    # Text such as "=SUM(A1)" must stay text, never become a formula.
-                    cell.data_type = "s"
-                elif column.kind is Kind.MONEY and value is not None:
-                    cell.number_format = MONEY_FORMAT
-        sheet.freeze_panes = "A2"
-    book.save(path)
+    write_workbook(data, path)

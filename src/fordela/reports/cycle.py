@@ -237,3 +237,59 @@ def organisation_totals_table(data: CycleData, allocation: Allocation) -> Table:
     columns = (Col("organisation", "Kod"), Col("name", "Organisation"), Col("amount", "Summa", MONEY, Unit.KR))
     rows = tuple((code, organisation_name(data, code), totals[code]) for code in sorted(totals))
     return Table(f"Summa per organisation {allocation.year}", columns, rows)
+
+
+def supplier_totals_table(data: CycleData, resolution: Resolution) -> Table:
+    """Per supplier: management and development in the target year and the change since the base year."""
+    base, target = data.cycle.base_year, data.cycle.target_year
+    columns = (
+        Col("supplier", "Kod", shown=False),
+        Col("name", "Leverantör"),
+        Col("management", f"Förvaltning {target}", MONEY),
+        Col("development", f"Utveckling {target}", MONEY),
+        Col("total", f"Totalt {target}", MONEY),
+        Col("total_base", f"Totalt {base}", MONEY),
+        Col("change", "Förändring", MONEY),
+        Col("change_percent", "%", PERCENT),
+    )
+    rows = []
+    for supplier in b.suppliers(data):
+        x = b.bridge(data, supplier, resolution)
+        rows.append((supplier, organisation_name(data, supplier), x.management_cost, x.change_initiatives, x.total,
+                     x.total_base, x.total_change.amount, x.total_change.ratio))
+    return Table(f"Leverantörernas kostnader {target} – {resolution.name}", columns, tuple(rows))
+
+
+def service_history_table(data: CycleData, service: str) -> Table:
+    """A service's cost history as the annual analysis shows it: outcome, budget/proposal, of which development."""
+    columns = (
+        Col("year", "År"),
+        Col("outcome", "Utfall", MONEY, Unit.KR),
+        Col("cost", "Budget / förslag", MONEY, Unit.KR),
+        Col("development_within_service", "Varav utveckling inom tjänst", MONEY, Unit.KR),
+        Col("key", "Fördelningsnyckel"),
+    )
+    keys = {k.code: k.name for k in data.keys}
+    rows = tuple(
+        (sy.year, sy.outcome, sy.cost, sy.development_within_service, keys.get(sy.key, sy.key))
+        for sy in sorted((sy for sy in data.service_years if sy.service == service), key=lambda sy: sy.year)
+    )
+    return Table("Kostnadshistorik", columns, rows)
+
+
+def organisation_bill_table(data: CycleData, allocation: Allocation, organisation: str) -> Table:
+    """What one organisation pays per service or initiative in the allocation's year."""
+    names = {s.code: s.name for s in data.services} | {p.code: p.title for p in data.proposals}
+    lines = sorted((ln for ln in allocation.lines if ln.organisation == organisation), key=lambda ln: ln.object)
+    columns = (
+        Col("object", "Kod", shown=False),
+        Col("name", "Tjänst eller insats"),
+        Col("kind", "Typ"),
+        Col("key", "Nyckel"),
+        Col("amount", "Belopp", MONEY, Unit.KR),
+    )
+    kinds = {"service": "Tjänst", "initiative": "Förändringsinsats", "subscription": "Abonnemang"}
+    rows = [(ln.object, names.get(ln.object, ln.object), kinds[ln.kind], ln.key, ln.amount) for ln in lines]
+    rows.append(("", "Summa", "", "", sum(ln.amount for ln in lines)))
+    title = f"{organisation_name(data, organisation)}: kostnader {allocation.year}"
+    return Table(title, columns, tuple(rows), (), frozenset({len(rows) - 1}))

@@ -16,7 +16,8 @@ from fordela.reports.tables import Col, ColumnKind, Table
 FORMATS = ("table", "csv", "json")
 
 
-def _display_cell(col: Col, value: Any) -> str:
+def display_cell(col: Col, value: Any) -> str:
+    """One cell as Swedish display text (also used by the documents)."""
     if value is None:
         return ""
     if col.kind is ColumnKind.MONEY:
@@ -39,7 +40,8 @@ def _machine_cell(col: Col, value: Any) -> str | None:
     return str(value)
 
 
-def _heading(col: Col) -> str:
+def heading(col: Col) -> str:
+    """A column heading with its unit, e.g. ``Belopp (mkr)``."""
     if col.kind is ColumnKind.MONEY:
         return f"{col.label} ({col.unit.label})"
     return col.label
@@ -48,8 +50,8 @@ def _heading(col: Col) -> str:
 def as_text(table: Table) -> str:
     shown = [i for i, c in enumerate(table.columns) if c.shown]
     columns = [table.columns[i] for i in shown]
-    headings = [_heading(c) for c in columns]
-    cells = [[_display_cell(table.columns[i], row[i]) for i in shown] for row in table.rows]
+    headings = [heading(c) for c in columns]
+    cells = [[display_cell(table.columns[i], row[i]) for i in shown] for row in table.rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headings)]
     numeric = [c.kind is not ColumnKind.TEXT for c in columns]
 

@@ -1,0 +1,85 @@
+"""Every permission rule in one place; views and services ask here, never decide themselves.
+
+Refusals go through `deny`, which records an audit event and raises 403, or 404 where even the
+existence of another organisation's data should not be confirmed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from fordela.accounts.models import AuditEvent, Profile, Role
+
+SEES_EVERY_ORGANISATION = frozenset({Role.COORDINATOR, Role.FINANCE, Role.ADMIN})
+
+
+def role_of(user: Any) -> Role | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    profile = Profile.objects.filter(user=user).first()
+    return Role(profile.role) if profile else None
+
+
+def organisation_of(user: Any) -> str:
+    profile = Profile.objects.filter(user=user).first() if getattr(user, "is_authenticated", False) else None
+    return profile.organisation if profile else ""
+
+
+def can_edit_supplier(user: Any, supplier: str) -> bool:
+    """Write the annual analysis (proposals) of `supplier`."""
+    role = role_of(user)
+    return role is Role.ADMIN or (role is Role.SUPPLIER_EDITOR and organisation_of(user) == supplier)
+
+
+def can_review(user: Any) -> bool:
+    return role_of(user) in (Role.COORDINATOR, Role.ADMIN)
+
+
+def can_edit_scenarios(user: Any) -> bool:
+    return role_of(user) in (Role.COORDINATOR, Role.ADMIN)
+
+
+def can_view_organisation(user: Any, organisation: str) -> bool:
+    """See what `organisation` pays: its own people, and the roles that see every organisation."""
+    role = role_of(user)
+    if role is None:
+        return False
+    return role in SEES_EVERY_ORGANISATION or organisation_of(user) == organisation
+
+
+def can_comment(user: Any, organisation: str | None = None) -> bool:
+    """Open a consultation thread: customers on proposals and on their own bill's lines."""
+    role = role_of(user)
+    if role in (Role.COORDINATOR, Role.ADMIN):
+        return True
+    if role in (Role.CUSTOMER_VIEWER, Role.SUPPLIER_EDITOR):
+        return organisation is None or organisation_of(user) == organisation
+    return False
+
+
+def can_answer(user: Any, supplier: str | None) -> bool:
+    """Answer a thread: the supplier concerned, or a coordinator."""
+    role = role_of(user)
+    return role in (Role.COORDINATOR, Role.ADMIN) or (
+        role is Role.SUPPLIER_EDITOR and supplier is not None and organisation_of(user) == supplier
+    )
+
+
+def deny(request: HttpRequest, what: str, *, hide: bool = False) -> NoReturn:
+    """Record the refusal and refuse: 404 when `hide`, else 403."""
+    user = request.user if request.user.is_authenticated else None
+    AuditEvent.objects.create(
+        kind=AuditEvent.Kind.REFUSED,
+        user=user,
+        username=user.get_username() if user else "",
+        path=request.path[:500],
+        object=what[:300],
+    )
+    if hide:
+        raise Http404(what)
+    raise PermissionDenied(what)

@@ -1,0 +1,349 @@
+"""The invoicing base: a year's distribution as invoice lines per organisation, period and service.
+
+The rules (docs/invoicing.md says them for users):
+
+* **Exact by construction.** Every yearly amount (one per cost object and organisation) is split
+  over the twelve months with the exact split (`split_one`, equal weights, the öre left over to the
+  earliest months); a quarter is the sum of its three months. So monthly and quarterly invoicing
+  agree, and the periods of a year always sum to the year to the öre.
+* **Index as decided.** Budgets after the base year are in base-year prices and the frames are
+  decided "plus index": a cost object's yearly total after the base year is indexed by the cycle's
+  `index_rate`, compounded per year since the base year (the target year: once), rounded half-up to
+  the öre, and re-split over the same organisations by their distributed amounts — so the indexed
+  lines again sum exactly to the indexed total. Subscriptions are quantity × the unit price agreed
+  for that year and are not indexed.
+* **Invoice after incurred.** A change initiative approved with that condition is charged only
+  as its incurred costs are recorded (`incurred_costs`), in the period holding the end of the
+  period they were recorded for, cumulatively never beyond the approved amount with index; what
+  is not incurred by the end of the year is never charged (reported as not invoiced).
+* **Dispens.** An organisation exempted from a service for some periods is not charged for it
+  then; its share of those months is re-split among the service's other participants by their
+  distributed amounts (the seeds: the customers taking part share the service's whole cost, so the
+  supplier's frame stays financed). Nobody left to pay → reported as not invoiced.
+* **VAT.** A line carries VAT at the `vat_rules` rate for the organisation's kind and the service's
+  category (companies are separate legal entities; no rule = no VAT), rounded half-up per line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+from fordela.engine.allocate import Allocation, allocate
+from fordela.engine.bridge import with_index
+from fordela.engine.model import ConditionKind, CycleData, Period, ServiceCategory
+from fordela.engine.money import round_half_up
+from fordela.engine.scenario import Resolution
+from fordela.engine.split import split_one
+
+MONTHS = tuple(range(1, 13))
+QUARTERS = (Period.Q1, Period.Q2, Period.Q3, Period.Q4)
+MONTH_PERIODS = tuple(p for p in Period if p.value.startswith("m"))
+
+
+class Granularity(StrEnum):
+    QUARTER = "quarter"
+    MONTH = "month"
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        return QUARTERS if self is Granularity.QUARTER else MONTH_PERIODS
+
+
+class InvoicingError(ValueError):
+    """Every problem found while building an invoicing base, one message each."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    """One line of an invoice: what `organisation` pays `supplier` for `object` in `period`."""
+
+    year: int
+    period: Period
+    supplier: str
+    organisation: str
+    object: str  # service code, or the proposal code of a change initiative
+    kind: str  # service | initiative | subscription | incurred | exemption_share
+    category: ServiceCategory
+    net: int
+    vat_rate: Decimal
+    vat: int
+
+    @property
+    def gross(self) -> int:
+        return self.net + self.vat
+
+
+@dataclass(frozen=True, slots=True)
+class NotInvoiced:
+    """An amount of the distribution that is not charged to anyone, and why."""
+
+    year: int
+    object: str
+    kind: str  # not_incurred | exempted_unshared
+    amount: int
+    period: Period | None = None
+    organisation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exempted:
+    """What an exempted organisation was not charged in a period (re-split among the others)."""
+
+    year: int
+    period: Period
+    service: str
+    organisation: str
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicingBase:
+    year: int
+    granularity: Granularity
+    index_rate: Decimal
+    index_years: int
+    lines: tuple[InvoiceLine, ...]
+    exempted: tuple[Exempted, ...] = ()
+    not_invoiced: tuple[NotInvoiced, ...] = ()
+
+    def for_period(self, period: Period) -> tuple[InvoiceLine, ...]:
+        return tuple(line for line in self.lines if line.period is period)
+
+    def net_total(self) -> int:
+        return sum(line.net for line in self.lines)
+
+
+def periods_of(granularity: Granularity) -> tuple[Period, ...]:
+    return granularity.periods
+
+
+def month_split(amount: int) -> list[int]:
+    """`amount` öre over the twelve months, exactly (the öre left over to the earliest months)."""
+    return split_one(amount, [1] * 12)
+
+
+def indexed_split(total: int, amounts: Mapping[str, int], rate: Decimal, years: int) -> dict[str, int]:
+    """The indexed `total` re-split over the organisations of `amounts` by those amounts.
+
+    Returns organisation → indexed amount, summing exactly to `with_index(total, rate, years)`.
+    """
+    if years == 0 or total == 0:
+        return dict(amounts)
+    orgs = sorted(amounts)
+    weights = [abs(amounts[o]) for o in orgs]
+    if sum(weights) == 0:
+        return dict(amounts)
+    parts = split_one(with_index(total, rate, years), weights)
+    return dict(zip(orgs, parts, strict=True))
+
+
+def charged_after_incurred(incurred_by_month: Mapping[int, int], cap: int) -> tuple[list[int], int]:
+    """Monthly charges of an invoice-after-incurred initiative, and what is never charged.
+
+    Charged through a month = what is incurred through that month, kept between 0 and `cap`
+    (the approved amount with index), so the charges never exceed what is incurred nor what is
+    approved. Returns (12 monthly charges, cap − charged in the year).
+    """
+    low, high = min(0, cap), max(0, cap)
+    charges, cumulative, charged = [], 0, 0
+    for month in MONTHS:
+        cumulative += incurred_by_month.get(month, 0)
+        through = min(max(cumulative, low), high)
+        charges.append(through - charged)
+        charged = through
+    return charges, cap - charged
+
+
+class _Builder:
+    """Monthly amounts per (object, organisation, kind), then periods, VAT and the reports."""
+
+    def __init__(self, data: CycleData, year: int, allocation: Allocation, resolution: Resolution | None) -> None:
+        self.data = data
+        self.year = year
+        self.allocation = allocation
+        self.resolution = resolution
+        self.index_years = max(0, year - data.cycle.base_year)
+        self.services = {s.code: s for s in data.services}
+        self.proposals = {p.code: p for p in data.proposals}
+        self.kinds = {o.code: o.kind for o in data.organisations}
+        self.vat = {(r.organisation_kind, r.category): r.rate for r in data.vat_rules}
+        self.months: dict[tuple[str, str, str], list[int]] = {}
+        self.yearly: dict[str, dict[str, int]] = {}  # object → organisation → indexed yearly amount
+        self.exempted: list[Exempted] = []
+        self.not_invoiced: list[NotInvoiced] = []
+        self.problems: list[str] = []
+
+    def after_incurred(self) -> set[str]:
+        if self.resolution is None:
+            return set()
+        return {
+            d.proposal.code
+            for d in self.resolution.included()
+            if any(c.kind is ConditionKind.INVOICE_AFTER_INCURRED for c in d.conditions)
+        }
+
+    def distribute(self) -> None:
+        by_object: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+        for line in self.allocation.lines:
+            by_object[(line.object, line.kind)][line.organisation] = line.amount
+        conditioned = self.after_incurred()
+        rate = self.data.cycle.index_rate
+        for (obj, kind), amounts in sorted(by_object.items()):
+            if kind == "subscription":
+                for org, amount in amounts.items():
+                    self.months[(obj, org, kind)] = month_split(amount)
+                continue
+            yearly = indexed_split(sum(amounts.values()), amounts, rate, self.index_years)
+            self.yearly[obj] = yearly
+            if obj in conditioned:
+                self._after_incurred(obj, yearly)
+                continue
+            for org, amount in yearly.items():
+                self.months[(obj, org, kind)] = month_split(amount)
+
+    def _after_incurred(self, obj: str, yearly: Mapping[str, int]) -> None:
+        incurred: dict[int, int] = defaultdict(int)
+        for row in self.data.incurred_costs:
+            if row.proposal == obj and row.year == self.year:
+                incurred[row.period.months[-1]] += row.amount
+        charges, rest = charged_after_incurred(incurred, sum(yearly.values()))
+        orgs = sorted(yearly)
+        weights = [abs(yearly[o]) for o in orgs]
+        per_org: dict[str, list[int]] = {o: [0] * 12 for o in orgs}
+        for i, charge in enumerate(charges):
+            if charge and sum(weights):
+                for org, part in zip(orgs, split_one(charge, weights), strict=True):
+                    per_org[org][i] = part
+        for org in orgs:
+            self.months[(obj, org, "incurred")] = per_org[org]
+        if rest:
+            self.not_invoiced.append(NotInvoiced(self.year, obj, "not_incurred", rest))
+
+    def exempt(self) -> None:
+        months_of: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for e in self.data.exemptions:
+            if e.year != self.year:
+                continue
+            if (e.service, e.organisation, "service") not in self.months:
+                self.problems.append(
+                    f"exemption: organisation {e.organisation} is not charged for service {e.service} in {self.year} "
+                    "through its key (only key-distributed base services can be exempted)"
+                )
+                continue
+            months_of[(e.service, e.organisation)] |= set(range(e.from_period.months[0], e.to_period.months[-1] + 1))
+        for (service, org), months in sorted(months_of.items()):
+            for month in sorted(months):
+                self._exempt_month(service, org, month, months_of)
+
+    def _exempt_month(self, service: str, org: str, month: int, months_of: Mapping[tuple[str, str], set[int]]) -> None:
+        i = month - 1
+        own = self.months[(service, org, "service")]
+        amount = own[i]
+        if amount == 0:
+            return
+        own[i] = 0
+        period = MONTH_PERIODS[i]
+        self.exempted.append(Exempted(self.year, period, service, org, amount))
+        yearly = self.yearly[service]
+        others = sorted(o for o in yearly if o != org and month not in months_of.get((service, o), set()))
+        weights = [abs(yearly[o]) for o in others]
+        if not others or sum(weights) == 0:
+            self.not_invoiced.append(NotInvoiced(self.year, service, "exempted_unshared", amount, period, org))
+            return
+        for other, part in zip(others, split_one(amount, weights), strict=True):
+            self.months.setdefault((service, other, "exemption_share"), [0] * 12)[i] += part
+
+    def category(self, obj: str) -> ServiceCategory:
+        service = self.services.get(obj)
+        if service is None:
+            proposal = self.proposals.get(obj)
+            service = self.services.get(proposal.service) if proposal and proposal.service else None
+        # An initiative of no service is shared by the supplier's base and infrastructure customers.
+        return service.category if service else ServiceCategory.BASE
+
+    def supplier(self, obj: str) -> str:
+        service = self.services.get(obj)
+        return service.supplier if service else self.proposals[obj].supplier
+
+    def lines(self, granularity: Granularity) -> list[InvoiceLine]:
+        lines = []
+        for (obj, org, kind), months in self.months.items():
+            category = self.category(obj)
+            rate = self.vat.get((self.kinds[org], category), Decimal(0))
+            for period in granularity.periods:
+                net = sum(months[m - 1] for m in period.months)
+                if net == 0:
+                    continue
+                vat = int(round_half_up(Fraction(net) * Fraction(rate)))
+                lines.append(
+                    InvoiceLine(self.year, period, self.supplier(obj), org, obj, kind, category, net, rate, vat)
+                )
+        order = {p: i for i, p in enumerate(Period)}
+        lines.sort(key=lambda ln: (order[ln.period], ln.supplier, ln.organisation, ln.object, ln.kind))
+        return lines
+
+
+def invoicing_base(
+    data: CycleData,
+    year: int,
+    resolution: Resolution | None = None,
+    *,
+    granularity: Granularity = Granularity.QUARTER,
+) -> InvoicingBase:
+    """The invoicing base of `year`: invoice lines per period, organisation and service.
+
+    Years after the base year need `resolution` (the decided scenario). Lines per object and
+    organisation sum over the year's periods to the distributed amount with index (module
+    docstring); subscriptions to quantity × unit price; after-incurred initiatives to what is
+    incurred, capped. Raises InvoicingError (or AllocationError) with every problem.
+    """
+    if year > data.cycle.base_year and resolution is None:
+        raise InvoicingError([f"{year} is after the base year {data.cycle.base_year}: name the decided scenario"])
+    allocation = allocate(data, year, resolution if year > data.cycle.base_year else None)
+    builder = _Builder(data, year, allocation, resolution)
+    builder.distribute()
+    builder.exempt()
+    if builder.problems:
+        raise InvoicingError(builder.problems)
+    return InvoicingBase(
+        year=year,
+        granularity=granularity,
+        index_rate=data.cycle.index_rate,
+        index_years=builder.index_years,
+        lines=tuple(builder.lines(granularity)),
+        exempted=tuple(builder.exempted),
+        not_invoiced=tuple(sorted(builder.not_invoiced, key=lambda n: (n.object, n.kind, str(n.period)))),
+    )
+
+
+def parse_period(text: str, year: int | None = None) -> tuple[int | None, Period]:
+    """``q1``, ``2026-q1``, ``m03`` or ``2026-m03`` → (year or None, Period). Raises ValueError."""
+    value = text.strip().lower()
+    found_year: int | None = None
+    if "-" in value:
+        head, _, value = value.partition("-")
+        if not head.isdigit():
+            raise ValueError(f"not a period: {text!r} (write e.g. 2026-q1, q1 or 2026-m03)")
+        found_year = int(head)
+    if value.startswith("m") and value[1:].isdigit() and len(value) == 2:
+        value = f"m0{value[1]}"  # m3 → m03
+    try:
+        period = Period(value)
+    except ValueError:
+        raise ValueError(f"not a period: {text!r} (write e.g. 2026-q1, q1 or 2026-m03)") from None
+    if year is not None and found_year is not None and year != found_year:
+        raise ValueError(f"period {text} is not in year {year}")
+    return found_year if found_year is not None else year, period
+
+
+def granularity_of(period: Period) -> Granularity:
+    return Granularity.QUARTER if period.value.startswith("q") else Granularity.MONTH

@@ -1,0 +1,18 @@
+// Render every Vega-Lite chart on the page (and after htmx swaps) from its JSON script tag.
+(function () {
+  function render(root) {
+    root.querySelectorAll("[data-vega-spec]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-vega-spec"));
+      if (!source || !window.vegaEmbed) return;
+      window.vegaEmbed(el, JSON.parse(source.textContent), { actions: false, renderer: "svg" })
+        .then(function () {
+          // The chart is described by its container's label; its drawing is decorative for screen readers.
+          var svg = el.querySelector("svg");
+          if (svg) { svg.setAttribute("aria-hidden", "true"); svg.removeAttribute("role"); svg.removeAttribute("aria-roledescription"); svg.removeAttribute("aria-label"); }
+        })
+        .catch(function (err) { el.textContent = ""; console.error(err); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { render(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { render(event.target); });
+})();

@@ -1,0 +1,112 @@
+"""The service catalogue and a service's page: history, key, participants and distribution."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from fordela.engine.allocate import AllocationError, allocate
+from fordela.engine.model import ServiceCategory
+from fordela.history.services import history_for
+from fordela.reports import cycle as reports
+from fordela.reports.tables import Col, ColumnKind, Table
+from fordela.engine.money import Unit
+from fordela.web import charts
+from fordela.web.tables import html_table
+from fordela.web.views.common import chosen_scenario, cycle_view
+
+CATEGORY_LABELS = {
+    ServiceCategory.BASE: "Bastjänst",
+    ServiceCategory.ADD_ON: "Tilläggstjänst",
+    ServiceCategory.INFRASTRUCTURE: "Digital infrastruktur",
+    ServiceCategory.OPT_IN: "Valbar vid behov",
+}
+
+
+def catalogue(request: HttpRequest, cycle: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    data = view.data
+    supplier = request.GET.get("supplier", "")
+    category = request.GET.get("category", "")
+    target = {(sy.service): sy for sy in data.service_years if sy.year == data.cycle.target_year}
+    services = [
+        (s, view.organisation_name(s.supplier), CATEGORY_LABELS[s.category], target.get(s.code))
+        for s in data.services
+        if (not supplier or s.supplier == supplier) and (not category or s.category.value == category)
+    ]
+    return render(
+        request,
+        "web/catalogue.html",
+        {
+            "view": view,
+            "services": services,
+            "supplier": supplier,
+            "category": category,
+            "categories": [(c.value, label) for c, label in CATEGORY_LABELS.items()],
+        },
+    )
+
+
+def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    data = view.data
+    found = next((s for s in data.services if s.code == service), None)
+    if found is None:
+        raise Http404(service)
+    years = list(data.cycle.years)
+    year = int(request.GET.get("year") or data.cycle.target_year)
+    if year not in years:
+        raise Http404(str(year))
+    resolution = chosen_scenario(request, view) if year > data.cycle.base_year else None
+    distribution_error = ""
+    distribution = None
+    try:
+        allocation = allocate(data, year, resolution)
+        lines = sorted((ln for ln in allocation.lines if ln.object == service), key=lambda ln: ln.organisation)
+        total = sum(ln.amount for ln in lines)
+        columns = (
+            Col("organisation", "Kod", shown=False),
+            Col("name", "Organisation"),
+            Col("kind", "Typ"),
+            Col("amount", "Belopp", ColumnKind.MONEY, Unit.KR),
+            Col("share", "Andel", ColumnKind.PERCENT),
+        )
+        rows = [(ln.organisation, view.organisation_name(ln.organisation), ln.kind, ln.amount,
+                 reports.ratio(ln.amount, total)) for ln in lines]
+        rows.append(("", "Summa", "", total, None))
+        distribution = html_table(Table(f"Fördelning {year}", columns, tuple(rows), (), frozenset({len(rows) - 1})))
+    except AllocationError as error:
+        distribution_error = str(error)
+    participants = sorted(
+        ((p.organisation, view.organisation_name(p.organisation), p.from_year, p.to_year)
+         for p in data.participation if p.service == service),
+        key=lambda p: p[1],
+    )
+    history = reports.service_history_table(data, service)
+    chart_rows = [(sy.year, "Utfall", sy.outcome) for sy in data.service_years if sy.service == service and sy.outcome]
+    chart_rows += [(sy.year, "Budget / förslag", sy.cost) for sy in data.service_years if sy.service == service and sy.cost]
+    keys = {k.code: k for k in data.keys}
+    current_key = next(
+        (keys[sy.key] for sy in sorted(data.service_years, key=lambda sy: -sy.year) if sy.service == service), None
+    )
+    return render(
+        request,
+        "web/service.html",
+        {
+            "view": view,
+            "service": found,
+            "category": CATEGORY_LABELS[found.category],
+            "supplier_name": view.organisation_name(found.supplier),
+            "history": html_table(history),
+            "chart": charts.line_chart(sorted(chart_rows), title=f"Kostnadshistorik {found.name}"),
+            "key": current_key,
+            "participants": participants,
+            "year": year,
+            "years": years,
+            "resolution": resolution,
+            "distribution": distribution,
+            "distribution_error": distribution_error,
+            "proposals": [p for p in data.proposals if p.service == service],
+            "changes": history_for(cycle=cycle, table="services", object=service),
+        },
+    )
