@@ -104,7 +104,9 @@ USE_TZ = True
 
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Swedish number format everywhere: 1 091,6 (non-breaking space between thousands).
-USE_THOUSAND_SEPARATOR = True
+# Money is formatted by fordela.engine.money (template filters kr, tkr, mkr); plain numbers such
+# as years must not get separators.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["fordela.formats"]
 
 STATIC_URL = "static/"

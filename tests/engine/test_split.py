@@ -115,8 +115,6 @@ def test_permuting_participants(total: int, ws: list[int], rnd: object) -> None:
         assert abs(permuted[new_pos]) - (a * ws[old] // big_w) in (0, 1)
         if rems.count(rems[old]) == 1:
             assert permuted[new_pos] == original[old]
-    # the multiset of parts among equal weights is the same
-    assert sorted(permuted) == sorted(original)
     # and the vectorised version agrees with the reference on the permuted order
     assert by_rows([total], [[ws[p] for p in perm]]).tolist() == [permuted]
 

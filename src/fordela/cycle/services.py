@@ -89,3 +89,9 @@ def cycle_delete(*, cycle: catalogue.Cycle) -> None:
         if not table.single_row:
             MODELS[table.name].objects.filter(cycle=cycle).delete()
     cycle.delete()
+
+
+def cycle_touch(*, cycle: catalogue.Cycle) -> None:
+    """Mark the cycle changed: every write calls this so cached computations are redone."""
+    catalogue.Cycle.objects.filter(pk=cycle.pk).update(revision=models.F("revision") + 1)
+    cycle.refresh_from_db(fields=["revision"])

@@ -285,10 +285,14 @@ def _read_xlsx(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
                 book.close()
     except PackageError:
         raise
-    except DefusedXmlException as error:
-        message = f"refused: the workbook's XML declares entities or a DTD (a billion-laughs attack?): {error}"
-        raise _fatal(path, message) from None
     except Exception as error:  # noqa: BLE001 - any damage in the file is a problem to report
+        # openpyxl wraps what its parser raised; defusedxml's refusal deserves its own words.
+        cause: BaseException | None = error
+        while cause is not None and not isinstance(cause, DefusedXmlException):
+            cause = cause.__cause__ or cause.__context__
+        if cause is not None:
+            message = f"refused: the workbook's XML declares entities or a DTD (a billion-laughs attack?): {cause}"
+            raise _fatal(path, message) from None
         raise _fatal(path, f"not a valid .xlsx workbook: {type(error).__name__}: {error}") from None
     return tables, problems
 

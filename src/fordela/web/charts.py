@@ -27,7 +27,7 @@ def bar_chart(
         alt.Chart(alt.Data(values=data), title=title)
         .mark_bar()
         .encode(
-            x=alt.X("kategori:N", title=x_title, sort=None),
+            x=alt.X("kategori:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
             xOffset=alt.XOffset("serie:N"),
             y=alt.Y("mkr:Q", title="mkr"),
             color=alt.Color("serie:N", title=color_title, scale=alt.Scale(scheme="tableau10")),

@@ -4,7 +4,13 @@
     root.querySelectorAll("[data-vega-spec]").forEach(function (el) {
       var source = document.getElementById(el.getAttribute("data-vega-spec"));
       if (!source || !window.vegaEmbed) return;
-      window.vegaEmbed(el, JSON.parse(source.textContent), { actions: false, renderer: "svg" })
+      var swedish = document.documentElement.lang === "sv";
+      var options = { actions: false, renderer: "svg" };
+      if (swedish) {
+        // Swedish number format in axes and tooltips: 1 091,6
+        options.formatLocale = { decimal: ",", thousands: "\u00a0", grouping: [3], currency: ["", "\u00a0kr"] };
+      }
+      window.vegaEmbed(el, JSON.parse(source.textContent), options)
         .then(function () {
           // The chart is described by its container's label; its drawing is decorative for screen readers.
           var svg = el.querySelector("svg");

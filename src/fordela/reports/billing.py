@@ -1,0 +1,191 @@
+"""Invoicing and follow-up as report tables: the invoicing base, what is not invoiced, and
+budget against outcome per supplier and service."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from fordela.engine.bridge import suppliers
+from fordela.engine.invoicing import InvoiceLine, InvoicingBase
+from fordela.engine.model import CycleData, Period
+from fordela.engine.money import Unit
+from fordela.reports.cycle import organisation_name
+from fordela.reports.tables import Col, ColumnKind, Table, ratio
+
+MONEY, PERCENT, NUMBER = ColumnKind.MONEY, ColumnKind.PERCENT, ColumnKind.NUMBER
+KIND_LABELS = {
+    "service": "Tjänst",
+    "initiative": "Förändringsinsats",
+    "subscription": "Abonnemang",
+    "incurred": "Upparbetat",
+    "exemption_share": "Andel av dispens",
+}
+
+
+def _object_names(data: CycleData) -> dict[str, str]:
+    return {s.code: s.name for s in data.services} | {p.code: p.title for p in data.proposals}
+
+
+def invoice_lines_table(data: CycleData, lines: list[InvoiceLine], title: str) -> Table:
+    """Every invoice line: period, supplier, customer, service, net, VAT and gross in kr."""
+    names = _object_names(data)
+    columns = (
+        Col("period", "Period"),
+        Col("supplier", "Leverantör", shown=False),
+        Col("organisation", "Kund", shown=False),
+        Col("organisation_name", "Kund"),
+        Col("object", "Objekt", shown=False),
+        Col("object_name", "Tjänst/insats"),
+        Col("kind", "Typ"),
+        Col("net", "Netto", MONEY, Unit.KR),
+        Col("vat_rate", "Moms %", shown=False),
+        Col("vat", "Moms", MONEY, Unit.KR),
+        Col("gross", "Att betala", MONEY, Unit.KR),
+    )
+    rows = tuple(
+        (
+            f"{ln.year}-{ln.period}",
+            ln.supplier,
+            ln.organisation,
+            organisation_name(data, ln.organisation),
+            ln.object,
+            names.get(ln.object, ln.object),
+            KIND_LABELS.get(ln.kind, ln.kind),
+            ln.net,
+            ln.vat_rate,
+            ln.vat,
+            ln.gross,
+        )
+        for ln in lines
+    )
+    return Table(title, columns, rows)
+
+
+def invoice_totals_table(data: CycleData, base: InvoicingBase, period: Period | None = None) -> Table:
+    """One row per invoice (supplier × customer × period) with its sums, and a grand total."""
+    totals: dict[tuple[Period, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    order = {p: i for i, p in enumerate(Period)}
+    for ln in base.lines:
+        if period is None or ln.period is period:
+            totals[(ln.period, ln.supplier, ln.organisation)][0] += ln.net
+            totals[(ln.period, ln.supplier, ln.organisation)][1] += ln.vat
+    columns = (
+        Col("period", "Period"),
+        Col("supplier", "Leverantör"),
+        Col("organisation", "Kund", shown=False),
+        Col("organisation_name", "Kund"),
+        Col("net", "Netto", MONEY, Unit.KR),
+        Col("vat", "Moms", MONEY, Unit.KR),
+        Col("gross", "Att betala", MONEY, Unit.KR),
+    )
+    rows: list[tuple[Any, ...]] = []
+    for (p, supplier, org), (net, vat) in sorted(totals.items(), key=lambda kv: (order[kv[0][0]], *kv[0][1:])):
+        name = organisation_name(data, supplier)
+        rows.append((f"{base.year}-{p}", name, org, organisation_name(data, org), net, vat, net + vat))
+    net_sum = sum(r[4] for r in rows)
+    vat_sum = sum(r[5] for r in rows)
+    rows.append(("", "Summa", "", "", net_sum, vat_sum, net_sum + vat_sum))
+    shown = f"{base.year}-{period}" if period else str(base.year)
+    title = f"Fakturaunderlag {shown} per faktura"
+    notes = (f"Index {base.index_rate} × {base.index_years} år tillämpat på fördelade belopp; abonnemang utan index.",)
+    return Table(title, columns, tuple(rows), notes, frozenset({len(rows) - 1}))
+
+
+def not_invoiced_table(data: CycleData, base: InvoicingBase) -> Table:
+    """What the distribution holds but nobody is charged: not incurred, or exempted with nobody left."""
+    names = _object_names(data)
+    labels = {"not_incurred": "Ej upparbetat (faktureras aldrig)", "exempted_unshared": "Dispens utan andra betalare"}
+    columns = (
+        Col("object", "Objekt", shown=False),
+        Col("object_name", "Tjänst/insats"),
+        Col("kind", "Orsak"),
+        Col("period", "Period"),
+        Col("organisation", "Kund"),
+        Col("amount", "Belopp", MONEY, Unit.KR),
+    )
+    rows = tuple(
+        (
+            n.object,
+            names.get(n.object, n.object),
+            labels.get(n.kind, n.kind),
+            f"{n.year}-{n.period}" if n.period else str(n.year),
+            organisation_name(data, n.organisation) if n.organisation else "",
+            n.amount,
+        )
+        for n in base.not_invoiced
+    )
+    return Table(f"Ej fakturerat {base.year}", columns, rows)
+
+
+def exemptions_table(data: CycleData, base: InvoicingBase) -> Table:
+    """What each exempted organisation was not charged, per month; re-split among the others."""
+    names = _object_names(data)
+    columns = (
+        Col("period", "Månad"),
+        Col("service", "Tjänst", shown=False),
+        Col("service_name", "Tjänst"),
+        Col("organisation", "Kund", shown=False),
+        Col("organisation_name", "Kund med dispens"),
+        Col("amount", "Ej debiterat", MONEY, Unit.KR),
+    )
+    rows = tuple(
+        (
+            f"{e.year}-{e.period}",
+            e.service,
+            names.get(e.service, e.service),
+            e.organisation,
+            organisation_name(data, e.organisation),
+            e.amount,
+        )
+        for e in base.exempted
+    )
+    notes = ("Beloppet fördelas på tjänstens övriga deltagare efter deras andel (typ 'Andel av dispens').",)
+    return Table(f"Dispenser {base.year}", columns, rows, notes)
+
+
+def outcome_table(data: CycleData, supplier: str | None = None) -> Table:
+    """Budget against outcome per supplier, service and year, with the deviation and a sum per
+    supplier and year. Years with neither are left out."""
+    columns = (
+        Col("supplier", "Leverantör", shown=False),
+        Col("supplier_name", "Leverantör"),
+        Col("service", "Tjänst", shown=False),
+        Col("service_name", "Tjänst"),
+        Col("year", "År"),
+        Col("budget", "Budget", MONEY, Unit.TKR),
+        Col("outcome", "Utfall", MONEY, Unit.TKR),
+        Col("deviation", "Avvikelse", MONEY, Unit.TKR),
+        Col("deviation_percent", "%", PERCENT),
+    )
+    services = {s.code: s for s in data.services}
+    rows: list[tuple[Any, ...]] = []
+    emphasis: set[int] = set()
+    for sup in [supplier] if supplier else suppliers(data):
+        sums: dict[int, list[int | None]] = {}
+        years = sorted(
+            (sy for sy in data.service_years if sy.service in services and services[sy.service].supplier == sup),
+            key=lambda sy: (sy.service, sy.year),
+        )
+        for sy in years:
+            if sy.cost is None and sy.outcome is None:
+                continue
+            rows.append(_outcome_row(data, sup, sy.service, services[sy.service].name, sy.year, sy.cost, sy.outcome))
+            total = sums.setdefault(sy.year, [None, None])
+            for i, value in enumerate((sy.cost, sy.outcome)):
+                if value is not None:
+                    total[i] = (total[i] or 0) + value
+        for year, (budget, outcome) in sorted(sums.items()):
+            emphasis.add(len(rows))
+            rows.append(_outcome_row(data, sup, "", f"Summa {year}", year, budget, outcome))
+    scope = organisation_name(data, supplier) if supplier else "alla leverantörer"
+    notes = ("Budget för år efter basåret är leverantörens förslag; utfall registreras i efterhand.",)
+    return Table(f"Budget och utfall, {scope}", columns, tuple(rows), notes, frozenset(emphasis))
+
+
+def _outcome_row(
+    data: CycleData, supplier: str, service: str, label: str, year: int, budget: int | None, outcome: int | None
+) -> tuple[Any, ...]:
+    deviation = None if budget is None or outcome is None else outcome - budget
+    share = None if deviation is None or budget is None else ratio(deviation, budget)
+    return (supplier, organisation_name(data, supplier), service, label, year, budget, outcome, deviation, share)
