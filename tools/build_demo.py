@@ -814,7 +814,41 @@ def build() -> m.CycleData:
             ),
         ),
     )
-    return with_telefoni_history(data)
+    return with_invoicing(with_telefoni_history(data))
+
+
+def with_invoicing(data: m.CycleData) -> m.CycleData:
+    """Illustrative invoicing inputs: costs incurred per quarter 2026 by the two initiatives approved
+    "invoice after incurred" (IT security more than approved, so the cap shows; DI flexibility
+    less, so the rest is never charged), 25 % VAT on every category for companies, one dispens."""
+    from dataclasses import replace
+
+    Q = m.Period
+    incurred = [
+        ("is-flexibilitet-di", Q.Q1, 600_000),
+        ("is-flexibilitet-di", Q.Q2, 900_000),
+        ("is-flexibilitet-di", Q.Q3, 1_100_000),
+        ("is-flexibilitet-di", Q.Q4, 800_000),
+        ("is-it-sakerhet", Q.Q1, 1_500_000),
+        ("is-it-sakerhet", Q.Q2, 2_500_000),
+        ("is-it-sakerhet", Q.Q3, 3_000_000),
+        ("is-it-sakerhet", Q.Q4, 2_800_000),
+    ]
+    return replace(
+        data,
+        incurred_costs=tuple(m.IncurredCost(code, TARGET, q, kr * KR, ILLUSTRATIVE) for code, q, kr in incurred),
+        vat_rules=tuple(m.VatRule(m.OrganisationKind.COMPANY, c, Decimal("0.25")) for c in m.ServiceCategory),
+        exemptions=(
+            m.Exemption(
+                "e-arkiv",
+                "stadsbyggnad",
+                TARGET,
+                Q.Q3,
+                Q.Q4,
+                "illustrativ: dispens under byte av ärendesystem med eget arkiv",
+            ),
+        ),
+    )
 
 
 def with_telefoni_history(data: m.CycleData) -> m.CycleData:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
+from fordela.billing.cli import register as billing_commands
 from fordela.engine import bridge as b
 from fordela.engine.allocate import AllocationError, allocate
 from fordela.engine.model import CycleData, ScenarioKind
@@ -256,6 +257,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     p.set_defaults(func=cmd_schema)
     command("migrate", cmd_migrate, "create or update the database tables", formats=False)
+    billing_commands(sub)  # invoice …, opendata
     return parser
 
 

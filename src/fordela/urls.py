@@ -13,7 +13,13 @@ urlpatterns = [
     path("tillganglighet/", pages.accessibility, name="accessibility"),
     path(
         "login/",
-        login_not_required(auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True)),
+        login_not_required(
+            auth_views.LoginView.as_view(
+                template_name="web/login.html",
+                redirect_authenticated_user=True,
+                extra_context={"oidc_enabled": settings.OIDC_ENABLED},
+            )
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

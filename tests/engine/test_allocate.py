@@ -127,3 +127,35 @@ def test_demo_every_year_and_scenario_sums_exactly(demo):
             assert by_object.get(obj.code, 0) + recovered.get(obj.code, 0) == obj.cost, (code, obj.code)
     base = allocate(demo, 2025)
     assert sum(base.by_organisation().values()) > 0
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cost=st.integers(min_value=-(10**13), max_value=10**13),
+    values=st.lists(st.decimals(min_value=0, max_value=10**6, places=2), min_size=3, max_size=3),
+    method=st.sampled_from(["driver", "equal", "fixed"]),
+)
+def test_every_split_sums_exactly_and_follows_the_weights(cost, values, method):
+    key = m.DistributionKey("k", "K", m.KeyMethod(method), driver="emp" if method == "driver" else None)
+    data = cycle_with(key, cost)
+    weights = dict(zip(("a", "b", "sup"), values, strict=True))
+    data = replace(
+        data,
+        driver_values=tuple(m.DriverValue("emp", o, 2025, v) for o, v in weights.items()),
+        key_shares=tuple(m.KeyShare("k", o, v) for o, v in weights.items()),
+    )
+    if method != "equal" and sum(values) == 0:
+        with pytest.raises(AllocationError):
+            allocate(data, 2025)
+        return
+    result = amounts(allocate(data, 2025))
+    assert sum(result.values()) == cost
+    effective = {o: (1 if method == "equal" else w) for o, w in weights.items()}
+    total = sum(effective.values())
+    for org, amount in result.items():
+        exact = cost * effective[org] / total
+        assert abs(amount - exact) < 1  # largest remainder: within one öre of the exact share

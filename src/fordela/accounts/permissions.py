@@ -83,3 +83,36 @@ def deny(request: HttpRequest, what: str, *, hide: bool = False) -> NoReturn:
     if hide:
         raise Http404(what)
     raise PermissionDenied(what)
+
+
+# --- Consultation threads (fordela.consultation) -------------------------------------------------
+# A thread belongs to the customer organisation that asks and the supplier that answers.
+
+
+def is_asker(user: Any, organisation: str) -> bool:
+    """Speaks for the organisation that asks: its customer viewers (and its editors, a board
+    being a customer of the other suppliers)."""
+    role = role_of(user)
+    return role in (Role.CUSTOMER_VIEWER, Role.SUPPLIER_EDITOR) and organisation_of(user) == organisation
+
+
+def can_see_thread(user: Any, *, organisation: str, supplier: str) -> bool:
+    """Read a thread: the asking organisation, the supplier it is about, and every coordinator,
+    finance and admin. Other customers and suppliers do not see it."""
+    role = role_of(user)
+    if role is None:
+        return False
+    if role in SEES_EVERY_ORGANISATION:
+        return True
+    own = organisation_of(user)
+    return own == organisation or (role is Role.SUPPLIER_EDITOR and own == supplier)
+
+
+def can_reply_thread(user: Any, *, organisation: str, supplier: str) -> bool:
+    """Write in a thread: the answerers (the supplier, coordinators) and the asker."""
+    return can_answer(user, supplier) or is_asker(user, organisation)
+
+
+def can_resolve_thread(user: Any, *, organisation: str) -> bool:
+    """Mark a thread resolved: the asker or a coordinator (or admin)."""
+    return role_of(user) in (Role.COORDINATOR, Role.ADMIN) or is_asker(user, organisation)

@@ -25,15 +25,25 @@ class Thread(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Last message or status change: the list shows the most recently active threads first.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["cycle", "proposal"], name="thread_proposal"),
+            models.Index(fields=["cycle", "organisation", "line_object", "line_year"], name="thread_line"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(proposal="") & ~models.Q(line_object="")) | (~models.Q(proposal="") & models.Q(line_object="")),
                 name="thread_has_one_subject",
             )
         ]
+
+    @property
+    def is_about_proposal(self) -> bool:
+        return bool(self.proposal)
 
 
 class Message(models.Model):

@@ -38,7 +38,7 @@ def index_percent(data: CycleData) -> str:
     return f"{swedish_number(data.cycle.index_rate * 100, 1).removesuffix(',0')}{NBSP}%"
 
 
-def _line_labels(data: CycleData) -> dict[str, str]:
+def line_labels(data: CycleData) -> dict[str, str]:
     base, target = data.cycle.base_year, data.cycle.target_year
     return {
         "management_budget_base": (
@@ -62,7 +62,7 @@ def _line_labels(data: CycleData) -> dict[str, str]:
 def bridge_table(data: CycleData, supplier: str, resolutions: Sequence[Resolution]) -> Table:
     """The bridge with one amount, change and change-% column per scenario."""
     bridges = [b.bridge(data, supplier, r) for r in resolutions]
-    labels = _line_labels(data)
+    labels = line_labels(data)
     first = bridges[0]
     line_names = [n for n, _ in first.lines]
     for other in bridges[1:]:

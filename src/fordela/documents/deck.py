@@ -1,0 +1,252 @@
+"""The coordination group's deck as .pptx, laid out like seeds/000…
+
+Per supplier: a summary; the proposals (new services, re-categorisations, key changes, change
+initiatives) with the proposal, the comment and the recommendation of the chosen stage; the
+bridge (the compared scenario next to the stage) as a table and as a waterfall; the initiative
+lists with sums. Then the frames to council. Every figure is a `fordela.reports` table computed
+for the scenarios passed in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from fordela.documents import charts
+from fordela.documents.common import Progress, TableView, chunks, no_progress, short_line_labels, view, write_atomically
+from fordela.engine import bridge as b
+from fordela.engine.model import CycleData, ProposalKind
+from fordela.engine.money import Unit, display, percent
+from fordela.engine.scenario import Resolution
+from fordela.reports import cycle as reports
+from fordela.reports.analysis import KIND_LABELS, proposals_table
+from fordela.reports.cycle import OUTCOME_LABELS, organisation_name
+
+PROPOSAL_SLIDES = (
+    ProposalKind.NEW_SERVICE,
+    ProposalKind.RECATEGORISATION,
+    ProposalKind.KEY_CHANGE,
+    ProposalKind.CHANGE_INITIATIVE,
+)
+PROPOSAL_COLUMNS = ("service", "title", "amounts", "financing", "comment", "recommendation")
+PROPOSAL_WIDTHS = (1.4, 2.6, 2.2, 1.3, 2.7, 2.2)  # inches
+PROPOSALS_PER_SLIDE = 6
+LIST_COLUMNS = ("list_label", "title", "already_decided", "outcome", "amount")
+LIST_WIDTHS = (2.0, 5.6, 1.2, 2.0, 1.6)
+ROWS_PER_SLIDE = 16
+
+WIDTH_IN, HEIGHT_IN = 13.333, 7.5  # 16:9
+MARGIN_IN = 0.45
+DARK = (0x1F, 0x4E, 0x79)
+LIGHT = (0xDD, 0xEB, 0xF7)
+
+
+def write_deck(
+    data: CycleData,
+    path: Path,
+    *,
+    scenario: Resolution,
+    stage: Resolution,
+    frames: Resolution,
+    suppliers: Sequence[str] | None = None,
+    progress: Progress = no_progress,
+) -> None:
+    """Write the deck to `path`: `scenario` (e.g. everything proposed) compared with `stage` (the
+    recommendation), and the frames to council as decided by `frames`."""
+    deck = Deck()
+    deck.title_slide(
+        data.cycle.title,
+        f"Strategisk samordningsgrupp – underlag för {data.cycle.target_year}",
+        f"Jämförelse: {scenario.name} och {stage.name}. Ramar: {frames.name}.",
+    )
+    for supplier in suppliers or b.suppliers(data):
+        progress(f"bilder för {organisation_name(data, supplier)}")
+        _supplier_slides(deck, data, supplier, scenario, stage, frames)
+    progress("ramar till kommunfullmäktige")
+    _frames_slides(deck, data, frames)
+    write_atomically(path, deck.save)
+
+
+def _supplier_slides(
+    deck: Deck, data: CycleData, supplier: str, scenario: Resolution, stage: Resolution, frames: Resolution
+) -> None:
+    name = organisation_name(data, supplier)
+    deck.bullets_slide(f"{name}, sammanfattning", summary_lines(data, supplier, scenario, stage, frames))
+    for kind in PROPOSAL_SLIDES:
+        table = proposals_table(data, supplier, [kind], stage)
+        if not table.rows:
+            continue
+        for part in chunks(len(table.rows), PROPOSALS_PER_SLIDE):
+            slide = deck.slide(f"{KIND_LABELS[kind]} – {name}", f"Förslag på rekommendationer utifrån {stage.name}")
+            deck.table(slide, view(table, PROPOSAL_COLUMNS, rows=part), PROPOSAL_WIDTHS, font_size=9)
+    bridge = reports.bridge_table(data, supplier, [scenario, stage])
+    slide = deck.slide(bridge.title, f"{scenario.name} jämfört med {stage.name}, mkr")
+    widths = (5.0,) + (1.2, 1.2, 0.85) * 2
+    deck.table(slide, view(bridge), widths, font_size=10)
+    picture = charts.bridge_waterfall(b.bridge(data, supplier, stage), short_line_labels(data), stage.name)
+    deck.picture_slide(f"{bridge.title} – {stage.name}", picture)
+    if b.initiative_lists(data, supplier, stage):
+        lists = reports.initiatives_table(data, supplier, stage)
+        for part in chunks(len(lists.rows), ROWS_PER_SLIDE):
+            slide = deck.slide(lists.title, "Kostnad i tkr")
+            deck.table(slide, view(lists, LIST_COLUMNS, rows=part), LIST_WIDTHS, font_size=10)
+
+
+def summary_lines(
+    data: CycleData, supplier: str, scenario: Resolution, stage: Resolution, frames: Resolution
+) -> list[str]:
+    """The supplier's summary in sentences, every figure from the bridge, lists and frame."""
+    year = data.cycle.target_year
+    proposed, recommended = b.bridge(data, supplier, scenario), b.bridge(data, supplier, stage)
+    change = recommended.management_change
+    lines = [
+        f"Förvaltningskostnad {year}: {display(recommended.management_cost, label=True)} enligt {stage.name} "
+        f"(förändring {display(change.amount)} mkr, {percent(change.amount, change.base)}); "
+        f"{scenario.name}: {display(proposed.management_cost, label=True)}.",
+        f"Förändringsinsatser {year}: {display(recommended.change_initiatives, label=True)} enligt {stage.name}; "
+        f"{scenario.name}: {display(proposed.change_initiatives, label=True)}.",
+    ]
+    own = [p for p in data.proposals if p.supplier == supplier]
+    kinds = Counter(p.kind for p in own)
+    filed = [f"{KIND_LABELS[k].lower()}: {kinds[k]}" for k in PROPOSAL_SLIDES if kinds[k]]
+    if filed:
+        lines.append(f"Förslag i årlig analys – {', '.join(filed)}.")
+    missing = [
+        KIND_LABELS[k].lower() for k in (ProposalKind.NEW_SERVICE, ProposalKind.CHANGE_INITIATIVE) if not kinds[k]
+    ]
+    if missing:
+        lines.append(f"Inga förslag om {' eller '.join(missing)}.")
+    outcomes = Counter(stage.decisions[p.code].outcome for p in own if stage.decisions[p.code].outcome is not None)
+    if outcomes:
+        counted = ", ".join(f"{OUTCOME_LABELS[o].lower()}: {n}" for o, n in outcomes.items() if o is not None)
+        lines.append(f"{stage.name} – {counted}.")
+    frame = b.frame(data, supplier, frames)
+    text = f"Ekonomisk ram ({frames.name}): förvaltning {display(frame.management, Unit.KR)} kr + index"
+    if frame.development:
+        text += f", utveckling {display(frame.development, Unit.KR)} kr + index"
+    lines.append(text + ".")
+    return lines
+
+
+def _frames_slides(deck: Deck, data: CycleData, frames: Resolution) -> None:
+    table = reports.frames_table(data, frames)
+    lines = [
+        f"Strategisk samordningsgrupp rekommenderar ekonomiska ramar för digital utveckling och förvaltning "
+        f"{data.cycle.target_year} per leverantör enligt nedan, plus index som KF beslutar."
+    ]
+    for _, name, management, development, *_ in table.rows:
+        lines.append(f"{name}: ekonomisk ram för förvaltning {display(management, Unit.KR)} kr + index")
+        if development:
+            lines.append(f"{name}: ekonomisk ram för utveckling {display(development, Unit.KR)} kr + index")
+    deck.bullets_slide("Rekommendation till kommunfullmäktige", lines)
+    slide = deck.slide(table.title, table.notes[0] if table.notes else None)
+    deck.table(slide, view(table), (1.4, 4.0, 1.7, 1.7, 1.7, 1.7), font_size=11)
+    rows = [(name, management, development) for _, name, management, development, *_ in table.rows]
+    deck.picture_slide(table.title, charts.frames_bars(rows, frames.name))
+
+
+class Deck:
+    """A thin layer over python-pptx: slides with a title, bullets, a table or a picture."""
+
+    def __init__(self) -> None:
+        from pptx import Presentation
+        from pptx.util import Inches
+
+        self.presentation = Presentation()
+        self.presentation.slide_width = Inches(WIDTH_IN)
+        self.presentation.slide_height = Inches(HEIGHT_IN)
+        self.blank = self.presentation.slide_layouts[6]
+
+    def save(self, path: Path) -> None:
+        self.presentation.save(str(path))
+
+    def _text(self, slide: Any, text: str, top: float, height: float, size: int, bold: bool = False) -> Any:
+        from pptx.dml.color import RGBColor
+        from pptx.util import Inches, Pt
+
+        box = slide.shapes.add_textbox(Inches(MARGIN_IN), Inches(top), Inches(WIDTH_IN - 2 * MARGIN_IN), Inches(height))
+        frame = box.text_frame
+        frame.word_wrap = True
+        run = frame.paragraphs[0].add_run()
+        run.text = text
+        run.font.size, run.font.bold = Pt(size), bold
+        run.font.color.rgb = RGBColor(*DARK)
+        return box
+
+    def slide(self, title: str, subtitle: str | None = None) -> Any:
+        slide = self.presentation.slides.add_slide(self.blank)
+        # Long titles get a smaller size so that they stay on one line above the subtitle.
+        self._text(slide, title, 0.3, 0.7, 24 if len(title) <= 60 else 18, bold=True)
+        if subtitle:
+            self._text(slide, subtitle, 0.95, 0.4, 13)
+        return slide
+
+    def title_slide(self, title: str, subtitle: str, note: str) -> None:
+        slide = self.presentation.slides.add_slide(self.blank)
+        self._text(slide, title, 2.4, 1.2, 36, bold=True)
+        self._text(slide, subtitle, 3.7, 0.6, 20)
+        self._text(slide, note, 4.4, 0.6, 14)
+
+    def bullets_slide(self, title: str, lines: Sequence[str]) -> None:
+        from pptx.util import Inches, Pt
+
+        slide = self.slide(title)
+        box = slide.shapes.add_textbox(
+            Inches(MARGIN_IN), Inches(1.5), Inches(WIDTH_IN - 2 * MARGIN_IN), Inches(HEIGHT_IN - 2)
+        )
+        frame = box.text_frame
+        frame.word_wrap = True
+        for i, line in enumerate(lines):
+            paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            paragraph.text = f"» {line}"
+            paragraph.font.size = Pt(16)
+            paragraph.space_after = Pt(10)
+
+    def picture_slide(self, title: str, png: bytes) -> None:
+        from pptx.util import Inches
+
+        slide = self.slide(title)
+        height = HEIGHT_IN - 1.7
+        slide.shapes.add_picture(BytesIO(png), Inches(MARGIN_IN), Inches(1.4), height=Inches(height))
+
+    def table(self, slide: Any, table: TableView, widths: Sequence[float], *, font_size: int) -> Any:
+        """Add `table` below the slide's title; widths in inches, numbers right-aligned."""
+        from pptx.dml.color import RGBColor
+        from pptx.enum.text import PP_ALIGN
+        from pptx.util import Inches, Pt
+
+        rows, cols = len(table.rows) + 1, len(table.headings)
+        width = sum(widths)
+        height = 0.3 * rows
+        shape = slide.shapes.add_table(rows, cols, Inches(MARGIN_IN), Inches(1.45), Inches(width), Inches(height))
+        grid = shape.table
+        for i, w in enumerate(widths):
+            grid.columns[i].width = Inches(w)
+
+        def fill(cell: Any, text: str, numeric: bool, bold: bool) -> None:
+            cell.text = text
+            cell.margin_left = cell.margin_right = Inches(0.05)
+            cell.margin_top = cell.margin_bottom = Inches(0.02)
+            for paragraph in cell.text_frame.paragraphs:
+                paragraph.alignment = PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT
+                for run in paragraph.runs:
+                    run.font.size, run.font.bold = Pt(font_size), bold
+
+        for c, text in enumerate(table.headings):
+            cell = grid.cell(0, c)
+            fill(cell, text, table.numeric[c], True)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = RGBColor(*DARK)
+        for r, row in enumerate(table.rows, start=1):
+            for c, text in enumerate(row):
+                cell = grid.cell(r, c)
+                fill(cell, text, table.numeric[c], r - 1 in table.emphasis)
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = RGBColor(*LIGHT) if r - 1 in table.emphasis else RGBColor(0xFF, 0xFF, 0xFF)
+                for paragraph in cell.text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.color.rgb = RGBColor(0, 0, 0)
+        return shape
