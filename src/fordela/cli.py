@@ -258,6 +258,9 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_schema)
     command("migrate", cmd_migrate, "create or update the database tables", formats=False)
     billing_commands(sub)  # invoice …, opendata
+    from fordela.documents.cli import register as report_commands  # report workbook|annual-analysis|deck|pdf
+
+    report_commands(sub)
     return parser
 
 

@@ -113,3 +113,19 @@ def test_user_errors_are_clear(capsys, tmp_path):
 def test_unknown_cycle_code(capsys):
     status, _, err = run(capsys, "frames", "no-such-cycle")
     assert status == 2 and "no cycle 'no-such-cycle'" in err
+
+
+def test_allocating_a_package_never_touches_the_database(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, io, contextlib\n"
+        "from fordela.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['allocate', {str(DEMO)!r}, '--year', '2026', '--format', 'csv']) == 0\n"
+        "assert 'django.db.models' not in sys.modules, 'the database layer was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "var").exists()

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.conftest import ROOT
 
 from fordela.package import reader
 from fordela.package.errors import PackageError
 from fordela.package.reader import read_package
-from tests.conftest import ROOT
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 

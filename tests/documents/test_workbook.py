@@ -7,13 +7,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.conftest import MINI
 
 from fordela.engine.model import CycleData
 from fordela.package.errors import PackageError
 from fordela.package.reader import INSTRUCTIONS_SHEET, read_package
 from fordela.package.schema import TABLES
 from fordela.package.writer import write_package
-from tests.conftest import MINI
 
 
 @pytest.fixture(scope="module")

@@ -138,7 +138,12 @@ def test_the_base_year_is_invoiced_without_index(demo):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("q1", (2026, Period.Q1)), ("2026-Q3", (2026, Period.Q3)), ("m3", (2026, Period.M03)), ("2026-m12", (2026, Period.M12))],
+    [
+        ("q1", (2026, Period.Q1)),
+        ("2026-Q3", (2026, Period.Q3)),
+        ("m3", (2026, Period.M03)),
+        ("2026-m12", (2026, Period.M12)),
+    ],
 )
 def test_parse_period(text, expected):
     assert parse_period(text, 2026) == expected

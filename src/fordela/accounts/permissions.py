@@ -116,3 +116,56 @@ def can_reply_thread(user: Any, *, organisation: str, supplier: str) -> bool:
 def can_resolve_thread(user: Any, *, organisation: str) -> bool:
     """Mark a thread resolved: the asker or a coordinator (or admin)."""
     return role_of(user) in (Role.COORDINATOR, Role.ADMIN) or is_asker(user, organisation)
+
+
+def visible_organisations(user: Any) -> frozenset[str] | None:
+    """The organisations whose bills `user` may see in lists of every organisation (scenario
+    builder, comparison): None for the roles that see every organisation, else their own."""
+    if role_of(user) in SEES_EVERY_ORGANISATION:
+        return None
+    own = organisation_of(user)
+    return frozenset({own}) if own else frozenset()
+
+
+# -- the annual analysis (proposals) ---------------------------------------------------------
+
+
+def can_see_proposal(user: Any, supplier: str, *, draft: bool) -> bool:
+    """A submitted proposal is seen by everyone logged in; a draft only by those who may edit it.
+
+    Other suppliers' drafts are refused as 404: not even their existence is confirmed.
+    """
+    return not draft or can_edit_supplier(user, supplier)
+
+
+def can_change_proposal(user: Any, supplier: str, *, reviewed: bool) -> bool:
+    """Edit, submit, delete or restore a proposal of `supplier`.
+
+    Once a stage has reviewed a proposal, its supplier no longer changes it: the review was made
+    on what it says (an admin still can, and every change is in the history).
+    """
+    if role_of(user) is Role.ADMIN:
+        return True
+    return can_edit_supplier(user, supplier) and not reviewed
+
+
+# -- my organisation, the key simulator, the outlook ---------------------------------------------
+
+
+def can_pick_organisation(user: Any) -> bool:
+    """Choose any organisation's bill (coordinators, finance, admin); the others go to their own."""
+    return role_of(user) in SEES_EVERY_ORGANISATION
+
+
+def key_simulation_visible(user: Any) -> frozenset[str] | None:
+    """The organisation rows `user` sees in the key simulator: None = every organisation.
+
+    Coordinators, finance, admin and supplier editors see everyone (a supplier weighs a key
+    change against all its customers before proposing it, as DMS did); a customer viewer sees
+    its own row and the sum over all, i.e. what the key change would do to it.
+    """
+    role = role_of(user)
+    if role in SEES_EVERY_ORGANISATION or role is Role.SUPPLIER_EDITOR:
+        return None
+    own = organisation_of(user)
+    return frozenset({own}) if role is not None and own else frozenset()

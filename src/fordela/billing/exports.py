@@ -15,8 +15,8 @@ from pathlib import Path
 from fordela.engine.invoicing import InvoiceLine
 from fordela.engine.model import CycleData
 from fordela.engine.money import machine, to_sek
+from fordela.reports.render import spreadsheet_safe as safe
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = (
     "year",
     "period",
@@ -35,11 +35,6 @@ HEADER = (
 )
 MONEY_COLUMNS = frozenset({"net", "vat", "gross"})
 MONEY_FORMAT = "#,##0.00"
-
-
-def safe(text: str) -> str:
-    """`text` made inert for spreadsheets: a leading ``'`` when it could start a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _rows(lines: Sequence[InvoiceLine], data: CycleData) -> list[tuple[object, ...]]:

@@ -22,6 +22,7 @@ from fordela.billing.inputs import canonical_inputs, data_from_inputs, inputs_sh
 from fordela.billing.models import ExportBatch, FrozenLine, InvoicingFreeze
 from fordela.billing.sie import Accounts, invoices, sie_4i
 from fordela.catalogue.models import Cycle, Service, ServiceYear
+from fordela.cycle.services import cycle_touch
 from fordela.engine.invoicing import InvoiceLine, granularity_of, invoicing_base
 from fordela.engine.model import CycleData, Period, ServiceCategory
 from fordela.engine.scenario import resolve_code
@@ -222,7 +223,7 @@ def outcome_record(*, cycle: Cycle, service: str, year: int, amount: int, by: An
     else:
         row.outcome = amount
         row.save(update_fields=["outcome"])
-    Cycle.objects.filter(pk=cycle.pk).update(revision=F("revision") + 1)
+    cycle_touch(cycle=cycle)
     history_record(
         user=by,
         cycle=cycle.code,

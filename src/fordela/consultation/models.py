@@ -36,7 +36,8 @@ class Thread(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(proposal="") & ~models.Q(line_object="")) | (~models.Q(proposal="") & models.Q(line_object="")),
+                condition=(models.Q(proposal="") & ~models.Q(line_object=""))
+                | (~models.Q(proposal="") & models.Q(line_object="")),
                 name="thread_has_one_subject",
             )
         ]

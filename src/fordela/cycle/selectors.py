@@ -49,7 +49,7 @@ def _rows(cycle: Cycle, table: Table) -> tuple[Any, ...]:
     return tuple(sorted(rows, key=lambda r: tuple(str(getattr(r, k)) for k in table.primary_key)))
 
 
-_CACHE: dict[str, tuple[int, m.CycleData]] = {}
+_CACHE: dict[str, tuple[tuple[Any, ...], m.CycleData]] = {}
 
 
 def cycle_data(code: str) -> m.CycleData:
@@ -58,14 +58,16 @@ def cycle_data(code: str) -> m.CycleData:
     Cached in this process per (code, revision): every write bumps the revision, so a page
     recomputing scenarios does not reload some thousand rows on every request.
     """
-    revision = Cycle.objects.filter(code=code).values_list("revision", flat=True).first()
-    if revision is None:
+    # A replaced (re-imported) cycle is a new row whose revision starts again at 1: the import
+    # time tells it apart from the cached one.
+    version = Cycle.objects.filter(code=code).values_list("pk", "imported_at", "revision").first()
+    if version is None:
         cycle_get(code)  # raises CycleNotFound with the known codes
     cached = _CACHE.get(code)
-    if cached is not None and cached[0] == revision:
+    if cached is not None and cached[0] == version:
         return cached[1]
     data = _load(code)
-    _CACHE[code] = (revision or 0, data)
+    _CACHE[code] = (tuple(version or ()), data)
     return data
 
 

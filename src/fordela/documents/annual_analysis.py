@@ -28,6 +28,7 @@ CATEGORY_TEXTS = {
     ServiceCategory.ADD_ON: "tilläggstjänst",
 }
 NEW_SERVICE_KINDS = (ProposalKind.NEW_SERVICE, ProposalKind.RECATEGORISATION)
+TEXT_WIDTH_CM = 15.9  # A4 less python-docx's default margins
 
 
 def write_annual_analysis(
@@ -98,7 +99,11 @@ def _introduction(document: Any, data: CycleData, supplier: str) -> None:
     new = sum(1 for p in own if p.kind is ProposalKind.NEW_SERVICE)
     initiatives = sum(1 for p in own if p.kind is ProposalKind.CHANGE_INITIATIVE)
     document.add_paragraph(
-        (f"Leverantören föreslår {new} nya tjänster inför {year}." if new else f"Leverantören föreslår inga nya tjänster inför {year}.")
+        (
+            f"Leverantören föreslår {new} nya tjänster inför {year}."
+            if new
+            else f"Leverantören föreslår inga nya tjänster inför {year}."
+        )
         + (
             f" Analysen omfattar {initiatives} förändringsinsatser."
             if initiatives
@@ -126,7 +131,13 @@ def _management_cost(document: Any, data: CycleData, supplier: str) -> None:
         ["Total förvaltningskostnad befintliga bastjänster (kr)", *[row[2] for row in cells.rows]],
         ["varav utveckling inom tjänst (kr)", *[row[3] for row in cells.rows]],
     ]
-    _table(document, TableView(history.title, ("År", *labels), tuple(map(tuple, rows)), (False,) + (True,) * len(labels), frozenset(), ()))
+    _table(
+        document,
+        TableView(
+            history.title, ("År", *labels), tuple(map(tuple, rows)), (False,) + (True,) * len(labels), frozenset(), ()
+        ),
+        first_width_cm=5.5,
+    )
 
 
 def _key_changes(document: Any, data: CycleData, supplier: str, scenario: Resolution) -> None:
@@ -157,7 +168,7 @@ def _key_changes(document: Any, data: CycleData, supplier: str, scenario: Resolu
     for row in table.rows:
         effect = key_change_effect_table(data, row[0], scenario)
         document.add_heading(effect.title, level=3)
-        _table(document, view(effect), font_size=8)
+        _table(document, view(effect), font_size=8, first_width_cm=6.5)
 
 
 def _proposals(document: Any, data: CycleData, supplier: str, scenario: Resolution) -> None:
@@ -188,9 +199,10 @@ def _development_per_service(document: Any, data: CycleData, supplier: str) -> N
             document.add_paragraph(paragraph.strip())
 
 
-def _table(document: Any, table: TableView, *, font_size: int = 9) -> Any:
+def _table(document: Any, table: TableView, *, font_size: int = 9, first_width_cm: float | None = None) -> Any:
+    """Add `table`; `first_width_cm` widens the label column (Word shares the width evenly)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     grid = document.add_table(rows=len(table.rows) + 1, cols=len(table.headings))
     grid.style = "Table Grid"
@@ -207,5 +219,11 @@ def _table(document: Any, table: TableView, *, font_size: int = 9) -> Any:
     for r, row in enumerate(table.rows, start=1):
         for c, text in enumerate(row):
             fill(grid.cell(r, c), text, table.numeric[c], r - 1 in table.emphasis)
+    if first_width_cm is not None:
+        grid.autofit = False
+        rest = (TEXT_WIDTH_CM - first_width_cm) / max(1, len(table.headings) - 1)
+        for column_index, column in enumerate(grid.columns):
+            for cell in column.cells:
+                cell.width = Cm(first_width_cm if column_index == 0 else rest)
     document.add_paragraph()
     return grid

@@ -10,9 +10,13 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from fordela.engine import bridge as b
 from fordela.engine.money import Unit, display, swedish_number
+
+if TYPE_CHECKING:
+    from matplotlib.ticker import FuncFormatter
 
 BLUE, GREEN, RED, GREY = "#1f4e79", "#4e9a06", "#c0392b", "#7f8c8d"
 DPI = 150
@@ -32,7 +36,7 @@ def _png(figure: object) -> bytes:
     return buffer.getvalue()
 
 
-def _swedish_ticks() -> object:
+def _swedish_ticks() -> FuncFormatter:
     from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(lambda value, _: swedish_number(Fraction(value).limit_denominator(100), 0))

@@ -10,7 +10,7 @@ raised together, each naming the service, year and organisation: never a silent 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -100,8 +100,8 @@ class Allocation:
         return dict(totals)
 
 
-class _Index:
-    """Lookups over one cycle, built once per allocation."""
+class CycleIndex:
+    """Lookups over one cycle, built once per allocation (and reused by `fordela.engine.explain`)."""
 
     def __init__(self, data: CycleData) -> None:
         self.data = data
@@ -137,7 +137,7 @@ class _Index:
         return {p.organisation for p in self.data.participation if p.service == service and p.covers(year)}
 
 
-def _cost_objects(index: _Index, year: int, resolution: Resolution | None, problems: list[str]) -> list[CostObject]:
+def _cost_objects(index: CycleIndex, year: int, resolution: Resolution | None, problems: list[str]) -> list[CostObject]:
     data = index.data
     base_year = data.cycle.base_year
     decisions: list[Decision] = [] if resolution is None or year <= base_year else resolution.included()
@@ -190,9 +190,19 @@ def _cost_objects(index: _Index, year: int, resolution: Resolution | None, probl
 
 
 def _weights(
-    index: _Index, obj: CostObject, year: int, driver: str | None, problems: list[str], frozen: dict[int, Allocation]
+    index: CycleIndex,
+    obj: CostObject,
+    year: int,
+    driver: str | None,
+    problems: list[str],
+    frozen: dict[int, Allocation],
+    volume_years: Mapping[str, int] | None = None,
 ) -> dict[str, Decimal | int] | None:
-    """Each participant's weight under the key, or None after recording the problems."""
+    """Each participant's weight under the key, or None after recording the problems.
+
+    `volume_years` (organisation → year) reads an organisation's driver value from another year
+    than `year` (what-if explanations); organisations not in it use `year`.
+    """
     key = obj.key
     where = f"{obj.kind} {obj.code}, year {year}"
     weights: dict[str, Decimal | int] = {}
@@ -205,9 +215,11 @@ def _weights(
             problems.append(f"{where}: key {key.code} names a missing driver {driver!r}")
             return None
         for org in obj.participants:
-            value = index.driver_values.get((driver, org, year))
+            value_year = year if volume_years is None else volume_years.get(org, year)
+            value = index.driver_values.get((driver, org, value_year))
             if value is None:
-                problems.append(f"{where}, organisation {org}: no value of driver {driver}")
+                year_note = "" if value_year == year else f" in {value_year}"
+                problems.append(f"{where}, organisation {org}: no value of driver {driver}{year_note}")
                 ok = False
             else:
                 weights[org] = value
@@ -235,7 +247,7 @@ def _weights(
 
 
 def _frozen_amounts(
-    index: _Index, service: str, frozen_year: int, year: int, problems: list[str], frozen: dict[int, Allocation]
+    index: CycleIndex, service: str, frozen_year: int, year: int, problems: list[str], frozen: dict[int, Allocation]
 ) -> dict[str, int]:
     history = index.history.get((service, frozen_year))
     if history:
@@ -260,7 +272,7 @@ def allocate(data: CycleData, year: int, resolution: Resolution | None = None) -
     Returns the lines (one per participant and object; each object's lines sum to its cost,
     subscriptions aside) and the under/over-recoveries. Raises AllocationError with every problem.
     """
-    index = _Index(data)
+    index = CycleIndex(data)
     problems: list[str] = []
     objects = _cost_objects(index, year, resolution, problems)
     lines: list[AllocationLine] = []
@@ -268,42 +280,97 @@ def allocate(data: CycleData, year: int, resolution: Resolution | None = None) -
     frozen: dict[int, Allocation] = {}
     to_split: list[tuple[CostObject, int, dict[str, Decimal | int]]] = []
     for obj in objects:
-        method = obj.key.method
-        cost = obj.cost
-        if method in (KeyMethod.SUBSCRIPTION, KeyMethod.HYBRID):
-            subs = index.subscriptions.get((obj.code, year), [])
-            revenue = sum(price for _, price in subs)
-            lines.extend(
-                AllocationLine(obj.code, org, year, price, obj.key.code, method, "subscription") for org, price in subs
-            )
-            remainder = cost - revenue
-            if method is KeyMethod.SUBSCRIPTION:
-                if remainder:
-                    kind = "under_recovery" if remainder > 0 else "over_recovery"
-                    recoveries.append(Recovery(obj.code, year, kind, remainder))
-                continue
-            if remainder < 0:
-                recoveries.append(Recovery(obj.code, year, "surplus", remainder))
-                continue
-            cost = remainder
-            if cost == 0:
-                continue
-        driver = obj.key.solidarity_driver if method is KeyMethod.HYBRID else obj.key.driver
-        weights = _weights(index, obj, year, driver, problems, frozen)
-        if weights is None:
-            continue
-        if not obj.participants:
-            problems.append(f"{obj.kind} {obj.code}, year {year}: no participants to pay {cost} öre")
-            continue
-        to_split.append((obj, cost, weights))
+        item = _prepare(index, obj, year, problems, frozen, lines, recoveries)
+        if item is not None:
+            to_split.append(item)
     if problems:
         raise AllocationError(problems)
     lines.extend(_split_all(index, to_split, year))
     return Allocation(year, resolution.code if resolution else None, tuple(objects), tuple(lines), tuple(recoveries))
 
 
+def _subscriptions(
+    index: CycleIndex, code: str, year: int, volume_years: Mapping[str, int] | None
+) -> list[tuple[str, int]]:
+    """(organisation, price) of the object's subscriptions, each organisation's from its volume year."""
+    if volume_years is None:
+        return index.subscriptions.get((code, year), [])
+    rows: list[tuple[str, int]] = []
+    for y in sorted(set(volume_years.values()) | {year}):
+        rows.extend(
+            (org, price) for org, price in index.subscriptions.get((code, y), []) if volume_years.get(org, year) == y
+        )
+    return rows
+
+
+def _prepare(
+    index: CycleIndex,
+    obj: CostObject,
+    year: int,
+    problems: list[str],
+    frozen: dict[int, Allocation],
+    lines: list[AllocationLine],
+    recoveries: list[Recovery],
+    volume_years: Mapping[str, int] | None = None,
+) -> tuple[CostObject, int, dict[str, Decimal | int]] | None:
+    """One object's subscription lines and recoveries (appended), and what is left to split by weight."""
+    method = obj.key.method
+    cost = obj.cost
+    if method in (KeyMethod.SUBSCRIPTION, KeyMethod.HYBRID):
+        subs = _subscriptions(index, obj.code, year, volume_years)
+        revenue = sum(price for _, price in subs)
+        lines.extend(
+            AllocationLine(obj.code, org, year, price, obj.key.code, method, "subscription") for org, price in subs
+        )
+        remainder = cost - revenue
+        if method is KeyMethod.SUBSCRIPTION:
+            if remainder:
+                kind = "under_recovery" if remainder > 0 else "over_recovery"
+                recoveries.append(Recovery(obj.code, year, kind, remainder))
+            return None
+        if remainder < 0:
+            recoveries.append(Recovery(obj.code, year, "surplus", remainder))
+            return None
+        cost = remainder
+        if cost == 0:
+            return None
+    driver = obj.key.solidarity_driver if method is KeyMethod.HYBRID else obj.key.driver
+    weights = _weights(index, obj, year, driver, problems, frozen, volume_years)
+    if weights is None:
+        return None
+    if not obj.participants:
+        problems.append(f"{obj.kind} {obj.code}, year {year}: no participants to pay {cost} öre")
+        return None
+    return obj, cost, weights
+
+
+def object_lines(
+    index: CycleIndex,
+    obj: CostObject,
+    year: int,
+    *,
+    volume_years: Mapping[str, int] | None = None,
+    frozen: dict[int, Allocation] | None = None,
+) -> tuple[AllocationLine, ...]:
+    """One cost object's lines for `year`, computed exactly as `allocate` computes them.
+
+    `obj` may be any (cost, key, participants) combination, e.g. last year's cost under this
+    year's key. `volume_years` maps an organisation to the year its driver values and
+    subscriptions are read from (default: `year`). `frozen` caches the allocations frozen keys
+    repeat; pass the same dict to many calls. Raises AllocationError with every problem.
+    """
+    problems: list[str] = []
+    lines: list[AllocationLine] = []
+    item = _prepare(index, obj, year, problems, {} if frozen is None else frozen, lines, [], volume_years)
+    if problems:
+        raise AllocationError(problems)
+    if item is not None:
+        lines.extend(_split_all(index, [item], year))
+    return tuple(lines)
+
+
 def _split_all(
-    index: _Index, to_split: Iterable[tuple[CostObject, int, dict[str, Decimal | int]]], year: int
+    index: CycleIndex, to_split: Iterable[tuple[CostObject, int, dict[str, Decimal | int]]], year: int
 ) -> list[AllocationLine]:
     """One vectorised split of every weighted cost object of the year."""
     items = list(to_split)

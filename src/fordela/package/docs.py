@@ -21,8 +21,12 @@ INTRO = """# The cycle package
 
 A cycle travels as a folder of CSV files (UTF-8, comma, header row; one file `<table>.csv` per
 table), the same tables as sheets of one `.xlsx` workbook (sheet name = table name), or a `.zip`
-of the folder. `fordela import`, `fordela export` and `fordela allocate` read and write all three;
-export → import → export gives identical files.
+of the folder. An exported workbook is made for people to work in: row 1 of each sheet holds the
+column names below (the contract), row 2 Swedish headings, data starts on row 3, with drop-down
+lists and an `Instruktioner` sheet; the defined name `fordela_header_rows` = 2 marks that layout.
+A workbook without it has one header row and data from row 2; both import. `fordela import`,
+`fordela export` and `fordela allocate` read and write all three; export → import → export gives
+identical files.
 
 Rules that hold for every table:
 

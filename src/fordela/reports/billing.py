@@ -10,7 +10,7 @@ from fordela.engine.bridge import suppliers
 from fordela.engine.invoicing import InvoiceLine, InvoicingBase
 from fordela.engine.model import CycleData, Period
 from fordela.engine.money import Unit
-from fordela.reports.cycle import organisation_name
+from fordela.reports.cycle import index_percent, organisation_name
 from fordela.reports.tables import Col, ColumnKind, Table, ratio
 
 MONEY, PERCENT, NUMBER = ColumnKind.MONEY, ColumnKind.PERCENT, ColumnKind.NUMBER
@@ -37,7 +37,8 @@ def invoice_lines_table(data: CycleData, lines: list[InvoiceLine], title: str) -
         Col("organisation_name", "Kund"),
         Col("object", "Objekt", shown=False),
         Col("object_name", "Tjänst/insats"),
-        Col("kind", "Typ"),
+        Col("kind", "Typ", shown=False),
+        Col("kind_label", "Typ"),
         Col("net", "Netto", MONEY, Unit.KR),
         Col("vat_rate", "Moms %", shown=False),
         Col("vat", "Moms", MONEY, Unit.KR),
@@ -51,6 +52,7 @@ def invoice_lines_table(data: CycleData, lines: list[InvoiceLine], title: str) -
             organisation_name(data, ln.organisation),
             ln.object,
             names.get(ln.object, ln.object),
+            ln.kind,
             KIND_LABELS.get(ln.kind, ln.kind),
             ln.net,
             ln.vat_rate,
@@ -88,7 +90,8 @@ def invoice_totals_table(data: CycleData, base: InvoicingBase, period: Period | 
     rows.append(("", "Summa", "", "", net_sum, vat_sum, net_sum + vat_sum))
     shown = f"{base.year}-{period}" if period else str(base.year)
     title = f"Fakturaunderlag {shown} per faktura"
-    notes = (f"Index {base.index_rate} × {base.index_years} år tillämpat på fördelade belopp; abonnemang utan index.",)
+    indexed = f"Index {index_percent(data)} per år i {base.index_years} år" if base.index_years else "Inget index"
+    notes = (f"{indexed} på fördelade belopp; abonnemang utan index; upparbetat högst beviljat belopp med index.",)
     return Table(title, columns, tuple(rows), notes, frozenset({len(rows) - 1}))
 
 

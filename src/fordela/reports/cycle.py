@@ -293,3 +293,354 @@ def organisation_bill_table(data: CycleData, allocation: Allocation, organisatio
     rows.append(("", "Summa", "", "", sum(ln.amount for ln in lines)))
     title = f"{organisation_name(data, organisation)}: kostnader {allocation.year}"
     return Table(title, columns, tuple(rows), (), frozenset({len(rows) - 1}))
+
+
+# --- Scenarios: the whole recomputation behind the scenario builder and the comparison -------
+# (appended by the scenarios feature; imports here so the appended section stands alone)
+from collections.abc import Collection, Mapping  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+from fordela.engine.allocate import AllocationError, allocate  # noqa: E402
+
+
+@dataclass(frozen=True)
+class ScenarioSummary:
+    """Everything the scenario builder shows for one resolved scenario.
+
+    `bridges`, `initiatives`: one report table per supplier (in `suppliers` order). `totals` and
+    `base_totals`: every organisation's bill (öre) for the target and the base year. `problems`:
+    why the distribution could not be made (then the totals are empty), never a silent zero.
+    """
+
+    resolution: Resolution
+    suppliers: tuple[str, ...]
+    bridges: tuple[Table, ...]
+    initiatives: tuple[Table, ...]
+    supplier_bridges: tuple[b.Bridge, ...]
+    totals: Mapping[str, int]
+    base_totals: Mapping[str, int]
+    problems: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals.values())
+
+
+def scenario_summary(data: CycleData, resolution: Resolution) -> ScenarioSummary:
+    """Recompute a whole scenario: every supplier's bridge and initiative lists, and every
+    organisation's bill for the target year (and the base year, to show the change)."""
+    codes = tuple(b.suppliers(data))
+    problems: list[str] = []
+    totals: dict[str, int] = {}
+    base_totals: dict[str, int] = {}
+    try:
+        totals = allocate(data, data.cycle.target_year, resolution).by_organisation()
+        base_totals = allocate(data, data.cycle.base_year).by_organisation()
+    except AllocationError as error:
+        problems.extend(error.problems)
+        totals, base_totals = {}, {}
+    return ScenarioSummary(
+        resolution=resolution,
+        suppliers=codes,
+        bridges=tuple(bridge_table(data, s, [resolution]) for s in codes),
+        initiatives=tuple(initiatives_table(data, s, resolution) for s in codes),
+        supplier_bridges=tuple(b.bridge(data, s, resolution) for s in codes),
+        totals=totals,
+        base_totals=base_totals,
+        problems=tuple(problems),
+    )
+
+
+def _visible(codes: Collection[str], visible: Collection[str] | None) -> list[str]:
+    return [c for c in codes if visible is None or c in visible]
+
+
+def organisation_change_table(
+    data: CycleData, summary: ScenarioSummary, visible: Collection[str] | None = None
+) -> Table:
+    """Every organisation's bill in the base and target year, with the change; a sum over all.
+
+    `visible` limits the organisation rows (a customer sees its own); the sum is always over all.
+    """
+    base, target = data.cycle.base_year, data.cycle.target_year
+    columns = (
+        Col("organisation", "Kod", shown=False),
+        Col("name", "Organisation"),
+        Col("base", f"Summa {base}", MONEY, Unit.KR),
+        Col("target", f"Summa {target}", MONEY, Unit.KR),
+        Col("change", "Förändring", MONEY, Unit.KR),
+        Col("change_percent", "%", PERCENT),
+    )
+    codes = sorted(set(summary.totals) | set(summary.base_totals), key=lambda c: organisation_name(data, c))
+    rows: list[tuple[Any, ...]] = []
+    for code in _visible(codes, visible):
+        before, after = summary.base_totals.get(code, 0), summary.totals.get(code, 0)
+        rows.append((code, organisation_name(data, code), before, after, after - before, ratio(after - before, before)))
+    before, after = sum(summary.base_totals.values()), summary.total
+    rows.append(("", "Summa alla organisationer", before, after, after - before, ratio(after - before, before)))
+    title = f"Summa per organisation {target} – {summary.resolution.name}"
+    return Table(title, columns, tuple(rows), (), frozenset({len(rows) - 1}))
+
+
+def _compare_columns(resolutions: Sequence[Resolution], unit: Unit) -> list[Col]:
+    columns: list[Col] = []
+    first = resolutions[0]
+    for i, r in enumerate(resolutions):
+        columns.append(Col(f"amount_{r.code}", r.name, MONEY, unit))
+        if i:
+            columns.append(Col(f"difference_{r.code}", f"Skillnad mot {first.name}", MONEY, unit))
+    return columns
+
+
+def _compare_cells(amounts: Sequence[int]) -> list[int]:
+    cells: list[int] = []
+    for i, amount in enumerate(amounts):
+        cells.append(amount)
+        if i:
+            cells.append(amount - amounts[0])
+    return cells
+
+
+def scenario_compare_suppliers_table(data: CycleData, resolutions: Sequence[Resolution]) -> Table:
+    """Every supplier's management, development and total per scenario, with the difference of
+    each scenario against the first."""
+    columns = [Col("supplier", "Kod", shown=False), Col("measure", "Mått", shown=False), Col("label", "Leverantör")]
+    columns += _compare_columns(resolutions, Unit.MKR)
+    labels = {"management": "förvaltning", "development": "förändringsinsatser", "total": "totalt"}
+    rows: list[tuple[Any, ...]] = []
+    emphasis = set()
+    for supplier in b.suppliers(data):
+        bridges = [b.bridge(data, supplier, r) for r in resolutions]
+        values = {
+            "management": [x.management_cost for x in bridges],
+            "development": [x.change_initiatives for x in bridges],
+            "total": [x.total for x in bridges],
+        }
+        for measure, amounts in values.items():
+            if measure == "total":
+                emphasis.add(len(rows))
+            label = f"{organisation_name(data, supplier)}, {labels[measure]}"
+            rows.append((supplier, measure, label, *_compare_cells(amounts)))
+    title = f"Leverantörernas kostnader {data.cycle.target_year} per scenario"
+    return Table(title, tuple(columns), tuple(rows), (), frozenset(emphasis))
+
+
+def scenario_compare_organisations_table(
+    data: CycleData, summaries: Sequence[ScenarioSummary], visible: Collection[str] | None = None
+) -> Table:
+    """Every organisation's bill for the target year per scenario, with differences against the
+    first scenario, and the sum over all organisations."""
+    resolutions = [s.resolution for s in summaries]
+    columns = [Col("organisation", "Kod", shown=False), Col("name", "Organisation")]
+    columns += _compare_columns(resolutions, Unit.KR)
+    codes = sorted({c for s in summaries for c in s.totals}, key=lambda c: organisation_name(data, c))
+    rows: list[tuple[Any, ...]] = [
+        (code, organisation_name(data, code), *_compare_cells([s.totals.get(code, 0) for s in summaries]))
+        for code in _visible(codes, visible)
+    ]
+    rows.append(("", "Summa alla organisationer", *_compare_cells([s.total for s in summaries])))
+    notes = tuple(f"{s.resolution.name}: {p}" for s in summaries for p in s.problems)
+    title = f"Varje organisations kostnad {data.cycle.target_year} per scenario"
+    return Table(title, tuple(columns), tuple(rows), notes, frozenset({len(rows) - 1}))
+
+
+def bridge_steps_table(data: CycleData, bridge: b.Bridge) -> Table:
+    """The bridge as steps for a waterfall: each change and the level it reaches (subtotals too)."""
+    labels = line_labels(data)
+    steps: list[tuple[str, str, int | None, int]] = [
+        ("management_budget_base", labels["management_budget_base"], None, bridge.management_budget_base)
+    ]
+    level = bridge.management_budget_base
+    existing = {n for n, _ in b.EXISTING_DELIVERY_LINES}
+    for group in (True, False):
+        for name, amount in bridge.lines:
+            if (name in existing) is group:
+                level += amount
+                steps.append((name, labels[name], amount, level))
+        if group:
+            steps.append(("existing_delivery", labels["existing_delivery"], None, bridge.existing_delivery))
+    steps.append(("management_cost", labels["management_cost"], None, bridge.management_cost))
+    steps.append(("change_initiatives", labels["change_initiatives"], bridge.change_initiatives, bridge.total))
+    steps.append(("total", labels["total"], None, bridge.total))
+    columns = (
+        Col("step", "Steg", shown=False),
+        Col("label", "Steg"),
+        Col("change", "Förändring", MONEY),
+        Col("level", "Nivå", MONEY),
+    )
+    emphasis = frozenset(i for i, s in enumerate(steps) if s[2] is None)
+    title = f"Budgetbrygga {organisation_name(data, bridge.supplier)} {data.cycle.target_year} steg för steg"
+    return Table(title, columns, tuple(steps), (), emphasis)
+
+
+
+# --- My organisation, the key simulator, the outlook per organisation --------------------------
+# (appended by the organisations feature; imports here so the appended section stands alone)
+from collections.abc import Collection  # noqa: E402, F811
+
+from fordela.engine import explain as ex  # noqa: E402
+
+KIND_LABELS = {"service": "Tjänst", "initiative": "Förändringsinsats", "subscription": "Abonnemang"}
+
+
+def cause_labels(data: CycleData) -> dict[ex.Cause, str]:
+    """What each part of the explained change is called (the waterfall's steps)."""
+    return {
+        ex.Cause.COST: "Tjänstens kostnad",
+        ex.Cause.OWN_DRIVER: "Egna drivarvärden",
+        ex.Cause.OTHERS_DRIVERS: "Andras drivarvärden",
+        ex.Cause.PARTICIPATION: "Anslutning och utträde",
+        ex.Cause.KEY: "Ändrad fördelningsnyckel",
+        ex.Cause.NEW_SERVICES: "Nya tjänster",
+        ex.Cause.INITIATIVES: "Förändringsinsatser",
+        ex.Cause.INDEX: f"Index {index_percent(data)}",
+    }
+
+
+def _object_names(data: CycleData) -> dict[str, str]:
+    return {s.code: s.name for s in data.services} | {p.code: p.title for p in data.proposals}
+
+
+def explained_bill_table(data: CycleData, explanation: ex.Explanation) -> Table:
+    """What the organisation pays per service or initiative in both years, the change, and the
+    target year with index (subscriptions are not indexed)."""
+    a, b_year = explanation.from_year, explanation.to_year
+    keys = {k.code: k.name for k in data.keys}
+    names = _object_names(data)
+    columns = (
+        Col("object", "Kod", shown=False),
+        Col("name", "Tjänst eller insats"),
+        Col("kind", "Typ"),
+        Col("key_before", f"Nyckel {a}"),
+        Col("before", f"{a}", MONEY, Unit.KR),
+        Col("key_after", f"Nyckel {b_year}"),
+        Col("after", f"{b_year}", MONEY, Unit.KR),
+        Col("change", "Förändring", MONEY, Unit.KR),
+        Col("change_percent", "%", PERCENT),
+        Col("after_with_index", f"{b_year} inkl. index", MONEY, Unit.KR),
+    )
+    rows: list[tuple[Any, ...]] = []
+    for o in sorted(explanation.objects, key=lambda o: (o.kind != "service", names.get(o.object, o.object))):
+        rows.append(
+            (
+                o.object,
+                names.get(o.object, o.object),
+                KIND_LABELS.get(o.kind, o.kind),
+                keys.get(o.key_before or "", "") if o.before else "",
+                o.before,
+                keys.get(o.key_after or "", "") if o.after else "",
+                o.after,
+                o.change,
+                ratio(o.change, o.before),
+                o.after_with_index,
+            )
+        )
+    e = explanation
+    rows.append(("", "Summa", "", "", e.before, "", e.after, e.change, ratio(e.change, e.before), e.after_with_index))
+    title = f"{organisation_name(data, e.organisation)}: kostnad per tjänst {a} och {b_year}"
+    notes = ("Abonnemang (antal × pris) räknas inte upp med index.",)
+    return Table(title, columns, tuple(rows), notes, frozenset({len(rows) - 1}))
+
+
+def explained_change_table(data: CycleData, explanation: ex.Explanation) -> Table:
+    """The change of every service or initiative taken apart by cause; rows sum to their change."""
+    labels = cause_labels(data)
+    names = _object_names(data)
+    causes = [c for c in ex.CAUSES if c is not ex.Cause.INDEX]
+    columns = (
+        Col("object", "Kod", shown=False),
+        Col("name", "Tjänst eller insats"),
+        *(Col(c.value, labels[c], MONEY, Unit.KR) for c in causes),
+        Col("change", "Förändring", MONEY, Unit.KR),
+        Col("index", labels[ex.Cause.INDEX], MONEY, Unit.KR),
+    )
+    rows: list[tuple[Any, ...]] = []
+    for o in sorted(explanation.objects, key=lambda o: (o.kind != "service", names.get(o.object, o.object))):
+        if any(o.parts):
+            rows.append((o.object, names.get(o.object, o.object), *(o.part(c) for c in causes), o.change,
+                         o.part(ex.Cause.INDEX)))
+    e = explanation
+    rows.append(("", "Summa", *(e.part(c) for c in causes), e.change, e.part(ex.Cause.INDEX)))
+    title = f"Förändringen {e.from_year}–{e.to_year} per tjänst och orsak"
+    return Table(title, columns, tuple(rows), (), frozenset({len(rows) - 1}))
+
+
+def explained_steps_table(data: CycleData, explanation: ex.Explanation) -> Table:
+    """The waterfall's steps: the base year's level, each cause, the target year, index, with index."""
+    e = explanation
+    labels = cause_labels(data)
+    steps: list[tuple[str, str, int | None, int]] = [("before", f"Kostnad {e.from_year}", None, e.before)]
+    level = e.before
+    for cause in ex.CAUSES:
+        if cause is ex.Cause.INDEX:
+            steps.append(("after", f"Kostnad {e.to_year}", None, e.after))
+        amount = e.part(cause)
+        level += amount
+        steps.append((cause.value, labels[cause], amount, level))
+    steps.append(("after_with_index", f"Kostnad {e.to_year} inkl. index", None, e.after_with_index))
+    columns = (
+        Col("step", "Steg", shown=False),
+        Col("label", "Steg"),
+        Col("change", "Förändring", MONEY, Unit.KR),
+        Col("level", "Nivå", MONEY, Unit.KR),
+    )
+    emphasis = frozenset(i for i, s in enumerate(steps) if s[2] is None)
+    title = f"{organisation_name(data, e.organisation)}: från {e.from_year} till {e.to_year} steg för steg"
+    return Table(title, columns, tuple(steps), (), emphasis)
+
+
+def key_simulation_table(
+    data: CycleData, simulation: ex.KeySimulation, visible: Collection[str] | None = None
+) -> Table:
+    """Every organisation's amount under the current and the alternative key, the change in kr
+    and %; `visible` limits the organisation rows (a customer sees its own), the sum is over all."""
+    columns = (
+        Col("organisation", "Kod", shown=False),
+        Col("name", "Organisation"),
+        Col("current", simulation.current_key.name, MONEY, Unit.KR),
+        Col("alternative", simulation.alternative_key.name, MONEY, Unit.KR),
+        Col("change", "Förändring", MONEY, Unit.KR),
+        Col("change_percent", "%", PERCENT),
+    )
+    ordered = sorted(simulation.rows, key=lambda r: organisation_name(data, r.organisation))
+    rows: list[tuple[Any, ...]] = [
+        (r.organisation, organisation_name(data, r.organisation), r.current, r.alternative, r.change,
+         ratio(r.change, r.current))
+        for r in ordered
+        if visible is None or r.organisation in visible
+    ]
+    current, alternative = simulation.current_total, simulation.alternative_total
+    rows.append(("", "Summa alla organisationer", current, alternative, alternative - current,
+                 ratio(alternative - current, current)))
+    notes: tuple[str, ...] = ()
+    if alternative != current:
+        notes = (
+            "Summorna skiljer sig åt: abonnemang fördelar bara vad abonnenterna betalar, resten redovisas "
+            "som under- eller överfinansiering.",
+        )
+    name = _object_names(data).get(simulation.service, simulation.service)
+    title = f"{name} {simulation.year}: {simulation.current_key.name} och {simulation.alternative_key.name}"
+    return Table(title, columns, tuple(rows), notes, frozenset({len(rows) - 1}))
+
+
+def organisation_outlook_table(data: CycleData, organisation: str, bills: Sequence[ex.YearBill]) -> Table:
+    """An organisation's bill per year of the outlook; a year that cannot be split is left empty
+    with its problems in the notes."""
+    columns = (
+        Col("year", "År"),
+        Col("amount", "Kostnad", MONEY, Unit.KR),
+        Col("change", "Förändring mot basår", MONEY, Unit.KR),
+        Col("change_percent", "%", PERCENT),
+        Col("amount_with_index", "Kostnad inkl. index", MONEY, Unit.KR),
+    )
+    first = next((x.amount for x in bills if x.amount is not None), None)
+    rows = []
+    notes = []
+    for x in bills:
+        change = None if x.amount is None or first is None else x.amount - first
+        rows.append((x.year, x.amount, change, None if change is None or first is None else ratio(change, first),
+                     x.amount_with_index))
+        if x.problems:
+            notes.append(f"{x.year} kan inte fördelas: " + "; ".join(x.problems[:5])
+                         + (f" (och {len(x.problems) - 5} till)" if len(x.problems) > 5 else ""))
+    return Table(f"Flerårsprognos {organisation_name(data, organisation)}", columns, tuple(rows), tuple(notes))

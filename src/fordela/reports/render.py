@@ -14,6 +14,13 @@ from fordela.engine.money import display, machine, percent, swedish_number
 from fordela.reports.tables import Col, ColumnKind, Table
 
 FORMATS = ("table", "csv", "json")
+# A cell starting with one of these can start a formula when the file is opened in a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` made inert for spreadsheets (no formula injection): a leading ``'`` where needed."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def display_cell(col: Col, value: Any) -> str:
@@ -73,8 +80,13 @@ def as_csv(table: Table) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.key for c in table.columns])
     for row in table.rows:
+        cells = (_machine_cell(c, x) for c, x in zip(table.columns, row, strict=True))
+        # Text may come from users (names, comments): inert in spreadsheets. Numbers stay numbers.
         writer.writerow(
-            ["" if v is None else v for v in (_machine_cell(c, x) for c, x in zip(table.columns, row, strict=True))]
+            [
+                "" if v is None else spreadsheet_safe(v) if c.kind is ColumnKind.TEXT else v
+                for c, v in zip(table.columns, cells, strict=True)
+            ]
         )
     return buffer.getvalue()
 

@@ -92,3 +92,132 @@ def _spec(chart: alt.Chart) -> str:
     spec["config"] = {"font": "system-ui, sans-serif", "view": {"stroke": None}}
     # Embedded in a <script type="application/json">: keep "</" out of it.
     return json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
+
+
+# --- Bridge waterfall (scenarios feature) -------------------------------------------------------
+
+
+def bridge_waterfall(steps: Sequence[tuple[str, int | None, int]], *, title: str) -> str:
+    """The budget bridge as a waterfall in mkr: (label, change öre or None for a level, level öre).
+
+    Levels (the base budget, subtotals, the total) are whole bars, changes float from the level
+    before to the level after. The axis starts near the smallest level, not at zero, as in the
+    deck: the changes are a few per cent of the whole and would not show otherwise.
+    """
+    points = [_mkr(level) for _, _, level in steps] + [_mkr(level - (change or 0)) for _, change, level in steps]
+    low, high = min(points), max(points)
+    pad = (high - low) * 0.15 or abs(high) * 0.05 or 1.0
+    floor = low - pad
+    data: list[dict[str, Any]] = []
+    for i, (label, change, level) in enumerate(steps):
+        end = _mkr(level)
+        if change is None:
+            start, kind = floor, "nivå"
+        else:
+            start, kind = _mkr(level - change), ("ökning" if change >= 0 else "minskning")
+        data.append({"steg": label, "ordning": i, "start": start, "slut": end, "typ": kind,
+                     "mkr": end if change is None else _mkr(change)})
+    chart = (
+        alt.Chart(alt.Data(values=data), title=title)
+        .mark_bar(clip=True)
+        .encode(
+            x=alt.X("steg:N", sort=alt.EncodingSortField(field="ordning"), title=None,
+                    axis=alt.Axis(labelAngle=-35, labelLimit=220)),
+            y=alt.Y("start:Q", title="mkr", scale=alt.Scale(domain=[floor, high + pad], zero=False, nice=False)),
+            y2="slut:Q",
+            color=alt.Color(
+                "typ:N",
+                title="",
+                scale=alt.Scale(domain=["nivå", "ökning", "minskning"], range=["#4c78a8", "#b5452c", "#2e7d32"]),
+            ),
+            tooltip=["steg:N", "typ:N", alt.Tooltip("mkr:Q", format=",.1f")],
+        )
+        .properties(width="container", height=340)
+    )
+    return _spec(chart)
+
+
+# --- My organisation, key simulator, outlook (organisations feature) ----------------------------
+
+
+def _kr(ore: int) -> float:
+    return float(Fraction(ore, 100))
+
+
+def level_waterfall(steps: Sequence[tuple[str, int | None, int]], *, title: str) -> str:
+    """A waterfall in kr: (label, change öre or None for a level, level öre after the step).
+
+    Levels are whole bars, changes float from the level before to the level after; like the
+    bridge, the axis starts near the smallest level so that changes of a few per cent show.
+    """
+    points = [_kr(level) for _, _, level in steps] + [_kr(level - (change or 0)) for _, change, level in steps]
+    low, high = min(points), max(points)
+    pad = (high - low) * 0.15 or abs(high) * 0.05 or 1.0
+    floor = min(0.0, low - pad) if low - pad < 0 < high else low - pad
+    data: list[dict[str, Any]] = []
+    for i, (label, change, level) in enumerate(steps):
+        end = _kr(level)
+        if change is None:
+            start, kind = floor, "nivå"
+        else:
+            start, kind = _kr(level - change), ("ökning" if change >= 0 else "minskning")
+        data.append({"steg": label, "ordning": i, "start": start, "slut": end, "typ": kind,
+                     "kr": end if change is None else _kr(change)})
+    chart = (
+        alt.Chart(alt.Data(values=data), title=title)
+        .mark_bar(clip=True)
+        .encode(
+            x=alt.X("steg:N", sort=alt.EncodingSortField(field="ordning"), title=None,
+                    axis=alt.Axis(labelAngle=-35, labelLimit=220)),
+            y=alt.Y("start:Q", title="kr", scale=alt.Scale(domain=[floor, high + pad], zero=False, nice=False)),
+            y2="slut:Q",
+            color=alt.Color(
+                "typ:N",
+                title="",
+                scale=alt.Scale(domain=["nivå", "ökning", "minskning"], range=["#4c78a8", "#b5452c", "#2e7d32"]),
+            ),
+            tooltip=["steg:N", "typ:N", alt.Tooltip("kr:Q", format=",.0f")],
+        )
+        .properties(width="container", height=340)
+    )
+    return _spec(chart)
+
+
+def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "Förändring (kr)") -> str:
+    """Horizontal bars of a change per category in kr, increases and decreases in two colours
+    (the sign is also in the tooltip and in the table next to the chart)."""
+    data = [
+        {"kategori": label, "kr": _kr(amount), "typ": "ökning" if amount >= 0 else "minskning"}
+        for label, amount in rows
+    ]
+    chart = (
+        alt.Chart(alt.Data(values=data), title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("kategori:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("kr:Q", title=x_title),
+            color=alt.Color(
+                "typ:N", title="", scale=alt.Scale(domain=["ökning", "minskning"], range=["#b5452c", "#2e7d32"])
+            ),
+            tooltip=["kategori:N", alt.Tooltip("kr:Q", format=",.0f")],
+        )
+        .properties(width="container", height=max(80, 22 * len(rows)))
+    )
+    return _spec(chart)
+
+
+def kr_line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
+    """Lines over years in kr: (year, series, amount öre)."""
+    data = [{"år": str(y), "serie": s, "kr": _kr(a)} for y, s, a in rows]
+    chart = (
+        alt.Chart(alt.Data(values=data), title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("år:O", title="År"),
+            y=alt.Y("kr:Q", title="kr", scale=alt.Scale(zero=False)),
+            color=alt.Color("serie:N", title=""),
+            tooltip=["år:O", "serie:N", alt.Tooltip("kr:Q", format=",.0f")],
+        )
+        .properties(width="container", height=260)
+    )
+    return _spec(chart)

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,39 +14,74 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Thread',
+            name="Thread",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cycle', models.CharField(max_length=64)),
-                ('proposal', models.CharField(blank=True, default='', max_length=64)),
-                ('line_object', models.CharField(blank=True, default='', max_length=64)),
-                ('line_year', models.IntegerField(blank=True, null=True)),
-                ('organisation', models.CharField(max_length=64)),
-                ('supplier', models.CharField(max_length=64)),
-                ('subject', models.CharField(max_length=200)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('answered', 'Answered'), ('resolved', 'Resolved')], default='open', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("cycle", models.CharField(max_length=64)),
+                ("proposal", models.CharField(blank=True, default="", max_length=64)),
+                ("line_object", models.CharField(blank=True, default="", max_length=64)),
+                ("line_year", models.IntegerField(blank=True, null=True)),
+                ("organisation", models.CharField(max_length=64)),
+                ("supplier", models.CharField(max_length=64)),
+                ("subject", models.CharField(max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("answered", "Answered"), ("resolved", "Resolved")],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='consultation.thread')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField()),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="messages", to="consultation.thread"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='thread',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('proposal', ''), models.Q(('line_object', ''), _negated=True)), models.Q(models.Q(('proposal', ''), _negated=True), ('line_object', '')), _connector='OR'), name='thread_has_one_subject'),
+            model_name="thread",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("proposal", ""), models.Q(("line_object", ""), _negated=True)),
+                    models.Q(models.Q(("proposal", ""), _negated=True), ("line_object", "")),
+                    _connector="OR",
+                ),
+                name="thread_has_one_subject",
+            ),
         ),
     ]

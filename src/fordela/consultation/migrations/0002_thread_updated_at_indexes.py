@@ -5,28 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consultation', '0001_initial'),
+        ("consultation", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='thread',
-            options={'ordering': ['-updated_at', '-id']},
+            name="thread",
+            options={"ordering": ["-updated_at", "-id"]},
         ),
         migrations.AddField(
-            model_name='thread',
-            name='updated_at',
+            model_name="thread",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['cycle', 'proposal'], name='thread_proposal'),
+            model_name="thread",
+            index=models.Index(fields=["cycle", "proposal"], name="thread_proposal"),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['cycle', 'organisation', 'line_object', 'line_year'], name='thread_line'),
+            model_name="thread",
+            index=models.Index(fields=["cycle", "organisation", "line_object", "line_year"], name="thread_line"),
         ),
     ]

@@ -1,5 +1,17 @@
-"""Routes of one feature area; included under c/<cycle>/ by fordela.urls."""
+"""Routes of the annual analysis (proposals and their review) and the cycle's history; under c/<cycle>/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from fordela.web.views import analysis
+
+urlpatterns = [
+    path("forslag/", analysis.proposals, name="proposals"),
+    path("nytt-forslag/", analysis.proposal_new, name="proposal_new"),
+    path("forslag/<slug:proposal>/", analysis.proposal, name="proposal"),
+    path("forslag/<slug:proposal>/andra/", analysis.proposal_edit, name="proposal_edit"),
+    path("forslag/<slug:proposal>/skicka/", analysis.proposal_submit, name="proposal_submit"),
+    path("forslag/<slug:proposal>/ta-bort/", analysis.proposal_delete, name="proposal_delete"),
+    path("forslag/<slug:proposal>/aterstall/", analysis.proposal_restore, name="proposal_restore"),
+    path("forslag/<slug:proposal>/granskning/<slug:stage>/", analysis.proposal_review, name="proposal_review"),
+    path("historik/", analysis.history, name="history"),
+]

@@ -1,5 +1,14 @@
-"""Routes of one feature area; included under c/<cycle>/ by fordela.urls."""
+"""Scenarios, their comparison, and the bridge / lists / frames page; included under c/<cycle>/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from fordela.web.views import scenarios as views
+
+urlpatterns = [
+    path("scenarier/", views.scenarios, name="scenarios"),
+    path("scenarier/<slug:scenario>/", views.scenario, name="scenario"),
+    path("scenarier/<slug:scenario>/ta-bort/", views.scenario_delete, name="scenario_delete"),
+    path("jamfor-scenarier/", views.scenario_compare, name="scenario_compare"),
+    path("brygga/", views.bridge, name="bridge"),
+    path("brygga/export/", views.bridge_export, name="bridge_export"),
+]

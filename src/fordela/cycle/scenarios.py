@@ -1,0 +1,152 @@
+"""Writes of scenarios: create an explicit scenario, include or leave out a proposal, delete one.
+
+Only explicit scenarios are edited here. "Everything proposed" and "as decided by a stage" are
+derived from the proposals and the reviews, so there is nothing to toggle in them: they change
+when a proposal or a review does. Every write re-checks the permission, records history on the
+scenario (table ``scenarios``, so the scenario's page shows it) and bumps the cycle's revision.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from fordela.accounts.permissions import can_edit_scenarios
+from fordela.catalogue.models import Cycle
+from fordela.cycle.models import Proposal, Scenario, ScenarioProposal
+from fordela.cycle.selectors import cycle_data
+from fordela.cycle.services import cycle_touch
+from fordela.engine.model import ScenarioKind
+from fordela.engine.scenario import ScenarioError, resolve_code
+from fordela.history.services import history_record
+
+CODE = re.compile(r"^[a-z0-9_-]+$")
+
+
+class ScenarioReadOnly(ValidationError):
+    """A stage or everything-proposed scenario: derived, so not edited by hand."""
+
+
+def _check(by: Any) -> None:
+    if not can_edit_scenarios(by):
+        raise PermissionDenied("scenarios are edited by coordinators")
+
+
+def _explicit(scenario: Scenario) -> None:
+    if scenario.kind != ScenarioKind.EXPLICIT.value:
+        raise ScenarioReadOnly(_("Only explicit scenarios can be changed; this one follows the reviews."))
+
+
+def _live(proposal: Proposal) -> bool:
+    return proposal.status == "submitted" and proposal.deleted_at is None
+
+
+@transaction.atomic
+def scenario_create(
+    *, cycle: Cycle, code: str, name: str, description: str = "", copy_from: str | None = None, by: Any
+) -> Scenario:
+    """A new explicit scenario, empty or with the proposals another scenario (or stage) includes.
+
+    Raises PermissionDenied for anyone but coordinators and admins, ValidationError for a bad or
+    taken code or an unknown `copy_from`.
+    """
+    _check(by)
+    if not CODE.match(code or ""):
+        raise ValidationError({"code": _("Use lowercase letters, digits, - and _ only.")})
+    if Scenario.objects.filter(cycle=cycle, code=code).exists():
+        raise ValidationError({"code": _("The cycle already has a scenario with this code.")})
+    if not (name or "").strip():
+        raise ValidationError({"name": _("Give the scenario a name.")})
+    included: list[str] = []
+    if copy_from:
+        try:
+            resolution = resolve_code(cycle_data(cycle.code), copy_from)
+        except ScenarioError:
+            raise ValidationError({"copy_from": _("No such scenario in this cycle.")}) from None
+        included = sorted(d.proposal.code for d in resolution.included())
+    scenario = Scenario.objects.create(
+        cycle=cycle, code=code, name=name.strip(), kind=ScenarioKind.EXPLICIT.value, description=description
+    )
+    proposals = Proposal.objects.filter(cycle=cycle, code__in=included)
+    ScenarioProposal.objects.bulk_create(
+        ScenarioProposal(cycle=cycle, scenario=scenario, proposal=p) for p in proposals
+    )
+    history_record(
+        user=by,
+        cycle=cycle.code,
+        table="scenarios",
+        object=code,
+        action="create",
+        changes={
+            "name": (None, scenario.name),
+            "kind": (None, scenario.kind),
+            "description": (None, description or None),
+            "copy_from": (None, copy_from or None),
+            "proposals": (None, ", ".join(included) or None),
+        },
+    )
+    cycle_touch(cycle=cycle)
+    return scenario
+
+
+@transaction.atomic
+def scenario_toggle(*, scenario: Scenario, proposal: Proposal, included: bool, by: Any) -> bool:
+    """Include `proposal` in the explicit `scenario` (as proposed) or leave it out.
+
+    Idempotent: setting the state it already has changes nothing and records nothing. Returns
+    whether anything changed. Raises PermissionDenied, ScenarioReadOnly for a derived scenario,
+    ValidationError for a proposal of another cycle or one that is a draft or deleted.
+    """
+    _check(by)
+    _explicit(scenario)
+    if proposal.cycle_id != scenario.cycle_id or not _live(proposal):
+        raise ValidationError(_("The proposal is not part of this cycle's annual analysis."))
+    # Lock the scenario row: two coordinators toggling at once are applied one after the other.
+    Scenario.objects.select_for_update().filter(pk=scenario.pk).first()
+    rows = ScenarioProposal.objects.filter(scenario=scenario, proposal=proposal)
+    was = rows.exists()
+    if was == included:
+        return False
+    if included:
+        ScenarioProposal.objects.create(cycle_id=scenario.cycle_id, scenario=scenario, proposal=proposal)
+    else:
+        rows.delete()
+    history_record(
+        user=by,
+        cycle=scenario.cycle.code,
+        table="scenarios",
+        object=scenario.code,
+        action="toggle",
+        changes={proposal.code: ("included" if was else "excluded", "included" if included else "excluded")},
+    )
+    cycle_touch(cycle=scenario.cycle)
+    return True
+
+
+@transaction.atomic
+def scenario_delete(*, scenario: Scenario, by: Any) -> None:
+    """Delete an explicit scenario. The history keeps its name and proposals, so it can be rebuilt."""
+    _check(by)
+    _explicit(scenario)
+    cycle = scenario.cycle
+    proposals = sorted(
+        ScenarioProposal.objects.filter(scenario=scenario).values_list("proposal__code", flat=True)
+    )
+    history_record(
+        user=by,
+        cycle=cycle.code,
+        table="scenarios",
+        object=scenario.code,
+        action="delete",
+        changes={
+            "name": (scenario.name, None),
+            "kind": (scenario.kind, None),
+            "proposals": (", ".join(proposals) or None, None),
+        },
+    )
+    scenario.delete()
+    cycle_touch(cycle=cycle)

@@ -1,0 +1,453 @@
+"""Scenarios: the list, the builder (toggle proposals, see bridges, lists and bills live), the
+comparison of any number of scenarios, and the bridge / lists / frames page with its exports."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from fordela.accounts.permissions import can_edit_scenarios, deny, visible_organisations
+from fordela.billing.exports import safe
+from fordela.cycle import scenarios as services
+from fordela.cycle.models import Proposal, Scenario
+from fordela.engine import bridge as b
+from fordela.engine.model import AmountType, CycleData, ProposalKind, ScenarioKind
+from fordela.engine.model import Scenario as EngineScenario
+from fordela.engine.money import display, to_sek
+from fordela.engine.scenario import Resolution, ScenarioError, resolve, resolve_code, resolve_stage
+from fordela.history.services import history_for
+from fordela.reports import cycle as reports
+from fordela.reports.render import as_csv
+from fordela.reports.tables import Col, ColumnKind, Table
+from fordela.web import charts
+from fordela.web.tables import html_table
+from fordela.web.views.common import CycleView, cycle_view
+
+KIND_LABELS = {
+    ProposalKind.NEW_SERVICE: _("New services"),
+    ProposalKind.RECATEGORISATION: _("Re-categorisations"),
+    ProposalKind.KEY_CHANGE: _("Key changes"),
+    ProposalKind.CHANGE_INITIATIVE: _("Change initiatives"),
+    ProposalKind.DEVELOPMENT_WITHIN_SERVICE: _("Development within service"),
+    ProposalKind.SUPPLIER_CONTRACT: _("Supplier contracts"),
+    ProposalKind.SETTLEMENT: _("Settlement of completed development"),
+    ProposalKind.EFFICIENCY: _("Efficiency"),
+    ProposalKind.VOLUME_CHANGE: _("Volume changes"),
+}
+LIST_TITLES = {
+    "recommended": _("Recommended change initiatives"),
+    "not_recommended": _("Change initiatives not recommended"),
+    "as_add_on": _("Change initiatives to be financed as add-on services"),
+    "not_reviewed": _("Change initiatives not yet reviewed"),
+}
+EXPORT_TABLES = ("bridge", "initiatives", "frames")
+EXPORT_FORMATS = ("csv", "xlsx")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def kind_label(scenario: EngineScenario, data: CycleData) -> str:
+    if scenario.kind is ScenarioKind.EXPLICIT:
+        return _g("Explicit selection of proposals")
+    if scenario.kind is ScenarioKind.ALL_PROPOSED:
+        return _g("Everything proposed")
+    stage = next((s.name for s in data.review_stages if s.code == scenario.stage), scenario.stage)
+    return _g("As decided by %(stage)s") % {"stage": stage}
+
+
+def _engine_scenario(view: CycleView, code: str) -> EngineScenario:
+    found = next((s for s in view.data.scenarios if s.code == code), None)
+    if found is None:
+        raise Http404(code)
+    return found
+
+
+# --- The list of scenarios, and a new one ---------------------------------------------------------
+
+
+class ScenarioCreateForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=services.CODE,
+        max_length=64,
+        help_text=_("Lowercase letters, digits, - and _, e.g. utan-chatbot."),
+        error_messages={"invalid": _("Use lowercase letters, digits, - and _ only.")},
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    copy_from = forms.ChoiceField(
+        label=_("Start with the proposals included in"),
+        required=False,
+        help_text=_("Leave empty to start with no proposals."),
+    )
+
+    def __init__(self, *args: Any, choices: Iterable[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["copy_from"].choices = [("", _("(nothing – an empty scenario)")), *choices]
+
+
+def scenarios(request: HttpRequest, cycle: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    can_edit = can_edit_scenarios(request.user)
+    form = ScenarioCreateForm(request.POST or None, choices=view.scenario_choices())
+    if request.method == "POST":
+        if not can_edit:
+            deny(request, f"scenario_create {cycle}")
+        if form.is_valid():
+            try:
+                created = services.scenario_create(
+                    cycle=view.cycle,
+                    code=form.cleaned_data["code"],
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    copy_from=form.cleaned_data["copy_from"] or None,
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _g("Scenario %(name)s created.") % {"name": created.name})
+                return redirect("scenario", cycle=cycle, scenario=created.code)
+    counts: dict[str, int] = defaultdict(int)
+    for sp in view.data.scenario_proposals:
+        counts[sp.scenario] += 1
+    rows = [(s, kind_label(s, view.data), counts[s.code] if s.kind is ScenarioKind.EXPLICIT else None)
+            for s in view.data.scenarios]
+    return render(
+        request,
+        "web/scenarios/list.html",
+        {"view": view, "rows": rows, "form": form, "can_edit": can_edit},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- The builder ---------------------------------------------------------------------------------
+
+
+def _proposal_groups(data: CycleData, resolution: Resolution) -> list[tuple[str, str, list[tuple[str, list]]]]:
+    """(supplier, name, [(kind label, [(decision, development, management)])]) in deck order."""
+    year = data.cycle.target_year
+    by_supplier: dict[str, dict[ProposalKind, list]] = defaultdict(lambda: defaultdict(list))
+    for p in data.proposals:
+        d = resolution.decisions[p.code]
+        outcome = reports.OUTCOME_LABELS.get(d.outcome, "") if d.outcome else _g("Not reviewed")
+        by_supplier[p.supplier][p.kind].append(
+            (d, d.amount(year, AmountType.DEVELOPMENT), d.management(year), outcome)
+        )
+    groups = []
+    for supplier in b.suppliers(data):
+        kinds = by_supplier.get(supplier, {})
+        groups.append(
+            (
+                supplier,
+                reports.organisation_name(data, supplier),
+                [(KIND_LABELS[k], kinds[k]) for k in ProposalKind if k in kinds],
+            )
+        )
+    return [g for g in groups if g[2]]
+
+
+def _apply_toggles(request: HttpRequest, view: CycleView, code: str) -> str:
+    """Save what the posted form changed; returns a status line for people using a screen reader."""
+    row = Scenario.objects.filter(cycle=view.cycle, code=code).first()
+    if row is None:
+        raise Http404(code)
+    known = {p.code for p in view.data.proposals}
+    chosen = set(request.POST.getlist("included")) & known
+    single = request.POST.get("proposal", "")
+    if single:
+        if single not in known:
+            raise Http404(single)
+        wanted = {single: single in chosen}
+    else:
+        # The plain form (no JavaScript) posts every box; "was" holds the state it was shown in,
+        # so only what this person changed is saved, never a stale copy of someone else's edits.
+        was = set(request.POST.getlist("was")) & known
+        wanted = {p: p in chosen for p in sorted(chosen ^ was)}
+    if not wanted:
+        return _g("Nothing changed.")
+    proposals = {p.code: p for p in Proposal.objects.filter(cycle=view.cycle, code__in=wanted)}
+    before = reports.scenario_summary(view.data, resolve_code(view.data, code))
+    for proposal_code, included in wanted.items():
+        services.scenario_toggle(scenario=row, proposal=proposals[proposal_code], included=included, by=request.user)
+    after_view = cycle_view(view.code)
+    after = reports.scenario_summary(after_view.data, resolve_code(after_view.data, code))
+    titles = {p.code: p.title for p in view.data.proposals}
+    parts = [
+        (_g("%(title)s included.") if on else _g("%(title)s left out.")) % {"title": titles[c]}
+        for c, on in wanted.items()
+    ]
+    for old, new in zip(before.supplier_bridges, after.supplier_bridges, strict=True):
+        if old.total != new.total:
+            parts.append(
+                _g("%(supplier)s total %(new)s mkr (was %(old)s).")
+                % {"supplier": reports.organisation_name(view.data, new.supplier), "new": display(new.total),
+                   "old": display(old.total)}
+            )
+    return " ".join(parts)
+
+
+def scenario(request: HttpRequest, cycle: str, scenario: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    found = _engine_scenario(view, scenario)
+    editable = found.kind is ScenarioKind.EXPLICIT
+    can_edit = can_edit_scenarios(request.user)
+    status = ""
+    if request.method == "POST":
+        if not can_edit:
+            deny(request, f"scenario_toggle {cycle}/{scenario}")
+        if not editable:
+            deny(request, f"scenario_toggle {cycle}/{scenario}: read-only {found.kind.value} scenario")
+        try:
+            status = _apply_toggles(request, view, scenario)
+        except PermissionDenied:
+            deny(request, f"scenario_toggle {cycle}/{scenario}")
+        except ValidationError as error:
+            status = " ".join(error.messages)
+        if not request.htmx:
+            messages.info(request, status)
+            return redirect("scenario", cycle=cycle, scenario=scenario)
+        view = cycle_view(cycle)
+        found = _engine_scenario(view, scenario)
+    context = _builder_context(request, view, found, editable=editable, can_edit=can_edit)
+    if request.htmx:
+        context["status"] = status
+        return render(request, "web/scenarios/scenario.html#results", context)
+    return render(request, "web/scenarios/scenario.html", context)
+
+
+def _builder_context(
+    request: HttpRequest, view: CycleView, found: EngineScenario, *, editable: bool, can_edit: bool
+) -> dict[str, Any]:
+    data = view.data
+    resolution = resolve(data, found)
+    summary = reports.scenario_summary(data, resolution)
+    visible = visible_organisations(request.user)
+    results = [
+        (code, reports.organisation_name(data, code), html_table(bridge), html_table(lists))
+        for code, bridge, lists in zip(summary.suppliers, summary.bridges, summary.initiatives, strict=True)
+    ]
+    return {
+        "view": view,
+        "scenario": found,
+        "kind": kind_label(found, data),
+        "editable": editable and can_edit,
+        "read_only_reason": "" if editable else _g("This scenario follows the proposals and reviews; it cannot be "
+                                                    "changed by hand. Create an explicit copy to try changes."),
+        "resolution": resolution,
+        "groups": _proposal_groups(data, resolution),
+        "results": results,
+        "organisations": html_table(reports.organisation_change_table(data, summary, visible)),
+        "problems": summary.problems,
+        "limited": visible is not None,
+        "changes": history_for(cycle=view.code, table="scenarios", object=found.code),
+    }
+
+
+def scenario_delete(request: HttpRequest, cycle: str, scenario: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    found = _engine_scenario(view, scenario)
+    if request.method != "POST" or not can_edit_scenarios(request.user) or found.kind is not ScenarioKind.EXPLICIT:
+        deny(request, f"scenario_delete {cycle}/{scenario}")
+    row = Scenario.objects.get(cycle=view.cycle, code=scenario)
+    services.scenario_delete(scenario=row, by=request.user)
+    messages.success(request, _g("Scenario %(name)s deleted.") % {"name": found.name})
+    return redirect("scenarios", cycle=cycle)
+
+
+# --- Comparison ------------------------------------------------------------------------------------
+
+
+def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    data = view.data
+    known = [s.code for s in data.scenarios]
+    chosen = [c for c in dict.fromkeys(request.GET.getlist("s")) if c in known] or known
+    resolutions = [resolve_code(data, c) for c in chosen]
+    summaries = [reports.scenario_summary(data, r) for r in resolutions]
+    suppliers_table = reports.scenario_compare_suppliers_table(data, resolutions)
+    chart_rows = [
+        (reports.organisation_name(data, x.supplier), s.resolution.name, x.total)
+        for s in summaries
+        for x in s.supplier_bridges
+    ]
+    chart_table = Table(
+        _g("Total per supplier and scenario"),
+        (Col("supplier", _g("Supplier")), Col("scenario", _g("Scenario")), Col("total", _g("Total"), ColumnKind.MONEY)),
+        tuple(chart_rows),
+    )
+    return render(
+        request,
+        "web/scenarios/compare.html",
+        {
+            "view": view,
+            "chosen": chosen,
+            "suppliers": html_table(suppliers_table),
+            "organisations": html_table(
+                reports.scenario_compare_organisations_table(data, summaries, visible_organisations(request.user))
+            ),
+            "limited": visible_organisations(request.user) is not None,
+            "chart": charts.bar_chart(chart_rows, title=_g("Total per supplier, mkr"), x_title=_g("Supplier"),
+                                      color_title=_g("Scenario")),
+            "chart_table": html_table(chart_table),
+        },
+    )
+
+
+# --- The bridge, the lists and the frames ---------------------------------------------------------
+
+
+def _proposed(data: CycleData) -> Resolution:
+    for s in data.scenarios:
+        if s.kind is ScenarioKind.ALL_PROPOSED:
+            return resolve(data, s)
+    return resolve(data, EngineScenario("proposed", _g("Everything proposed"), ScenarioKind.ALL_PROPOSED))
+
+
+def _stage(data: CycleData, stage: str) -> Resolution:
+    """The decision of `stage`, named like the cycle's scenario for that stage where there is one."""
+    for s in data.scenarios:
+        if s.kind is ScenarioKind.STAGE and s.stage == stage:
+            return resolve(data, s)
+    return resolve_stage(data, stage)
+
+
+def _bridge_choice(request: HttpRequest, view: CycleView) -> tuple[str, str, Resolution, Resolution]:
+    """(supplier, stage, proposed, decided) from ?supplier= and ?stage=, with the defaults."""
+    data = view.data
+    codes = b.suppliers(data)
+    if not codes:
+        raise Http404("no suppliers")
+    largest = max(codes, key=lambda s: (b.management_budget(data, s, data.cycle.base_year), s))
+    supplier = request.GET.get("supplier") or largest
+    stages = [s.code for s in data.review_stages]
+    stage = request.GET.get("stage") or data.cycle.current_stage or (stages[0] if stages else "")
+    if supplier not in codes or stage not in stages:
+        raise Http404(f"{supplier}/{stage}")
+    try:
+        return supplier, stage, _proposed(data), _stage(data, stage)
+    except ScenarioError:
+        raise Http404(stage) from None
+
+
+def bridge(request: HttpRequest, cycle: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    data = view.data
+    supplier, stage, proposed, decided = _bridge_choice(request, view)
+    bridge_table = reports.bridge_table(data, supplier, [proposed, decided])
+    steps = reports.bridge_steps_table(data, b.bridge(data, supplier, decided))
+    def item(d: Any, amount: int) -> tuple[str, str, str, str, int]:
+        outcome = reports.OUTCOME_LABELS.get(d.outcome, "") if d.outcome else _g("Proposed")
+        conditions = "; ".join(c.text or c.kind.value for c in d.conditions)
+        return d.proposal.code, d.proposal.title, outcome, conditions, amount
+
+    lists = [
+        (lst.name, LIST_TITLES[lst.name], [item(d, a) for d, a in lst.items if not d.proposal.already_decided],
+         [item(d, a) for d, a in lst.items if d.proposal.already_decided], lst.total)
+        for lst in b.initiative_lists(data, supplier, decided)
+    ]
+    query = f"supplier={supplier}&stage={stage}"
+    return render(
+        request,
+        "web/scenarios/bridge.html",
+        {
+            "view": view,
+            "supplier": supplier,
+            "supplier_name": reports.organisation_name(data, supplier),
+            "stage": stage,
+            "stages": [(s.code, s.name) for s in data.review_stages],
+            "decided": decided,
+            "proposed": proposed,
+            "reviewed": any(r.stage == stage for r in data.reviews),
+            "bridge": html_table(bridge_table),
+            "lists": lists,
+            "frames": html_table(reports.frames_table(data, decided)),
+            "index": reports.index_percent(data),
+            "chart": charts.bridge_waterfall(
+                [(label, change, level) for _, label, change, level in steps.rows], title=steps.title
+            ),
+            "chart_table": html_table(steps),
+            "export": reverse("bridge_export", kwargs={"cycle": cycle}) + "?" + query,
+        },
+    )
+
+
+def _export_table(data: CycleData, name: str, supplier: str, proposed: Resolution, decided: Resolution) -> Table:
+    if name == "bridge":
+        return reports.bridge_table(data, supplier, [proposed, decided])
+    if name == "initiatives":
+        return reports.initiatives_table(data, supplier, decided)
+    return reports.frames_table(data, decided)
+
+
+def defused(table: Table) -> Table:
+    """The table with every text cell made inert for spreadsheets (see fordela.billing.exports.safe)."""
+    text = [c.kind is ColumnKind.TEXT for c in table.columns]
+    rows = tuple(
+        tuple(safe(v) if t and isinstance(v, str) else v for t, v in zip(text, row, strict=True)) for row in table.rows
+    )
+    return Table(table.title, table.columns, rows, table.notes, table.emphasis)
+
+
+def table_xlsx(table: Table) -> bytes:
+    """One sheet: a header row, money as numbers in kr (``#,##0``), percentages as numbers, text as text."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "tabell"
+    headings = [c.label or c.key for c in table.columns]
+    headings = [f"{h} (kr)" if c.kind is ColumnKind.MONEY else h for h, c in zip(headings, table.columns, strict=True)]
+    sheet.append([safe(h) for h in headings])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.data_type = "s"
+    for r, row in enumerate(table.rows, start=2):
+        for c, (col, value) in enumerate(zip(table.columns, row, strict=True), start=1):
+            cell = sheet.cell(row=r, column=c)
+            if value is None:
+                continue
+            if col.kind is ColumnKind.MONEY:
+                cell.value = to_sek(value)  # a Decimal: the exact öre, written as a number
+                cell.number_format = "#,##0"
+            elif col.kind is ColumnKind.PERCENT:
+                cell.value = float(value)  # a ratio to show, not money
+                cell.number_format = "0.0%"
+            elif isinstance(value, int):
+                cell.value = value
+            else:
+                cell.value = safe(str(value))
+                cell.data_type = "s"  # never a formula, whatever it says
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def bridge_export(request: HttpRequest, cycle: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    name = request.GET.get("table", "bridge")
+    fmt = request.GET.get("format", "csv")
+    if name not in EXPORT_TABLES or fmt not in EXPORT_FORMATS:
+        raise Http404(f"{name}.{fmt}")
+    supplier, stage, proposed, decided = _bridge_choice(request, view)
+    table = defused(_export_table(view.data, name, supplier, proposed, decided))
+    filename = f"{cycle}-{name}-{stage}" + ("" if name == "frames" else f"-{supplier}") + f".{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(table_xlsx(table), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+

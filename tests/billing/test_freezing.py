@@ -1,0 +1,102 @@
+"""Freezing: an invoiced period reproduces its lines to the öre whatever changes afterwards;
+a period is frozen once and exported to the ledger once; outcome is recorded with history."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from fordela.billing.models import ExportBatch, InvoicingFreeze
+from fordela.billing.services import (
+    BillingError,
+    compute_lines,
+    frozen_lines,
+    invoice_export_sie,
+    invoice_freeze,
+    invoice_reproduce,
+    invoice_verify,
+    outcome_record,
+)
+from fordela.catalogue.models import Cycle, ServiceYear
+from fordela.cycle.selectors import cycle_data
+from fordela.cycle.services import cycle_import
+from fordela.engine.model import Period
+from fordela.history.models import ChangeRecord
+
+pytestmark = pytest.mark.django_db
+CODE = "goteborg-2026"
+
+
+@pytest.fixture
+def frozen(demo):
+    cycle_import(data=demo)
+    return invoice_freeze(
+        cycle=CODE, year=2026, period=Period.Q1, scenario="coordination_group", data=cycle_data(CODE), by="alice"
+    )
+
+
+def test_a_freeze_stores_the_lines_and_hashed_inputs(frozen, demo):
+    lines = frozen_lines(frozen)
+    assert lines == compute_lines(demo, year=2026, period=Period.Q1, scenario="coordination_group")
+    assert frozen.net_total == sum(ln.net for ln in lines) and frozen.vat_total == sum(ln.vat for ln in lines) > 0
+    assert len(frozen.inputs_sha256) == 64 and set(frozen.inputs) >= {"cycle", "service_years", "incurred_costs"}
+    assert invoice_verify(freeze=frozen)
+
+
+def test_changing_the_cycle_afterwards_does_not_change_a_frozen_period(frozen, demo):
+    # Replace the cycle with one where a service costs more and nobody has incurred anything.
+    changed = replace(
+        demo,
+        service_years=tuple(
+            replace(sy, cost=sy.cost + 10_000_000_00) if sy.service == "office365" and sy.cost else sy
+            for sy in demo.service_years
+        ),
+        incurred_costs=(),
+    )
+    cycle_import(data=changed, replace=True)
+    now = compute_lines(cycle_data(CODE), year=2026, period=Period.Q1, scenario="coordination_group")
+    assert now != frozen_lines(frozen)
+    InvoicingFreeze.objects.get(pk=frozen.pk)  # replacing the cycle leaves the freeze alone
+    assert invoice_reproduce(freeze=frozen) == frozen_lines(frozen)
+    assert invoice_verify(freeze=frozen)
+
+
+def test_altered_inputs_are_detected(frozen):
+    frozen.inputs["cycle"] = frozen.inputs["cycle"].replace("0.03", "0.04")
+    with pytest.raises(BillingError, match="do not match their sha256"):
+        invoice_reproduce(freeze=frozen)
+
+
+def test_a_period_is_frozen_once_and_overlaps_are_refused(frozen):
+    data = cycle_data(CODE)
+    for period in (Period.Q1, Period.M02):
+        with pytest.raises(BillingError, match="already frozen"):
+            invoice_freeze(cycle=CODE, year=2026, period=period, scenario="coordination_group", data=data)
+    invoice_freeze(cycle=CODE, year=2026, period=Period.M04, scenario="coordination_group", data=data)
+    assert InvoicingFreeze.objects.count() == 2
+
+
+def test_an_export_batch_is_produced_once_unless_asked_again(frozen):
+    first = invoice_export_sie(freeze=frozen, company="Göteborgs Stad", by="alice")
+    assert first.content.startswith(b"#FLAGGA 0") and first.batch.vouchers == first.content.count(b"#VER") > 0
+    with pytest.raises(BillingError, match="already exported to SIE"):
+        invoice_export_sie(freeze=frozen, company="Göteborgs Stad")
+    again = invoice_export_sie(freeze=frozen, company="Göteborgs Stad", again=True)
+    assert again.content == first.content and again.again
+    batch = ExportBatch.objects.get()
+    assert batch.exported_again == 1 and batch.last_exported_at is not None
+
+
+def test_outcome_is_recorded_with_history(demo):
+    cycle = cycle_import(data=demo)
+    revision = Cycle.objects.get(pk=cycle.pk).revision
+    outcome_record(cycle=cycle, service="kontaktcenter", year=2025, amount=41_000_000_00)
+    outcome_record(cycle=cycle, service="kontaktcenter", year=2022, amount=30_000_000_00)  # a year with no row yet
+    assert ServiceYear.objects.get(cycle=cycle, service__code="kontaktcenter", year=2025).outcome == 41_000_000_00
+    assert ServiceYear.objects.get(cycle=cycle, service__code="kontaktcenter", year=2022).outcome == 30_000_000_00
+    assert Cycle.objects.get(pk=cycle.pk).revision == revision + 2
+    record = ChangeRecord.objects.filter(cycle=CODE, table="service_years", object="kontaktcenter/2025").get()
+    assert record.changes == {"outcome": [None, str(41_000_000_00)]}
+    with pytest.raises(BillingError, match="unknown service"):
+        outcome_record(cycle=cycle, service="nope", year=2025, amount=1)
