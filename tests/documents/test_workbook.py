@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -107,11 +109,8 @@ def test_the_plain_layout_still_reads(mini: CycleData, tmp_path: Path) -> None:
     book.remove(book.active)
     for csv_file in sorted(MINI.iterdir()):
         sheet = book.create_sheet(csv_file.stem)
-        for line in csv_file.read_text(encoding="utf-8").splitlines():
-            import csv
-
-            for row in csv.reader([line]):
-                sheet.append(row)
+        for row in csv.reader(io.StringIO(csv_file.read_text(encoding="utf-8"), newline="")):
+            sheet.append(row)
     book.save(tmp_path / "plain.xlsx")
     assert read_package(tmp_path / "plain.xlsx") == mini
 

@@ -104,7 +104,8 @@ def test_a_decided_proposal_is_refused_with_a_clear_message(as_user):
 def test_an_empty_comment_shows_the_error_next_to_the_field(as_user):
     response = comment(as_user("charlie"), text="")
     text = response.content.decode()
-    assert 'aria-describedby="threads-proposal-is-ai-infrastruktur-text-help threads-proposal-is-ai-infrastruktur-text-error"' in text
+    field = "threads-proposal-is-ai-infrastruktur-text"
+    assert f'aria-describedby="{field}-help {field}-error"' in text and f'id="{field}-error"' in text
     assert not Thread.objects.exists()
 
 
@@ -203,8 +204,10 @@ def test_the_slot_helper_and_tag(as_user):
     coordinator = consultation_slot(_request("bob"), CYCLE, proposal=OPEN_PROPOSAL)
     assert coordinator.can_open and ("intraservice", "Nämnden för Intraservice") not in coordinator.organisation_choices
 
-    template = Template('{% load consultation %}{% thread_slot cycle proposal=code level=3 %}'
-                        '{% thread_slot cycle line_object="office365" organisation="grundskola" year=2026 compact=True %}')
+    template = Template(
+        "{% load consultation %}{% thread_slot cycle proposal=code level=3 %}"
+        '{% thread_slot cycle line_object="office365" organisation="grundskola" year=2026 compact=True %}'
+    )
     html = template.render(Context({"request": _request("charlie"), "cycle": CYCLE, "code": OPEN_PROPOSAL}))
     assert '<h3 id="threads-proposal-is-ai-infrastruktur-heading"' in html
     assert 'id="threads-line-office365-grundskola-2026"' in html and "<details>" in html

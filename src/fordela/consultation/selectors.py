@@ -59,7 +59,7 @@ def thread_about(data: CycleData, thread: Thread) -> str:
     if thread.proposal:
         return next((p.title for p in data.proposals if p.code == thread.proposal), thread.proposal)
     found = line_object(data, thread.line_object)
-    return f"{found.name if found else thread.line_object} {thread.line_year}"
+    return f"{found.name if found else thread.line_object}, {thread.line_year}"
 
 
 def threads_visible(*, user: Any, cycle: str) -> QuerySet[Thread]:

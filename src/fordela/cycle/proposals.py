@@ -171,9 +171,7 @@ def _row(data: m.CycleData, problem: Problem) -> Any:
     return rows[index] if 0 <= index < len(rows) else None
 
 
-def problems_as_errors(
-    candidate: m.CycleData, baseline: m.CycleData, field_of: Any
-) -> dict[str, list[str]]:
+def problems_as_errors(candidate: m.CycleData, baseline: m.CycleData, field_of: Any) -> dict[str, list[str]]:
     """Problems of `candidate` as form errors. `field_of(problem, row)` names the field of a problem
     that concerns the edited object, else None. Problems that the cycle already had before the
     edit (compared by table, column and message) are not the user's doing and are ignored."""
@@ -234,7 +232,8 @@ def _check_own_fields(cycle: Cycle, values: m.Proposal) -> dict[str, list[str]]:
     """Rules a package cannot see: the service belongs to the proposal's supplier."""
     errors: dict[str, list[str]] = {}
     if values.service is not None:
-        owner = Service.objects.filter(cycle=cycle, code=values.service).values_list("supplier__code", flat=True).first()
+        owners = Service.objects.filter(cycle=cycle, code=values.service).values_list("supplier__code", flat=True)
+        owner = owners.first()
         if owner is not None and owner != values.supplier:
             errors["service"] = [f"service '{values.service}' belongs to another supplier ('{owner}')"]
     return errors
@@ -277,7 +276,11 @@ def _apply_costs(*, cycle: Cycle, moved: Mapping[tuple[str, int], int], code: st
         ServiceYear.objects.filter(pk=row.pk).update(cost=F("cost") + delta)
         row.refresh_from_db(fields=["cost"])
         history_record(
-            user=by, cycle=cycle.code, table="service_years", object=f"{service}/{year}", action="update",
+            user=by,
+            cycle=cycle.code,
+            table="service_years",
+            object=f"{service}/{year}",
+            action="update",
             changes={"cost": (money_text(old), money_text(row.cost)), "because of proposal": (None, code)},
         )
 
@@ -365,7 +368,11 @@ def proposal_create(*, cycle: Cycle, values: m.Proposal, amounts: Iterable[Amoun
     )
     _write_amounts(proposal, filed.rows())
     history_record(
-        user=by, cycle=cycle.code, table="proposals", object=proposal.code, action="create",
+        user=by,
+        cycle=cycle.code,
+        table="proposals",
+        object=proposal.code,
+        action="create",
         changes={**_changes(None, filed), "status": (None, "draft")},
     )
     cycle_touch(cycle=cycle)
@@ -420,7 +427,11 @@ def proposal_submit(*, proposal: Proposal, expected_version: int, by: Any) -> Pr
     _locked_update(proposal, expected_version, status="submitted")
     _apply_costs(cycle=cycle, moved=moved, code=proposal.code, by=by)
     history_record(
-        user=by, cycle=cycle.code, table="proposals", object=proposal.code, action="submit",
+        user=by,
+        cycle=cycle.code,
+        table="proposals",
+        object=proposal.code,
+        action="submit",
         changes={"status": ("draft", "submitted")},
     )
     cycle_touch(cycle=cycle)
@@ -442,7 +453,11 @@ def proposal_delete(*, proposal: Proposal, expected_version: int, by: Any) -> Pr
     _locked_update(proposal, expected_version, deleted_at=now)
     _apply_costs(cycle=cycle, moved=moved, code=proposal.code, by=by)
     history_record(
-        user=by, cycle=cycle.code, table="proposals", object=proposal.code, action="delete",
+        user=by,
+        cycle=cycle.code,
+        table="proposals",
+        object=proposal.code,
+        action="delete",
         changes={"deleted_at": (None, now.isoformat(timespec="seconds"))},
     )
     cycle_touch(cycle=cycle)
@@ -464,7 +479,11 @@ def proposal_restore(*, proposal: Proposal, expected_version: int, by: Any) -> P
     _locked_update(proposal, expected_version, deleted_at=None)
     _apply_costs(cycle=cycle, moved=moved, code=proposal.code, by=by)
     history_record(
-        user=by, cycle=cycle.code, table="proposals", object=proposal.code, action="restore",
+        user=by,
+        cycle=cycle.code,
+        table="proposals",
+        object=proposal.code,
+        action="restore",
         changes={"deleted_at": (deleted_at.isoformat(timespec="seconds"), None)},
     )
     cycle_touch(cycle=cycle)

@@ -104,9 +104,14 @@ def review_record(
 
     before = _recorded(proposal, stage)
     saved, _ = Review.objects.update_or_create(
-        cycle=cycle, proposal=proposal, stage=stage,
-        defaults={"outcome": outcome.value, "future_management_approved": future_management_approved,
-                  "comment": comment},
+        cycle=cycle,
+        proposal=proposal,
+        stage=stage,
+        defaults={
+            "outcome": outcome.value,
+            "future_management_approved": future_management_approved,
+            "comment": comment,
+        },
     )
     ReviewAmount.objects.filter(proposal=proposal, stage=stage).delete()
     ReviewAmount.objects.bulk_create(
@@ -120,7 +125,11 @@ def review_record(
     )
     after = _recorded(proposal, stage)
     history_record(
-        user=by, cycle=cycle.code, table="reviews", object=f"{code}/{stage_code}", action="review",
+        user=by,
+        cycle=cycle.code,
+        table="reviews",
+        object=f"{code}/{stage_code}",
+        action="review",
         changes={name: (before.get(name), after.get(name)) for name in {**before, **after}},
     )
     cycle_touch(cycle=cycle)

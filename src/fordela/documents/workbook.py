@@ -167,7 +167,6 @@ def _write_instructions(sheet: Any, data: m.CycleData) -> None:
     for index, text in enumerate(headings, start=1):
         cell = sheet.cell(row=row, column=index, value=text)
         cell.font, cell.fill = styles["heading_font"], styles["heading_fill"]
-    sheet.freeze_panes = None
     row += 1
     for table in TABLES:
         sheet.cell(row=row, column=1, value=table.name).font = styles["bold"]

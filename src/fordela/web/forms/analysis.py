@@ -83,7 +83,10 @@ _FRIENDLY: tuple[tuple[re.Pattern[str], Any], ...] = (
         re.compile(r"approves no amounts$"),
         lambda g: _("A rejecting or deferring outcome approves no amounts: tick “as proposed” or change the outcome."),
     ),
-    (re.compile(r"^unknown (\w[\w ]*) '(.+)'$"), lambda g: _("Unknown %(what)s “%(code)s”.") % {"what": g[0], "code": g[1]}),
+    (
+        re.compile(r"^unknown (\w[\w ]*) '(.+)'$"),
+        lambda g: _("Unknown %(what)s “%(code)s”.") % {"what": g[0], "code": g[1]},
+    ),
 )
 
 
@@ -167,27 +170,32 @@ class _AmountGridForm(forms.Form):
 class ProposalForm(_AmountGridForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     code = forms.CharField(
-        label=_("Code"), max_length=64,
+        label=_("Code"),
+        max_length=64,
         help_text=_("A short unique name: lowercase letters a–z, digits, hyphen, e.g. is-ai-infrastruktur."),
     )
     supplier = forms.ChoiceField(label=_("Supplier"))
     kind = forms.ChoiceField(label=_("Kind of proposal"), choices=_choices(KIND_LABELS))
     title = forms.CharField(label=_("Title"), max_length=300)
     service = forms.ChoiceField(
-        label=_("Service"), required=False,
+        label=_("Service"),
+        required=False,
         help_text=_("The service it concerns or creates. Needed for key changes and re-categorisations."),
     )
     financing = forms.ChoiceField(label=_("Financing"), choices=_choices(FINANCING_LABELS))
     key = forms.ChoiceField(
-        label=_("Distribution key of the initiative"), required=False,
+        label=_("Distribution key of the initiative"),
+        required=False,
         help_text=_("The key that splits a change initiative's cost among the customers."),
     )
     proposed_category = forms.ChoiceField(
-        label=_("Proposed category"), required=False,
+        label=_("Proposed category"),
+        required=False,
         help_text=_("For a re-categorisation or a new service."),
     )
-    proposed_key = forms.ChoiceField(label=_("Proposed distribution key"), required=False,
-                                     help_text=_("For a key change."))
+    proposed_key = forms.ChoiceField(
+        label=_("Proposed distribution key"), required=False, help_text=_("For a key change.")
+    )
     future_management_cost = MoneyField(
         label=_("Future management cost per year (kr)"),
         help_text=_("Yearly running cost once the initiative is done; negative for a saving, e.g. −9 000 000."),
@@ -265,22 +273,30 @@ def proposal_initial(p: m.Proposal, version: int) -> dict[str, Any]:
 class ReviewForm(_AmountGridForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=_choices(OUTCOME_LABELS), widget=forms.RadioSelect)
     as_proposed = forms.BooleanField(
-        label=_("Approves the amounts as proposed"), required=False,
-        help_text=_("Untick to approve only some years or other amounts, and enter them below. "
-                    "A rejecting or deferring outcome approves no amounts."),
+        label=_("Approves the amounts as proposed"),
+        required=False,
+        help_text=_(
+            "Untick to approve only some years or other amounts, and enter them below. "
+            "A rejecting or deferring outcome approves no amounts."
+        ),
     )
     future_management_approved = forms.BooleanField(label=_("Future management cost approved"), required=False)
     invoice_after_incurred = forms.BooleanField(
-        label=_("Condition: invoice after incurred costs"), required=False,
+        label=_("Condition: invoice after incurred costs"),
+        required=False,
         help_text=_("Customers are invoiced only for what has actually been spent."),
     )
     condition_invoice_after_incurred = forms.CharField(label=_("Wording of the invoicing condition"), required=False)
     condition_prerequisite = forms.CharField(
-        label=_("Condition: prerequisite"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Condition: prerequisite"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("E.g. a dialogue with the city's CISO before the work starts. Leave empty for none."),
     )
     condition_other = forms.CharField(
-        label=_("Other condition"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Other condition"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Leave empty for none."),
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -318,9 +334,7 @@ class ReviewForm(_AmountGridForm):
         self.add_problems(errors, aliases={"approved_amounts": "as_proposed"})
 
 
-def review_initial(
-    review: Any | None, amounts: Sequence[AmountRow], conditions: Mapping[str, str]
-) -> dict[str, Any]:
+def review_initial(review: Any | None, amounts: Sequence[AmountRow], conditions: Mapping[str, str]) -> dict[str, Any]:
     incurred = m.ConditionKind.INVOICE_AFTER_INCURRED.value
     return {
         "outcome": review.outcome if review else "",

@@ -9,8 +9,8 @@ re-check permission, validate with the package rules and record history.
 from __future__ import annotations
 
 from importlib.util import find_spec
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fordela.accounts.models import Role
 from fordela.accounts.permissions import (
     can_change_proposal,
     can_edit_supplier,
@@ -29,7 +30,6 @@ from fordela.accounts.permissions import (
     organisation_of,
     role_of,
 )
-from fordela.accounts.models import Role
 from fordela.cycle import proposals as services
 from fordela.cycle.models import Proposal, Review, ReviewAmount, ReviewCondition, ReviewStage
 from fordela.cycle.proposals import ConflictError, CycleInvalid, Filed, proposal_filed
@@ -65,7 +65,8 @@ def _proposal(request: HttpRequest, view: CycleView, code: str) -> Proposal:
     """The proposal of the URL; another supplier's draft is a 404 (audited), like a missing one."""
     proposal = get_object_or_404(
         Proposal.objects.select_related("supplier", "service", "key", "proposed_key", "cycle"),
-        cycle=view.cycle, code=code,
+        cycle=view.cycle,
+        code=code,
     )
     if not can_see_proposal(request.user, proposal.supplier.code, draft=proposal.status == "draft"):
         deny(request, f"proposal {code}", hide=True)
@@ -122,8 +123,10 @@ def proposals(request: HttpRequest, cycle: str) -> HttpResponse:
     supplier = request.GET.get("supplier", "")
     kind = request.GET.get("kind", "")
     show = request.GET.get("show", "")
-    query = Proposal.objects.filter(cycle=view.cycle).select_related("supplier", "service").prefetch_related(
-        "amounts", Prefetch("reviews", queryset=Review.objects.select_related("stage"))
+    query = (
+        Proposal.objects.filter(cycle=view.cycle)
+        .select_related("supplier", "service")
+        .prefetch_related("amounts", Prefetch("reviews", queryset=Review.objects.select_related("stage")))
     )
     if supplier:
         query = query.filter(supplier__code=supplier)
@@ -139,15 +142,17 @@ def proposals(request: HttpRequest, cycle: str) -> HttpResponse:
     for p in query:
         amounts = tuple((a.year, m.AmountType(a.type), a.amount) for a in p.amounts.all())
         latest = max(p.reviews.all(), key=lambda r: r.stage.position, default=None)
-        rows.append({
-            "proposal": p,
-            "supplier_name": view.organisation_name(p.supplier.code),
-            "kind_label": KIND_LABELS.get(m.ProposalKind(p.kind), p.kind),
-            "status_label": STATUS_LABELS.get(p.status, p.status),
-            "development": amount_in_year(amounts, target, m.AmountType.DEVELOPMENT),
-            "management": amount_in_year(amounts, target, m.AmountType.MANAGEMENT),
-            "decision": (OUTCOME_LABELS[m.ReviewOutcome(latest.outcome)], latest.stage.name) if latest else None,
-        })
+        rows.append(
+            {
+                "proposal": p,
+                "supplier_name": view.organisation_name(p.supplier.code),
+                "kind_label": KIND_LABELS.get(m.ProposalKind(p.kind), p.kind),
+                "status_label": STATUS_LABELS.get(p.status, p.status),
+                "development": amount_in_year(amounts, target, m.AmountType.DEVELOPMENT),
+                "management": amount_in_year(amounts, target, m.AmountType.MANAGEMENT),
+                "decision": (OUTCOME_LABELS[m.ReviewOutcome(latest.outcome)], latest.stage.name) if latest else None,
+            }
+        )
     context = {
         "view": view,
         "rows": rows,
@@ -250,17 +255,25 @@ def proposal_new(request: HttpRequest, cycle: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         values = form.values(code=form.cleaned_data["code"].strip(), supplier=supplier)
         try:
-            created = services.proposal_create(cycle=view.cycle, values=values, amounts=form.amount_rows(),
-                                               by=request.user)
+            created = services.proposal_create(
+                cycle=view.cycle, values=values, amounts=form.amount_rows(), by=request.user
+            )
         except CycleInvalid as invalid:
             form.add_problems(invalid.errors)
         else:
             messages.success(request, _("The proposal is saved as a draft. Submit it for review when it is ready."))
             return redirect("proposal", cycle=cycle, proposal=created.code)
-    return render(request, "web/analysis/proposal_form.html", {
-        "view": view, "form": form, "editing": None, "only_own": only_own,
-        "supplier_name": view.organisation_name(supplier),
-    })
+    return render(
+        request,
+        "web/analysis/proposal_form.html",
+        {
+            "view": view,
+            "form": form,
+            "editing": None,
+            "only_own": only_own,
+            "supplier_name": view.organisation_name(supplier),
+        },
+    )
 
 
 def _conflict_rows(current: Filed, mine: m.Proposal | None, mine_amounts: list[Any]) -> list[tuple[str, str, str]]:
@@ -268,11 +281,17 @@ def _conflict_rows(current: Filed, mine: m.Proposal | None, mine_amounts: list[A
     rows = []
     theirs = current.proposal
     labels = {
-        "kind": _("Kind of proposal"), "title": _("Title"), "financing": _("Financing"), "service": _("Service"),
-        "key": _("Distribution key of the initiative"), "proposed_category": _("Proposed category"),
-        "proposed_key": _("Proposed distribution key"), "future_management_cost": _("Future management cost"),
+        "kind": _("Kind of proposal"),
+        "title": _("Title"),
+        "financing": _("Financing"),
+        "service": _("Service"),
+        "key": _("Distribution key of the initiative"),
+        "proposed_category": _("Proposed category"),
+        "proposed_key": _("Proposed distribution key"),
+        "future_management_cost": _("Future management cost"),
         "future_management_from_year": _("Future management cost from year"),
-        "already_decided": _("Already decided in an earlier cycle"), "description": _("Description"),
+        "already_decided": _("Already decided in an earlier cycle"),
+        "description": _("Description"),
     }
 
     def text(name: str, value: Any) -> str:
@@ -313,8 +332,11 @@ def proposal_edit(request: HttpRequest, cycle: str, proposal: str) -> HttpRespon
             values = form.values(code=found.code, supplier=supplier)
             try:
                 services.proposal_update(
-                    proposal=found, values=values, amounts=form.amount_rows(),
-                    expected_version=form.cleaned_data["version"] or 0, by=request.user,
+                    proposal=found,
+                    values=values,
+                    amounts=form.amount_rows(),
+                    expected_version=form.cleaned_data["version"] or 0,
+                    by=request.user,
                 )
             except ConflictError as error:
                 # Keep what the user typed, show what the other person saved, and let a second save
@@ -333,26 +355,53 @@ def proposal_edit(request: HttpRequest, cycle: str, proposal: str) -> HttpRespon
                 return redirect("proposal", cycle=cycle, proposal=found.code)
     else:
         form = ProposalForm(
-            initial=proposal_initial(filed.proposal, found.version), suppliers=[], editing=True,
-            amounts=filed.rows(), **choices,
+            initial=proposal_initial(filed.proposal, found.version),
+            suppliers=[],
+            editing=True,
+            amounts=filed.rows(),
+            **choices,
         )
-    return render(request, "web/analysis/proposal_form.html", {
-        "view": view, "form": form, "editing": found, "conflict": conflict,
-        "supplier_name": view.organisation_name(supplier),
-    }, status=status)
+    return render(
+        request,
+        "web/analysis/proposal_form.html",
+        {
+            "view": view,
+            "form": form,
+            "editing": found,
+            "conflict": conflict,
+            "supplier_name": view.organisation_name(supplier),
+        },
+        status=status,
+    )
 
 
 # -- submit, delete, restore -----------------------------------------------------------------
 
 ACTIONS = {
-    "submit": (services.proposal_submit, gettext_lazy("Submit the proposal for review"),
-               gettext_lazy("Once submitted, the proposal is part of the annual analysis: the coordinators review it and it "
-                 "counts in the scenarios."), gettext_lazy("The proposal is submitted for review.")),
-    "delete": (services.proposal_delete, gettext_lazy("Delete the proposal"),
-               gettext_lazy("A deleted proposal leaves the annual analysis, with its reviews. It can be found under "
-                 "“Deleted” and restored."), gettext_lazy("The proposal is deleted. It can be restored.")),
-    "restore": (services.proposal_restore, gettext_lazy("Restore the proposal"),
-                gettext_lazy("The proposal comes back as it was, with its reviews."), gettext_lazy("The proposal is restored.")),
+    "submit": (
+        services.proposal_submit,
+        gettext_lazy("Submit the proposal for review"),
+        gettext_lazy(
+            "Once submitted, the proposal is part of the annual analysis: the coordinators review it and it "
+            "counts in the scenarios."
+        ),
+        gettext_lazy("The proposal is submitted for review."),
+    ),
+    "delete": (
+        services.proposal_delete,
+        gettext_lazy("Delete the proposal"),
+        gettext_lazy(
+            "A deleted proposal leaves the annual analysis, with its reviews. It can be found under "
+            "“Deleted” and restored."
+        ),
+        gettext_lazy("The proposal is deleted. It can be restored."),
+    ),
+    "restore": (
+        services.proposal_restore,
+        gettext_lazy("Restore the proposal"),
+        gettext_lazy("The proposal comes back as it was, with its reviews."),
+        gettext_lazy("The proposal is restored."),
+    ),
 }
 
 
@@ -370,18 +419,28 @@ def _state_change(request: HttpRequest, cycle: str, code: str, action: str) -> H
         try:
             service(proposal=found, expected_version=expected, by=request.user)
         except ConflictError:
-            messages.error(request, _("Someone else changed the proposal after you opened it. Look at it again "
-                                      "before you go on."))
+            messages.error(
+                request, _("Someone else changed the proposal after you opened it. Look at it again before you go on.")
+            )
             return redirect("proposal", cycle=cycle, proposal=found.code)
         except CycleInvalid as invalid:
             errors = [friendly(msg) for messages_ in invalid.errors.values() for msg in messages_]
         else:
             messages.success(request, done)
             return redirect("proposal", cycle=cycle, proposal=found.code)
-    return render(request, "web/analysis/confirm.html", {
-        "view": view, "proposal": found, "action": action, "title": title, "explanation": explanation,
-        "errors": errors,
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "web/analysis/confirm.html",
+        {
+            "view": view,
+            "proposal": found,
+            "action": action,
+            "title": title,
+            "explanation": explanation,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
 
 
 def proposal_submit(request: HttpRequest, cycle: str, proposal: str) -> HttpResponse:
@@ -408,8 +467,9 @@ def proposal_review(request: HttpRequest, cycle: str, proposal: str, stage: str)
         deny(request, f"review proposal {found.code}: not submitted or deleted")
     the_stage = get_object_or_404(ReviewStage, cycle=view.cycle, code=stage)
     existing = Review.objects.filter(proposal=found, stage=the_stage).first()
-    approved = [(a.year, m.AmountType(a.type), a.amount)
-                for a in ReviewAmount.objects.filter(proposal=found, stage=the_stage)]
+    approved = [
+        (a.year, m.AmountType(a.type), a.amount) for a in ReviewAmount.objects.filter(proposal=found, stage=the_stage)
+    ]
     conditions = {c.kind: c.text for c in ReviewCondition.objects.filter(proposal=found, stage=the_stage)}
     filed = proposal_filed(found)
     years = range(view.data.cycle.base_year, view.data.cycle.years.stop)
@@ -419,10 +479,14 @@ def proposal_review(request: HttpRequest, cycle: str, proposal: str, stage: str)
         if form.is_valid():
             try:
                 review_record(
-                    proposal=found, stage=the_stage, outcome=m.ReviewOutcome(form.cleaned_data["outcome"]),
-                    approved_amounts=form.approved_amounts(), conditions=form.conditions(),
+                    proposal=found,
+                    stage=the_stage,
+                    outcome=m.ReviewOutcome(form.cleaned_data["outcome"]),
+                    approved_amounts=form.approved_amounts(),
+                    conditions=form.conditions(),
                     future_management_approved=form.cleaned_data["future_management_approved"],
-                    comment=form.cleaned_data["comment"], by=request.user,
+                    comment=form.cleaned_data["comment"],
+                    by=request.user,
                 )
             except CycleInvalid as invalid:
                 form.add_review_problems(invalid.errors)
@@ -430,18 +494,39 @@ def proposal_review(request: HttpRequest, cycle: str, proposal: str, stage: str)
                 messages.success(request, _("The review is recorded."))
                 return redirect("proposal", cycle=cycle, proposal=found.code)
     else:
-        form = ReviewForm(initial=review_initial(existing, approved, conditions),
-                          years=sorted(set(years) | proposed_years), amounts=approved)
-    return render(request, "web/analysis/review_form.html", {
-        "view": view, "proposal": found, "stage": the_stage, "form": form, "existing": existing,
-        "proposed": _amount_table(filed.rows()), "filed": filed.proposal,
-    })
+        form = ReviewForm(
+            initial=review_initial(existing, approved, conditions),
+            years=sorted(set(years) | proposed_years),
+            amounts=approved,
+        )
+    return render(
+        request,
+        "web/analysis/review_form.html",
+        {
+            "view": view,
+            "proposal": found,
+            "stage": the_stage,
+            "form": form,
+            "existing": existing,
+            "proposed": _amount_table(filed.rows()),
+            "filed": filed.proposal,
+        },
+    )
 
 
 # -- history ---------------------------------------------------------------------------------
 
-HISTORY_TABLES = ("proposals", "reviews", "services", "service_years", "scenarios", "scenario_proposals", "keys",
-                  "participation", "organisations")
+HISTORY_TABLES = (
+    "proposals",
+    "reviews",
+    "services",
+    "service_years",
+    "scenarios",
+    "scenario_proposals",
+    "keys",
+    "participation",
+    "organisations",
+)
 
 
 def history(request: HttpRequest, cycle: str) -> HttpResponse:
@@ -456,15 +541,17 @@ def history(request: HttpRequest, cycle: str) -> HttpResponse:
     # Other suppliers' drafts stay out of sight here too.
     own = [code for code, _name in _editable_suppliers(request, view)]
     hidden = list(
-        Proposal.objects.filter(cycle=view.cycle, status="draft").exclude(supplier__code__in=own)
+        Proposal.objects.filter(cycle=view.cycle, status="draft")
+        .exclude(supplier__code__in=own)
         .values_list("code", flat=True)
     )
     if hidden:
         records = records.exclude(table="proposals", object__in=hidden)
     page = Paginator(records, 50).get_page(request.GET.get("page"))
-    tables = sorted(set(HISTORY_TABLES) | set(
-        ChangeRecord.objects.filter(cycle=view.code).values_list("table", flat=True).distinct()
-    ))
+    tables = sorted(
+        set(HISTORY_TABLES)
+        | set(ChangeRecord.objects.filter(cycle=view.code).values_list("table", flat=True).distinct())
+    )
     rows = []
     for record in page:
         link = None
@@ -476,6 +563,16 @@ def history(request: HttpRequest, cycle: str) -> HttpResponse:
             link = ("service", record.object.split("/")[0])
         rows.append((record, link))
     keep = urlencode([(k, v) for k, v in (("table", table), ("object", obj)) if v])
-    return render(request, "web/analysis/history.html", {
-        "view": view, "rows": rows, "page": page, "table": table, "object": obj, "tables": tables, "keep": keep,
-    })
+    return render(
+        request,
+        "web/analysis/history.html",
+        {
+            "view": view,
+            "rows": rows,
+            "page": page,
+            "table": table,
+            "object": obj,
+            "tables": tables,
+            "keep": keep,
+        },
+    )

@@ -95,6 +95,8 @@ class ThreadSlot:
     line_object: str = ""
     line_year: int | None = None
     organisation: str = ""  # the asking organisation, fixed; empty when the user picks one
+    about: str = ""  # the proposal's title, or the line in words
+    supplier_name: str = ""  # who answers, with the coordinators
     organisation_choices: list[tuple[str, str]] = field(default_factory=list)
     threads: list[ThreadRow] = field(default_factory=list)
     visible: bool = True
@@ -177,6 +179,7 @@ def consultation_slot(
                           action=action, level=level, compact=compact, notice=notice)
         found = next((p for p in data.proposals if p.code == code), None)
         supplier = found.supplier if found else ""
+        slot.about, slot.supplier_name = (found.title if found else code), view.organisation_name(supplier)
         slot.threads = _rows(view, threads_for_proposal(user=user, cycle=view.code, proposal=code))
         decided = proposal_decided(data, code)
         if role in (Role.COORDINATOR, Role.ADMIN):
@@ -207,6 +210,8 @@ def consultation_slot(
             slot.visible = False
             return slot
         found_line = line_object(data, obj)
+        slot.about = f"{found_line.name if found_line else obj}, {view.organisation_name(organisation)}, {year}"
+        slot.supplier_name = view.organisation_name(found_line.supplier) if found_line else ""
         slot.threads = _rows(view, threads_for_line(
             user=user, cycle=view.code, line_object=obj, organisation=organisation, year=year))
         if found_line is None:
