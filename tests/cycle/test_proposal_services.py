@@ -77,14 +77,19 @@ def test_a_draft_stays_out_of_the_cycle_until_submitted_and_moves_the_service_co
     assert validate_cycle_data(data) == []
 
     proposal_update(
-        proposal=proposal, values=volume(), amounts=[(2026, MGMT, 400_000_00), (2027, MGMT, 0)],
-        expected_version=2, by=alice,
+        proposal=proposal,
+        values=volume(),
+        amounts=[(2026, MGMT, 400_000_00), (2027, MGMT, 0)],
+        expected_version=2,
+        by=alice,
     )
     assert office365_cost() == before + 400_000_00
     assert validate_cycle_data(cycle_data(CYCLE)) == []
     cost_changes = ChangeRecord.objects.filter(table="service_years", object="office365/2026")
     assert cost_changes.count() == 2
-    actions = list(ChangeRecord.objects.filter(table="proposals", object="is-vol-test").values_list("action", flat=True))
+    actions = list(
+        ChangeRecord.objects.filter(table="proposals", object="is-vol-test").values_list("action", flat=True)
+    )
     assert sorted(actions) == ["create", "submit", "update"]
     update = ChangeRecord.objects.get(table="proposals", object="is-vol-test", action="update")
     assert update.changes["amount 2026 management"] == ["1\u00a0000\u00a0000", "400\u00a0000"]
@@ -146,8 +151,14 @@ def test_services_recheck_permission(cycle):
         proposal_delete(proposal=chatbot, expected_version=chatbot.version, by=user("alice"))
     with pytest.raises(PermissionDenied):
         review_record(
-            proposal=chatbot, stage=ReviewStage.objects.get(code="council"), outcome=m.ReviewOutcome.APPROVE,
-            approved_amounts=None, conditions={}, future_management_approved=False, comment="", by=user("alice"),
+            proposal=chatbot,
+            stage=ReviewStage.objects.get(code="council"),
+            outcome=m.ReviewOutcome.APPROVE,
+            approved_amounts=None,
+            conditions={},
+            future_management_approved=False,
+            comment="",
+            by=user("alice"),
         )
 
 
@@ -156,16 +167,24 @@ def test_review_record_upserts_the_stage_and_a_later_stage_overrules(cycle):
     ai = Proposal.objects.get(code="is-ai-infrastruktur")
     council = ReviewStage.objects.get(code="council")
     review_record(
-        proposal=ai, stage=council, outcome=m.ReviewOutcome.APPROVE_WITH_CONDITIONS,
+        proposal=ai,
+        stage=council,
+        outcome=m.ReviewOutcome.APPROVE_WITH_CONDITIONS,
         approved_amounts=[(2026, DEV, 5_000_000_00)],
         conditions={m.ConditionKind.PREREQUISITE: "Dialog med CISO först"},
-        future_management_approved=False, comment="Lägre belopp", by=bob,
+        future_management_approved=False,
+        comment="Lägre belopp",
+        by=bob,
     )
     review_record(
-        proposal=ai, stage=council, outcome=m.ReviewOutcome.APPROVE_WITH_CONDITIONS,
+        proposal=ai,
+        stage=council,
+        outcome=m.ReviewOutcome.APPROVE_WITH_CONDITIONS,
         approved_amounts=[(2026, DEV, 4_000_000_00)],
         conditions={m.ConditionKind.INVOICE_AFTER_INCURRED: ""},
-        future_management_approved=False, comment="Ännu lägre", by=bob,
+        future_management_approved=False,
+        comment="Ännu lägre",
+        by=bob,
     )
     assert Review.objects.filter(proposal=ai, stage=council).count() == 1
     assert list(ReviewAmount.objects.filter(proposal=ai, stage=council).values_list("amount", flat=True)) == [
@@ -188,8 +207,24 @@ def test_a_rejecting_review_approves_no_amounts(cycle):
     council = ReviewStage.objects.get(code="council")
     with pytest.raises(CycleInvalid) as invalid:
         review_record(
-            proposal=ai, stage=council, outcome=m.ReviewOutcome.REJECT, approved_amounts=[(2026, DEV, 1_00)],
-            conditions={}, future_management_approved=False, comment="", by=user("bob"),
+            proposal=ai,
+            stage=council,
+            outcome=m.ReviewOutcome.REJECT,
+            approved_amounts=[(2026, DEV, 1_00)],
+            conditions={},
+            future_management_approved=False,
+            comment="",
+            by=user("bob"),
         )
     assert "approved_amounts" in invalid.value.errors
     assert not Review.objects.filter(proposal=ai, stage=council).exists()
+
+
+def test_an_admin_deletes_a_reviewed_proposal_with_its_reviews(cycle):
+    chatbot = Proposal.objects.get(code="is-hr-chatbot")
+    proposal_delete(proposal=chatbot, expected_version=chatbot.version, by=user("erik"))
+    data = cycle_data(CYCLE)
+    assert "is-hr-chatbot" not in {r.proposal for r in data.reviews}
+    assert validate_cycle_data(data) == []
+    proposal_restore(proposal=chatbot, expected_version=chatbot.version, by=user("erik"))
+    assert "is-hr-chatbot" in {r.proposal for r in cycle_data(CYCLE).reviews}

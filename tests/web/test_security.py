@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = {
-        k: v for k, v in os.environ.items() if k not in ("FORDELA_LOCAL", "DEBUG", "DATABASE_URL")
+        k: v for k, v in os.environ.items() if k not in ("FORDELA_LOCAL", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     } | {
         "DJANGO_SETTINGS_MODULE": "fordela.settings",
         "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",

@@ -64,7 +64,10 @@ def thread_about(data: CycleData, thread: Thread) -> str:
 
 def threads_visible(*, user: Any, cycle: str) -> QuerySet[Thread]:
     """The cycle's threads `user` may read (see permissions.can_see_thread), with message counts."""
-    threads = Thread.objects.filter(cycle=cycle).annotate(message_count=Count("messages"))
+    # An aggregating query ignores Meta.ordering: order explicitly, most recent activity first.
+    threads = (
+        Thread.objects.filter(cycle=cycle).annotate(message_count=Count("messages")).order_by("-updated_at", "-id")
+    )
     role = role_of(user)
     if role in SEES_EVERY_ORGANISATION:
         return threads

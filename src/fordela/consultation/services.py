@@ -24,7 +24,6 @@ from fordela.consultation.models import Message, Thread
 from fordela.consultation.selectors import line_object as find_line_object
 from fordela.consultation.selectors import proposal_decided
 from fordela.cycle.selectors import cycle_data
-from fordela.cycle.services import cycle_touch
 from fordela.history.services import history_record
 
 MAX_TEXT = 5000
@@ -113,7 +112,6 @@ def thread_open(
     )
     Message.objects.create(thread=thread, author=by, text=text)
     _record(by=by, thread=thread, action="create", old=None)
-    cycle_touch(cycle=cycle)
     return thread
 
 
@@ -132,7 +130,6 @@ def thread_reply(*, thread: Thread, by: Any, text: str) -> Message:
     message = Message.objects.create(thread=locked, author=by, text=text)
     locked.save(update_fields=["status", "updated_at"])
     _record(by=by, thread=locked, action="answer" if locked.status == Thread.Status.ANSWERED else "reply", old=old)
-    cycle_touch(cycle=Cycle.objects.get(code=locked.cycle))
     thread.status, thread.updated_at = locked.status, locked.updated_at
     return message
 
@@ -149,6 +146,5 @@ def thread_resolve(*, thread: Thread, by: Any) -> Thread:
     locked.status = Thread.Status.RESOLVED
     locked.save(update_fields=["status", "updated_at"])
     _record(by=by, thread=locked, action="resolve", old=old)
-    cycle_touch(cycle=Cycle.objects.get(code=locked.cycle))
     thread.status, thread.updated_at = locked.status, locked.updated_at
     return locked

@@ -40,7 +40,7 @@ from fordela.engine.money import Unit, display
 from fordela.history.services import history_record
 from fordela.package.codec import rows_of
 from fordela.package.errors import Problem
-from fordela.package.schema import TABLES_BY_NAME
+from fordela.package.schema import TABLES, TABLES_BY_NAME
 from fordela.package.validate import validate_cycle_data
 
 AmountRow = tuple[int, m.AmountType, int]  # (year, type, öre)
@@ -149,16 +149,26 @@ def _candidate(data: m.CycleData, code: str, filed: Filed | None, moved: Mapping
     """`data` with proposal `code` replaced by `filed` (None: removed) and the cost rows moved."""
     proposals = tuple(p for p in data.proposals if p.code != code)
     amounts = tuple(a for a in data.proposal_amounts if a.proposal != code)
+    dependants: dict[str, tuple[Any, ...]] = {}
     if filed is not None:
         proposals += (filed.proposal,)
         amounts += filed.amounts
+    else:
+        # Gone from the cycle with everything about it, as `cycle_data` leaves out a deleted proposal's rows.
+        for table in TABLES:
+            columns = [c.name for c in table.columns if c.ref == "proposals"]
+            if columns and table.name != "proposal_amounts":
+                rows = getattr(data, table.name)
+                dependants[table.name] = tuple(r for r in rows if all(getattr(r, c) != code for c in columns))
     service_years = tuple(
         dataclasses.replace(sy, cost=sy.cost + moved[(sy.service, sy.year)])
         if (sy.service, sy.year) in moved and sy.cost is not None
         else sy
         for sy in data.service_years
     )
-    return dataclasses.replace(data, proposals=proposals, proposal_amounts=amounts, service_years=service_years)
+    return dataclasses.replace(
+        data, proposals=proposals, proposal_amounts=amounts, service_years=service_years, **dependants
+    )
 
 
 def _row(data: m.CycleData, problem: Problem) -> Any:

@@ -284,7 +284,7 @@ def organisation_bill_table(data: CycleData, allocation: Allocation, organisatio
     columns = (
         Col("object", "Kod", shown=False),
         Col("name", "Tjänst eller insats"),
-        Col("kind", "Typ"),
+        Col("kind", "Typ", shown=False),
         Col("key", "Nyckel"),
         Col("amount", "Belopp", MONEY, Unit.KR),
     )
@@ -497,6 +497,19 @@ def cause_labels(data: CycleData) -> dict[ex.Cause, str]:
     }
 
 
+# Column headings where every cause is a column (the headings say "kr" too, so keep them short).
+CAUSE_SHORT_LABELS = {
+    ex.Cause.COST: "Kostnad",
+    ex.Cause.OWN_DRIVER: "Egna värden",
+    ex.Cause.OTHERS_DRIVERS: "Andras värden",
+    ex.Cause.PARTICIPATION: "In/utträde",
+    ex.Cause.KEY: "Nyckel",
+    ex.Cause.NEW_SERVICES: "Nya tjänster",
+    ex.Cause.INITIATIVES: "Insatser",
+    ex.Cause.INDEX: "Index",
+}
+
+
 def _object_names(data: CycleData) -> dict[str, str]:
     return {s.code: s.name for s in data.services} | {p.code: p.title for p in data.proposals}
 
@@ -510,15 +523,20 @@ def explained_bill_table(data: CycleData, explanation: ex.Explanation) -> Table:
     columns = (
         Col("object", "Kod", shown=False),
         Col("name", "Tjänst eller insats"),
-        Col("kind", "Typ"),
-        Col("key_before", f"Nyckel {a}"),
+        Col("kind", "Typ", shown=False),
+        Col("key", "Nyckel"),
         Col("before", f"{a}", MONEY, Unit.KR),
-        Col("key_after", f"Nyckel {b_year}"),
         Col("after", f"{b_year}", MONEY, Unit.KR),
         Col("change", "Förändring", MONEY, Unit.KR),
         Col("change_percent", "%", PERCENT),
         Col("after_with_index", f"{b_year} inkl. index", MONEY, Unit.KR),
     )
+
+    def key_text(o: ex.ObjectChange) -> str:
+        before = keys.get(o.key_before or "", "") if o.before else ""
+        after = keys.get(o.key_after or "", "") if o.after else ""
+        return f"{before} → {after}" if before and after and before != after else after or before
+
     rows: list[tuple[Any, ...]] = []
     for o in sorted(explanation.objects, key=lambda o: (o.kind != "service", names.get(o.object, o.object))):
         rows.append(
@@ -526,9 +544,8 @@ def explained_bill_table(data: CycleData, explanation: ex.Explanation) -> Table:
                 o.object,
                 names.get(o.object, o.object),
                 KIND_LABELS.get(o.kind, o.kind),
-                keys.get(o.key_before or "", "") if o.before else "",
+                key_text(o),
                 o.before,
-                keys.get(o.key_after or "", "") if o.after else "",
                 o.after,
                 o.change,
                 ratio(o.change, o.before),
@@ -536,32 +553,58 @@ def explained_bill_table(data: CycleData, explanation: ex.Explanation) -> Table:
             )
         )
     e = explanation
-    rows.append(("", "Summa", "", "", e.before, "", e.after, e.change, ratio(e.change, e.before), e.after_with_index))
+    rows.append(("", "Summa", "", "", e.before, e.after, e.change, ratio(e.change, e.before), e.after_with_index))
     title = f"{organisation_name(data, e.organisation)}: kostnad per tjänst {a} och {b_year}"
     notes = ("Abonnemang (antal × pris) räknas inte upp med index.",)
     return Table(title, columns, tuple(rows), notes, frozenset({len(rows) - 1}))
 
 
 def explained_change_table(data: CycleData, explanation: ex.Explanation) -> Table:
-    """The change of every service or initiative taken apart by cause; rows sum to their change."""
+    """The change of every service billed in both years taken apart by cause (the substitution
+    steps); each row sums to its change."""
+    names = _object_names(data)
+    causes = list(ex.SUBSTITUTION_ORDER)
+    columns = (
+        Col("object", "Kod", shown=False),
+        Col("name", "Tjänst"),
+        *(Col(c.value, CAUSE_SHORT_LABELS[c], MONEY, Unit.KR) for c in causes),
+        Col("change", "Summa", MONEY, Unit.KR),
+        Col("index", CAUSE_SHORT_LABELS[ex.Cause.INDEX], MONEY, Unit.KR),
+    )
+    shown = [o for o in explanation.objects if o.kind == "service" and o.key_before is not None]
+    rows: list[tuple[Any, ...]] = [
+        (o.object, names.get(o.object, o.object), *(o.part(c) for c in causes), o.change, o.part(ex.Cause.INDEX))
+        for o in sorted(shown, key=lambda o: names.get(o.object, o.object))
+    ]
+    rows.append(("", "Summa", *(sum(o.part(c) for o in shown) for c in causes), sum(o.change for o in shown),
+                 sum(o.part(ex.Cause.INDEX) for o in shown)))
+    e = explanation
+    title = f"Tjänster båda åren: förändringen {e.from_year}–{e.to_year} per orsak"
+    labels = cause_labels(data)
+    notes = ("Kolumnerna: " + "; ".join(f"{CAUSE_SHORT_LABELS[c]} = {labels[c].lower()}" for c in causes)
+             + ". Index räknas utöver förändringen.",)
+    return Table(title, columns, tuple(rows), notes, frozenset({len(rows) - 1}))
+
+
+def explained_new_table(data: CycleData, explanation: ex.Explanation) -> Table:
+    """New services and change initiatives: counted as a whole, with their index."""
     labels = cause_labels(data)
     names = _object_names(data)
-    causes = [c for c in ex.CAUSES if c is not ex.Cause.INDEX]
     columns = (
         Col("object", "Kod", shown=False),
         Col("name", "Tjänst eller insats"),
-        *(Col(c.value, labels[c], MONEY, Unit.KR) for c in causes),
+        Col("cause", "Orsak"),
         Col("change", "Förändring", MONEY, Unit.KR),
         Col("index", labels[ex.Cause.INDEX], MONEY, Unit.KR),
     )
+    shown = [o for o in explanation.objects if o.kind != "service" or o.key_before is None]
     rows: list[tuple[Any, ...]] = []
-    for o in sorted(explanation.objects, key=lambda o: (o.kind != "service", names.get(o.object, o.object))):
-        if any(o.parts):
-            rows.append((o.object, names.get(o.object, o.object), *(o.part(c) for c in causes), o.change,
-                         o.part(ex.Cause.INDEX)))
+    for o in sorted(shown, key=lambda o: (o.kind, names.get(o.object, o.object))):
+        cause = ex.Cause.INITIATIVES if o.kind == "initiative" else ex.Cause.NEW_SERVICES
+        rows.append((o.object, names.get(o.object, o.object), labels[cause], o.change, o.part(ex.Cause.INDEX)))
+    rows.append(("", "Summa", "", sum(o.change for o in shown), sum(o.part(ex.Cause.INDEX) for o in shown)))
     e = explanation
-    rows.append(("", "Summa", *(e.part(c) for c in causes), e.change, e.part(ex.Cause.INDEX)))
-    title = f"Förändringen {e.from_year}–{e.to_year} per tjänst och orsak"
+    title = f"Nya tjänster och förändringsinsatser {e.to_year}"
     return Table(title, columns, tuple(rows), (), frozenset({len(rows) - 1}))
 
 

@@ -115,6 +115,7 @@ def organisation(request: HttpRequest, cycle: str, organisation: str) -> HttpRes
             "change_ratio": (explanation.change, explanation.before) if explanation.before else None,
             "steps": html_table(steps),
             "by_cause": html_table(reports.explained_change_table(data, explanation)),
+            "new_objects": html_table(reports.explained_new_table(data, explanation)),
             "bill": html_table(reports.explained_bill_table(data, explanation)),
             "chart": charts.level_waterfall(
                 [(label, change, level) for _, label, change, level in steps.rows],

@@ -135,15 +135,17 @@ def scenarios(request: HttpRequest, cycle: str) -> HttpResponse:
 
 
 def _proposal_groups(data: CycleData, resolution: Resolution) -> list[tuple[str, str, list[tuple[str, list]]]]:
-    """(supplier, name, [(kind label, [(decision, development, management)])]) in deck order."""
+    """(supplier, name, [(kind label, [(decision, target-year amount, outcome)])]) in deck order.
+
+    The amount is what the proposal adds to the supplier's total in the target year under this
+    scenario's amounts: its development plus its management change."""
     year = data.cycle.target_year
     by_supplier: dict[str, dict[ProposalKind, list]] = defaultdict(lambda: defaultdict(list))
     for p in data.proposals:
         d = resolution.decisions[p.code]
         outcome = reports.OUTCOME_LABELS.get(d.outcome, "") if d.outcome else _g("Not reviewed")
-        by_supplier[p.supplier][p.kind].append(
-            (d, d.amount(year, AmountType.DEVELOPMENT), d.management(year), outcome)
-        )
+        amount = d.amount(year, AmountType.DEVELOPMENT) + d.management(year)
+        by_supplier[p.supplier][p.kind].append((d, amount, outcome))
     groups = []
     for supplier in b.suppliers(data):
         kinds = by_supplier.get(supplier, {})
@@ -247,6 +249,7 @@ def _builder_context(
         "resolution": resolution,
         "groups": _proposal_groups(data, resolution),
         "results": results,
+        "suppliers": html_table(reports.supplier_totals_table(data, resolution)),
         "organisations": html_table(reports.organisation_change_table(data, summary, visible)),
         "problems": summary.problems,
         "limited": visible is not None,
