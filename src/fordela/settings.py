@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "fordela.cycle",
     "fordela.billing",
     "fordela.consultation",
+    "fordela.jobs",
     "fordela.web",
 ]
 
@@ -64,6 +65,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Documents are made in a background thread after the request commits; tests set JOBS_SYNC to
+# make them at once, in the request (fordela.jobs.services).
+JOBS_SYNC = env_bool("FORDELA_JOBS_SYNC", False)
 
 ROOT_URLCONF = "fordela.urls"
 TEMPLATES = [

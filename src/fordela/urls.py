@@ -32,6 +32,7 @@ urlpatterns = [
     path("c/<slug:cycle>/", include("fordela.web.routes.scenarios")),
     path("c/<slug:cycle>/", include("fordela.web.routes.organisations")),
     path("c/<slug:cycle>/", include("fordela.web.routes.consultation")),
+    path("c/<slug:cycle>/", include("fordela.web.routes.documents")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -169,3 +169,57 @@ def key_simulation_visible(user: Any) -> frozenset[str] | None:
         return None
     own = organisation_of(user)
     return frozenset({own}) if role is not None and own else frozenset()
+
+
+# -- documents, invoicing, outcome (fordela.jobs, fordela.billing) --------------------------------
+
+
+def can_make_document(user: Any, kind: str, *, organisation: str | None = None) -> bool:
+    """Generate (and download) a document of `kind`.
+
+    Everyone logged in reads the deck and the PDF of bridges, lists and frames (the bridge page is
+    open to all); an organisation's bill only its own people and the roles that see every
+    organisation. The workbook (every organisation's drivers) and the annual analysis (every
+    organisation's key-change effect) go to those who see every organisation in the key
+    simulator: coordinators, finance, admin and supplier editors.
+    """
+    role = role_of(user)
+    if role is None:
+        return False
+    if kind in ("workbook", "annual_analysis"):
+        return key_simulation_visible(user) is None
+    if kind == "pdf" and organisation:
+        return can_view_organisation(user, organisation)
+    return kind in ("deck", "pdf")
+
+
+def can_see_job(user: Any, *, owner_id: int | None, kind: str, organisation: str | None = None) -> bool:
+    """A generated document: its owner, or a coordinator, finance or admin — and only while they
+    may still make that document themselves."""
+    if not can_make_document(user, kind, organisation=organisation):
+        return False
+    return owner_id == getattr(user, "pk", None) or role_of(user) in SEES_EVERY_ORGANISATION
+
+
+def can_see_every_invoice(user: Any) -> bool:
+    """The whole invoicing base; the others see only their own organisation's invoice lines."""
+    return role_of(user) in SEES_EVERY_ORGANISATION
+
+
+def can_invoice(user: Any) -> bool:
+    """Freeze an invoicing period and export it to the ledger (SIE): finance and admin."""
+    return role_of(user) in (Role.FINANCE, Role.ADMIN)
+
+
+def can_verify_invoicing(user: Any) -> bool:
+    """Recompute a frozen period from its stored inputs (changes nothing)."""
+    return role_of(user) in SEES_EVERY_ORGANISATION
+
+
+def can_record_outcome(user: Any, supplier: str | None = None) -> bool:
+    """Record a service's outcome: finance, coordinators, admin; a supplier's editors for its own
+    services (`supplier` None: for any service at all)."""
+    role = role_of(user)
+    if role in SEES_EVERY_ORGANISATION:
+        return True
+    return role is Role.SUPPLIER_EDITOR and (supplier is None or organisation_of(user) == supplier)

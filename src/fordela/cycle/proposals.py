@@ -252,6 +252,11 @@ def _check_own_fields(cycle: Cycle, values: m.Proposal) -> dict[str, list[str]]:
 # -- writes ----------------------------------------------------------------------------------
 
 
+def blank_none(value: Any) -> Any:
+    """An empty text is no value: "" and None must not read as a change in history."""
+    return None if value == "" else value
+
+
 def money_text(ore: int | None) -> str | None:
     return None if ore is None else display(ore, Unit.KR, decimals=2 if ore % 100 else 0)
 
@@ -267,7 +272,7 @@ def _changes(old: Filed | None, new: Filed) -> dict[str, tuple[Any, Any]]:
         after = getattr(new.proposal, name)
         if name == "future_management_cost":
             before, after = money_text(before), money_text(after)
-        changes[name] = (before, after)
+        changes[name] = (blank_none(before), blank_none(after))
     old_amounts = {(a.year, a.type): a.amount for a in (old.amounts if old else ())}
     new_amounts = {(a.year, a.type): a.amount for a in new.amounts}
     for year, amount_type in sorted(old_amounts.keys() | new_amounts.keys(), key=lambda k: (k[0], k[1].value)):

@@ -18,7 +18,15 @@ from django.db import transaction
 
 from fordela.accounts.permissions import can_review
 from fordela.cycle.models import Proposal, Review, ReviewAmount, ReviewCondition, ReviewStage
-from fordela.cycle.proposals import NON_FIELD, AmountRow, CycleInvalid, amount_field, money_text, problems_as_errors
+from fordela.cycle.proposals import (
+    NON_FIELD,
+    AmountRow,
+    CycleInvalid,
+    amount_field,
+    blank_none,
+    money_text,
+    problems_as_errors,
+)
 from fordela.cycle.selectors import cycle_data
 from fordela.cycle.services import cycle_touch
 from fordela.engine import model as m
@@ -52,7 +60,7 @@ def _field_of(code: str, stage: str) -> Any:
 def _recorded(proposal: Proposal, stage: ReviewStage) -> dict[str, Any]:
     """What the stage has recorded so far, as history text."""
     review = Review.objects.filter(proposal=proposal, stage=stage).first()
-    recorded: dict[str, Any] = {name: getattr(review, name) if review else None for name in REVIEW_FIELDS}
+    recorded: dict[str, Any] = {name: blank_none(getattr(review, name)) if review else None for name in REVIEW_FIELDS}
     for a in ReviewAmount.objects.filter(proposal=proposal, stage=stage):
         recorded[f"approved {a.year} {a.type}"] = money_text(a.amount)
     for c in ReviewCondition.objects.filter(proposal=proposal, stage=stage):

@@ -274,8 +274,8 @@ def explain(
             else:
                 parts[Cause.COST] = b - a
             parts[Cause.INDEX] = b_indexed - b
-            if not (a or b or b_indexed):
-                continue
+            if not (a or b or b_indexed or any(parts.values())):
+                continue  # never billed for it, in either year or on the way
             changes[org].append(
                 ObjectChange(
                     object=code,
@@ -316,9 +316,7 @@ def explain_organisation(
     after: Allocation | None = None,
 ) -> Explanation:
     """`explain` for one organisation."""
-    found = explain(
-        data, resolution, [organisation], from_year=from_year, to_year=to_year, before=before, after=after
-    )
+    found = explain(data, resolution, [organisation], from_year=from_year, to_year=to_year, before=before, after=after)
     return found[organisation]
 
 

@@ -213,7 +213,7 @@ def kr_line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
         alt.Chart(alt.Data(values=data), title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("år:O", title="År"),
+            x=alt.X("år:O", title="År", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("kr:Q", title="kr", scale=alt.Scale(zero=False)),
             color=alt.Color("serie:N", title=""),
             tooltip=["år:O", "serie:N", alt.Tooltip("kr:Q", format=",.0f")],

@@ -21,6 +21,10 @@ MENU = (
     ("organisation_home", _("My organisation")),
     ("simulator", _("Key simulator")),
     ("outlook", _("Outlook")),
+    ("invoicing", _("Invoicing")),
+    ("outcome", _("Outcome")),
+    ("documents", _("Documents")),
+    ("opendata", _("Open data")),
     ("threads", _("Consultation")),
     ("history", _("History")),
 )

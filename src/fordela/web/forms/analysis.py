@@ -132,6 +132,10 @@ class _AmountGridForm(forms.Form):
 
     years: Sequence[int] = ()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def _add_amount_fields(self, years: Iterable[int], amounts: Iterable[AmountRow]) -> None:
         self.years = sorted(set(years) | {year for year, _t, _a in amounts})
         initial = {amount_field(year, t): money_initial(a) for year, t, a in amounts}

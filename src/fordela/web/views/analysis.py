@@ -170,6 +170,10 @@ def proposals(request: HttpRequest, cycle: str) -> HttpResponse:
 # -- one proposal ----------------------------------------------------------------------------
 
 
+def _refusing(review: Review) -> bool:
+    return review.outcome in (m.ReviewOutcome.REJECT.value, m.ReviewOutcome.DEFER.value)
+
+
 def _stage_reviews(proposal: Proposal) -> list[dict[str, Any]]:
     """Each stage with its review of the proposal, in order; the latest reviewed stage decides."""
     stages = list(ReviewStage.objects.filter(cycle=proposal.cycle_id).order_by("position"))
@@ -187,7 +191,8 @@ def _stage_reviews(proposal: Proposal) -> list[dict[str, Any]]:
             "review": reviews.get(s.pk),
             "outcome_label": OUTCOME_LABELS[m.ReviewOutcome(reviews[s.pk].outcome)] if s.pk in reviews else "",
             "amounts": _amount_table(tuple(amounts.get(s.pk, ()))),
-            "as_proposed": s.pk in reviews and s.pk not in amounts,
+            "as_proposed": s.pk in reviews and s.pk not in amounts and not _refusing(reviews[s.pk]),
+            "approves_nothing": s.pk in reviews and _refusing(reviews[s.pk]),
             "conditions": conditions.get(s.pk, []),
             "decides": deciding is not None and s.pk == deciding.pk,
         }
@@ -346,7 +351,13 @@ def proposal_edit(request: HttpRequest, cycle: str, proposal: str) -> HttpRespon
                 data["version"] = str(error.current.version)
                 form = ProposalForm(data, suppliers=[], editing=True, **choices)
                 form.is_valid()
-                conflict = {"rows": _conflict_rows(current, values, form.amount_rows()), "current": error.current}
+                last = ChangeRecord.objects.filter(cycle=cycle, table="proposals", object=found.code).first()
+                conflict = {
+                    "rows": _conflict_rows(current, values, form.amount_rows()),
+                    "current": error.current,
+                    "saved_by": (last.user.get_full_name() or last.user.get_username()) if last and last.user else "",
+                    "saved_at": last.at if last else None,
+                }
                 status = 409
             except CycleInvalid as invalid:
                 form.add_problems(invalid.errors)
@@ -510,6 +521,7 @@ def proposal_review(request: HttpRequest, cycle: str, proposal: str, stage: str)
             "existing": existing,
             "proposed": _amount_table(filed.rows()),
             "filed": filed.proposal,
+            "other_stages": [s for s in _stage_reviews(found) if s["review"] and s["stage"].pk != the_stage.pk],
         },
     )
 

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from fordela.accounts.permissions import (
     can_pick_organisation,
@@ -25,7 +26,7 @@ from fordela.accounts.permissions import (
 )
 from fordela.engine import explain as ex
 from fordela.engine.allocate import AllocationError, allocate
-from fordela.engine.model import OrganisationKind, ProposalKind
+from fordela.engine.model import CycleData, OrganisationKind, ProposalKind
 from fordela.engine.scenario import Resolution, ScenarioError, resolve_code
 from fordela.reports import cycle as reports
 from fordela.web import charts
@@ -52,6 +53,7 @@ def _with_query(url: str, request: HttpRequest) -> str:
 # --- My organisation ------------------------------------------------------------------------------
 
 
+@require_safe
 def organisation_home(request: HttpRequest, cycle: str) -> HttpResponse:
     """Customer viewers and supplier editors go to their own organisation; the roles that see every
     organisation choose one, with every organisation's bill in both years as a guide."""
@@ -84,6 +86,7 @@ def organisation_home(request: HttpRequest, cycle: str) -> HttpResponse:
     )
 
 
+@require_safe
 def organisation(request: HttpRequest, cycle: str, organisation: str) -> HttpResponse:
     """What `organisation` pays per service in the base and the target year, and why it changed."""
     view = cycle_view(cycle)
@@ -137,6 +140,7 @@ class SimulatorForm(forms.Form):
     scenario = forms.ChoiceField(label=_("Scenario (years after the base year)"))
 
     def __init__(self, view: CycleView, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         data = view.data
         self.fields["service"].choices = sorted(((s.code, s.name) for s in data.services), key=lambda c: c[1])
@@ -158,6 +162,7 @@ def _simulator_defaults(view: CycleView) -> dict[str, Any]:
     return {"service": service, "key": key, "year": data.cycle.target_year, "scenario": view.decided_scenario()}
 
 
+@require_safe
 def simulator(request: HttpRequest, cycle: str) -> HttpResponse:
     """A service's split under its current key and an alternative one, for every organisation."""
     view = cycle_view(cycle)
@@ -178,9 +183,7 @@ def simulator(request: HttpRequest, cycle: str) -> HttpResponse:
         except ScenarioError:
             raise Http404(form.cleaned_data["scenario"]) from None
         try:
-            simulation = ex.simulate_key(
-                data, resolution, form.cleaned_data["service"], form.cleaned_data["key"], year
-            )
+            simulation = ex.simulate_key(data, resolution, form.cleaned_data["service"], form.cleaned_data["key"], year)
         except AllocationError as error:
             context["problems"] = error.problems
         except LookupError as error:
@@ -193,10 +196,8 @@ def simulator(request: HttpRequest, cycle: str) -> HttpResponse:
                     "simulation": simulation,
                     "table": html_table(table),
                     "same_key": simulation.current_key.code == simulation.alternative_key.code,
-                    "chart": charts.change_bars(
-                        [(reports.organisation_name(data, r.organisation), r.change)
-                         for r in sorted(shown, key=lambda r: r.change)],
-                        title=table.title,
+                    "chart": _simulation_chart(
+                        data, simulation, shown, restricted=visible is not None, title=table.title
                     ),
                     "own_rows": [r for r in simulation.rows if visible is not None and r.organisation in visible],
                 }
@@ -206,9 +207,26 @@ def simulator(request: HttpRequest, cycle: str) -> HttpResponse:
     return render(request, "web/organisations/simulator.html", context)
 
 
+def _simulation_chart(
+    data: CycleData, simulation: ex.KeySimulation, shown: list[ex.SimulatedRow], *, restricted: bool, title: str
+) -> str:
+    """Everyone's change as bars, or (for a customer's own row) its amount under both keys."""
+    if not restricted:
+        ordered = sorted(shown, key=lambda r: r.change)
+        return charts.change_bars(
+            [(reports.organisation_name(data, r.organisation), r.change) for r in ordered], title=title
+        )
+    rows = []
+    for r in shown:
+        name = reports.organisation_name(data, r.organisation)
+        rows += [(name, simulation.current_key.name, r.current), (name, simulation.alternative_key.name, r.alternative)]
+    return charts.bar_chart(rows, title=title, x_title=str(_("Organisation")), color_title=str(_("Key")))
+
+
 # --- The outlook ----------------------------------------------------------------------------------
 
 
+@require_safe
 def outlook(request: HttpRequest, cycle: str) -> HttpResponse:
     """Every supplier's multi-year view and one organisation's bill per year, under a scenario
     (default: everything proposed, so savings decided for later years show)."""
@@ -221,8 +239,12 @@ def outlook(request: HttpRequest, cycle: str) -> HttpResponse:
     if can_pick_organisation(request.user):
         choices = [(o.code, o.name) for o in organisations]
         own = organisation_of(request.user)
-        default = own if own in codes else next(
-            (o.code for o in organisations if o.kind is OrganisationKind.ADMINISTRATION), codes[0] if codes else ""
+        default = (
+            own
+            if own in codes
+            else next(
+                (o.code for o in organisations if o.kind is OrganisationKind.ADMINISTRATION), codes[0] if codes else ""
+            )
         )
     else:
         own = organisation_of(request.user)
@@ -238,13 +260,14 @@ def outlook(request: HttpRequest, cycle: str) -> HttpResponse:
     for code, name in view.suppliers():
         table = reports.outlook_table(data, code, resolution)
         supplier_tables.append((code, name, html_table(table)))
-        chart_rows += [(year, name, total) for year, total in zip(table.column("year"), table.column("total"),
-                                                                  strict=True)]
+        chart_rows += [
+            (year, name, change) for year, change in zip(table.column("year"), table.column("change"), strict=True)
+        ]
     context: dict[str, Any] = {
         "view": view,
         "resolution": resolution,
         "supplier_tables": supplier_tables,
-        "supplier_chart": charts.line_chart(chart_rows, title=str(_("Total per supplier and year, mkr"))),
+        "supplier_chart": charts.line_chart(chart_rows, title=str(_("Change against the base year per supplier, mkr"))),
         "choices": choices,
         "chosen": chosen,
     }
@@ -253,8 +276,9 @@ def outlook(request: HttpRequest, cycle: str) -> HttpResponse:
         bills = ex.bills_by_year(data, resolution, chosen, years)
         table = reports.organisation_outlook_table(data, chosen, bills)
         rows = [(x.year, str(_("Cost")), x.amount) for x in bills if x.amount is not None]
-        rows += [(x.year, str(_("Cost incl. index")), x.amount_with_index) for x in bills
-                 if x.amount_with_index is not None]
+        rows += [
+            (x.year, str(_("Cost incl. index")), x.amount_with_index) for x in bills if x.amount_with_index is not None
+        ]
         context.update(
             {
                 "organisation_name": view.organisation_name(chosen),

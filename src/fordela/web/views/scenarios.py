@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -54,6 +55,12 @@ LIST_TITLES = {
 EXPORT_TABLES = ("bridge", "initiatives", "frames")
 EXPORT_FORMATS = ("csv", "xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _headed(table: Table) -> Table:
+    """The bridge's line column has no heading in the deck; a table for screen readers needs one."""
+    columns = tuple(replace(c, label=_g("Line")) if c.shown and not c.label else c for c in table.columns)
+    return replace(table, columns=columns)
 
 
 def kind_label(scenario: EngineScenario, data: CycleData) -> str:
@@ -236,7 +243,7 @@ def _builder_context(
     summary = reports.scenario_summary(data, resolution)
     visible = visible_organisations(request.user)
     results = [
-        (code, reports.organisation_name(data, code), html_table(bridge), html_table(lists))
+        (code, reports.organisation_name(data, code), html_table(_headed(bridge)), html_table(lists))
         for code, bridge, lists in zip(summary.suppliers, summary.bridges, summary.initiatives, strict=True)
     ]
     return {
@@ -372,17 +379,37 @@ def bridge(request: HttpRequest, cycle: str) -> HttpResponse:
             "decided": decided,
             "proposed": proposed,
             "reviewed": any(r.stage == stage for r in data.reviews),
-            "bridge": html_table(bridge_table),
+            "bridge": html_table(_headed(bridge_table)),
             "lists": lists,
             "frames": html_table(reports.frames_table(data, decided)),
             "index": reports.index_percent(data),
             "chart": charts.bridge_waterfall(
-                [(label, change, level) for _, label, change, level in steps.rows], title=steps.title
+                [(_short_labels(data).get(key, label), change, level) for key, label, change, level in steps.rows],
+                title=steps.title,
             ),
             "chart_table": html_table(steps),
             "export": reverse("bridge_export", kwargs={"cycle": cycle}) + "?" + query,
         },
     )
+
+
+def _short_labels(data: CycleData) -> dict[str, str]:
+    """Short names of the bridge's steps for the chart's axis (its table has the deck's full names)."""
+    base, target = data.cycle.base_year, data.cycle.target_year
+    return {
+        "management_budget_base": f"Budget {base}",
+        "development_within_service": "Utveckling inom tjänst",
+        "supplier_contracts": "Leverantörsavtal",
+        "settlement": f"Avräkning {base}",
+        "efficiency": "Effektivisering",
+        "existing_delivery": "Befintlig leverans",
+        "new_services": "Nya tjänster",
+        "volume": "Volymer",
+        "initiative_management": "Förvaltning från insatser",
+        "management_cost": f"Förvaltning {target}",
+        "change_initiatives": f"Förändringsinsatser {target}",
+        "total": "Totalt",
+    }
 
 
 def _export_table(data: CycleData, name: str, supplier: str, proposed: Resolution, decided: Resolution) -> Table:

@@ -1,0 +1,444 @@
+"""Invoicing (the base per period, freezing, SIE export, CSV/Excel, verification) and outcome.
+
+The computations are fordela.engine.invoicing and fordela.billing.services, the tables
+fordela.reports.billing — the same as `fordela invoice …`. Who sees and does what is decided in
+fordela.accounts.permissions: coordinators, finance and admin see every invoice, everyone else
+only their own organisation's lines; only finance and admin freeze and export.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from fordela.accounts.permissions import (
+    can_invoice,
+    can_record_outcome,
+    can_see_every_invoice,
+    can_verify_invoicing,
+    deny,
+    organisation_of,
+    role_of,
+)
+from fordela.billing.cli import company_name
+from fordela.billing.exports import lines_csv, lines_xlsx
+from fordela.billing.models import InvoicingFreeze
+from fordela.billing.services import (
+    BillingError,
+    compute_lines,
+    frozen_lines,
+    invoice_export_sie,
+    invoice_freeze,
+    invoice_verify,
+    outcome_record,
+)
+from fordela.engine.allocate import AllocationError
+from fordela.engine.bridge import suppliers
+from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of, invoicing_base
+from fordela.engine.model import Period
+from fordela.engine.money import MoneyError, Unit, parse_swedish
+from fordela.engine.scenario import resolve_code
+from fordela.jobs.kinds import XLSX, decided_stage
+from fordela.reports import billing as reports
+from fordela.reports.tables import Col, ColumnKind, Table
+from fordela.web import charts
+from fordela.web.tables import html_table
+from fordela.web.views.common import CycleView, cycle_view
+
+MONTHS = (
+    _("January"), _("February"), _("March"), _("April"), _("May"), _("June"),
+    _("July"), _("August"), _("September"), _("October"), _("November"), _("December"),
+)  # fmt: skip
+PERIOD_LABELS: dict[Period, Any] = {
+    Period.Q1: _("Quarter 1 (January–March)"),
+    Period.Q2: _("Quarter 2 (April–June)"),
+    Period.Q3: _("Quarter 3 (July–September)"),
+    Period.Q4: _("Quarter 4 (October–December)"),
+    **{p: MONTHS[p.months.start - 1] for p in Period if p.value.startswith("m")},
+}
+
+
+# -- invoicing ------------------------------------------------------------------------------------
+
+
+class PeriodForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    period = forms.ChoiceField(label=_("Period"), choices=[(p.value, label) for p, label in PERIOD_LABELS.items()])
+    organisation = forms.ChoiceField(label=_("Customer"), required=False)
+
+    def __init__(self, *args: Any, view: CycleView, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        data = view.data.cycle
+        self.fields["year"].choices = [(y, str(y)) for y in range(data.base_year, data.last_year + 1)]
+        names = sorted((o.name, o.code) for o in view.data.organisations)
+        self.fields["organisation"].choices = [("", _("All customers (totals only)")), *((c, n) for n, c in names)]
+
+
+def _chosen(request: HttpRequest, view: CycleView, source: Any) -> tuple[int, Period, str]:
+    """(year, period, organisation) from the query or the post; defaults: the target year's q1.
+
+    Users who do not see every invoice always get their own organisation."""
+    form = PeriodForm(source, view=view)
+    year, period, organisation = view.data.cycle.target_year, Period.Q1, ""
+    if form.is_valid():
+        year, period = form.cleaned_data["year"], Period(form.cleaned_data["period"])
+        organisation = form.cleaned_data["organisation"]
+    if not can_see_every_invoice(request.user):
+        organisation = organisation_of(request.user)
+    return year, period, organisation
+
+
+def _query(year: int, period: Period, organisation: str = "") -> str:
+    values = {"year": year, "period": period.value} | ({"organisation": organisation} if organisation else {})
+    return urlencode(values)
+
+
+def _freeze_of(cycle: str, year: int, period: Period) -> tuple[InvoicingFreeze | None, InvoicingFreeze | None]:
+    """(the freeze of exactly this period, a freeze of another period covering some of its months)."""
+    exact, covering = None, None
+    months = set(period.months)
+    for freeze in InvoicingFreeze.objects.filter(cycle_code=cycle, year=year).defer("inputs"):
+        if freeze.period == period.value:
+            exact = freeze
+        elif months & set(Period(freeze.period).months):
+            covering = freeze
+    return exact, covering
+
+
+def _require_role(request: HttpRequest, what: str) -> None:
+    if role_of(request.user) is None:
+        deny(request, what)
+
+
+def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    _require_role(request, f"invoicing {cycle}")
+    data = view.data
+    year, period, organisation = _chosen(request, view, request.GET or None)
+    everyone = can_see_every_invoice(request.user)
+    scenario = decided_stage(data)
+    freeze, covering = _freeze_of(cycle, year, period)
+    problems: tuple[str, ...] = ()
+    base: InvoicingBase | None = None
+    try:
+        resolution = resolve_code(data, scenario) if year > data.cycle.base_year else None
+        base = invoicing_base(data, year, resolution, granularity=granularity_of(period))
+    except (InvoicingError, AllocationError) as error:
+        problems = error.problems
+    lines: list[InvoiceLine] = frozen_lines(freeze) if freeze else list(base.for_period(period)) if base else []
+    if not everyone:
+        lines = [ln for ln in lines if ln.organisation == organisation]
+    context: dict[str, Any] = {
+        "view": view,
+        "form": PeriodForm(initial={"year": year, "period": period.value, "organisation": organisation}, view=view),
+        "year": year,
+        "period": period,
+        "period_label": PERIOD_LABELS[period],
+        "organisation": organisation,
+        "organisation_name": view.organisation_name(organisation) if organisation else "",
+        "everyone": everyone,
+        "problems": problems,
+        "scenario_name": next((s.name for s in data.scenarios if s.code == scenario), scenario),
+        "freeze": freeze,
+        "covering": covering,
+        "export_batch": freeze.exports.filter(format="sie").first() if freeze else None,
+        "may_invoice": can_invoice(request.user),
+        "may_verify": can_verify_invoicing(request.user),
+        "query": _query(year, period, organisation),
+        "line_count": len(lines),
+    }
+    if base is not None or freeze is not None:
+        # A chosen customer: its invoices and lines only; else every invoice of the period.
+        own = [ln for ln in lines if ln.organisation == organisation] if organisation else lines
+        shown = base or InvoicingBase(year, granularity_of(period), data.cycle.index_rate, 0, ())
+        shown = dataclasses.replace(shown, lines=tuple(own))
+        totals = reports.invoice_totals_table(data, shown, period)
+        context["totals"] = html_table(_hide(totals, "period", *(("organisation_name",) if organisation else ())))
+        if organisation:
+            title = _g("Invoice lines %(period)s, %(name)s") % {
+                "period": f"{year}-{period}",
+                "name": view.organisation_name(organisation),
+            }
+            lines_table = reports.invoice_lines_table(data, own, title)
+            context["lines"] = html_table(_hide(lines_table, "period", "organisation_name"))
+        if base is not None:
+            # Customers see only what concerns them by name (e.g. a dispens with nobody left to pay).
+            not_invoiced = [n for n in base.not_invoiced if everyone or n.organisation == organisation]
+            table = reports.not_invoiced_table(data, dataclasses.replace(base, not_invoiced=tuple(not_invoiced)))
+            context["not_invoiced"] = html_table(table) if table.rows else None
+    return render(request, "web/billing/invoicing.html", context)
+
+
+def _hide(table: Table, *keys: str) -> Table:
+    """`table` without the columns that are the same on every row of the page (period, customer)."""
+    columns = tuple(dataclasses.replace(c, shown=False) if c.key in keys else c for c in table.columns)
+    return dataclasses.replace(table, columns=columns)
+
+
+def _lines_for_export(request: HttpRequest, view: CycleView, year: int, period: Period) -> list[InvoiceLine]:
+    freeze, _covering = _freeze_of(view.code, year, period)
+    if freeze is not None:
+        lines = frozen_lines(freeze)
+    else:
+        lines = compute_lines(view.data, year=year, period=period, scenario=decided_stage(view.data))
+    if not can_see_every_invoice(request.user):
+        own = organisation_of(request.user)
+        lines = [ln for ln in lines if ln.organisation == own]
+    return lines
+
+
+def invoicing_export(request: HttpRequest, cycle: str) -> HttpResponse:
+    """The period's lines as CSV or Excel (the frozen ones once frozen); only one's own lines
+    for those who do not see every invoice."""
+    view = cycle_view(cycle)
+    _require_role(request, f"invoicing export {cycle}")
+    year, period, organisation = _chosen(request, view, request.GET or None)
+    fmt = request.GET.get("format", "csv")
+    try:
+        lines = _lines_for_export(request, view, year, period)
+    except (InvoicingError, AllocationError) as error:
+        messages.error(request, "; ".join(error.problems))
+        return redirect(reverse("invoicing", kwargs={"cycle": cycle}) + "?" + _query(year, period, organisation))
+    if organisation:
+        lines = [ln for ln in lines if ln.organisation == organisation]
+    name = f"fakturaunderlag-{cycle}-{year}-{period}" + (f"-{organisation}" if organisation else "")
+    if fmt == "xlsx":
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "lines.xlsx"
+            lines_xlsx(lines, view.data, path)
+            content = path.read_bytes()
+        return _attachment(content, XLSX, f"{name}.xlsx")
+    return _attachment(lines_csv(lines, view.data).encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _back(cycle: str, year: int, period: Period, organisation: str = "") -> HttpResponse:
+    return redirect(reverse("invoicing", kwargs={"cycle": cycle}) + "?" + _query(year, period, organisation))
+
+
+@require_POST
+def invoicing_freeze(request: HttpRequest, cycle: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    if not can_invoice(request.user):
+        deny(request, f"freeze invoicing {cycle}")
+    year, period, organisation = _chosen(request, view, request.POST)
+    try:
+        freeze = invoice_freeze(
+            cycle=cycle, year=year, period=period, scenario=decided_stage(view.data), data=view.data,
+            by=request.user.get_username(),
+        )
+    except BillingError as error:
+        messages.error(request, str(error))
+    except (InvoicingError, AllocationError) as error:
+        messages.error(request, "; ".join(error.problems))
+    else:
+        messages.success(
+            request,
+            _g("%(period)s is frozen: %(count)s lines, inputs sha256 %(sha)s.")
+            % {"period": f"{year}-{period}", "count": freeze.lines.count(), "sha": freeze.inputs_sha256[:16]},
+        )
+    return _back(cycle, year, period, organisation)
+
+
+@require_POST
+def invoicing_verify(request: HttpRequest, cycle: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    if not can_verify_invoicing(request.user):
+        deny(request, f"verify invoicing {cycle}")
+    year, period, organisation = _chosen(request, view, request.POST)
+    freeze, _covering = _freeze_of(cycle, year, period)
+    if freeze is None:
+        text = _g("%(period)s is not frozen: there is nothing to verify.")
+        messages.error(request, text % {"period": f"{year}-{period}"})
+    else:
+        freeze = InvoicingFreeze.objects.get(pk=freeze.pk)  # with its stored inputs
+        try:
+            same = invoice_verify(freeze=freeze)
+        except (BillingError, ValueError) as error:
+            messages.error(request, str(error))
+        else:
+            if same:
+                messages.success(
+                    request,
+                    _g("Verified: recomputing %(period)s from its stored inputs gives the stored lines to the öre.")
+                    % {"period": f"{year}-{period}"},
+                )
+            else:
+                messages.error(
+                    request,
+                    _g("Recomputing %(period)s from its stored inputs does NOT give the stored lines.")
+                    % {"period": f"{year}-{period}"},
+                )
+    return _back(cycle, year, period, organisation)
+
+
+@require_POST
+def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
+    """The SIE 4I file of a frozen period. A second export is refused unless 'export again' is
+    chosen, which gives the very same file and is counted."""
+    view = cycle_view(cycle)
+    if not can_invoice(request.user):
+        deny(request, f"export SIE {cycle}")
+    year, period, organisation = _chosen(request, view, request.POST)
+    freeze, _covering = _freeze_of(cycle, year, period)
+    if freeze is None:
+        text = _g("Freeze %(period)s before exporting it to the ledger.")
+        messages.error(request, text % {"period": f"{year}-{period}"})
+        return _back(cycle, year, period, organisation)
+    freeze = InvoicingFreeze.objects.get(pk=freeze.pk)
+    again = request.POST.get("again") == "on"
+    batch = freeze.exports.filter(format="sie").first()
+    if batch is not None and not again:
+        # Refused here with the local time; invoice_export_sie refuses it too (and under a lock).
+        text = _g(
+            "Not exported: %(period)s was already exported to the ledger on %(at)s (batch %(batch)s, %(vouchers)s "
+            "vouchers). A second export would be booked twice; choose “Export again” only if the first file was lost."
+        )
+        at = timezone.localtime(batch.created_at).strftime("%Y-%m-%d %H:%M")
+        values = {"period": f"{year}-{period}", "at": at, "batch": batch.pk, "vouchers": batch.vouchers}
+        messages.error(request, text % values)
+        return _back(cycle, year, period, organisation)
+    try:
+        export = invoice_export_sie(
+            freeze=freeze, company=company_name(view.data), again=again, by=request.user.get_username()
+        )
+    except BillingError as error:
+        text = str(error).replace("use --again", _g("choose “Export again”"))
+        messages.error(request, _g("Not exported: %(reason)s") % {"reason": text})
+        return _back(cycle, year, period, organisation)
+    except KeyError as error:
+        messages.error(request, _g("Not exported: no account for %(what)s.") % {"what": error.args[0]})
+        return _back(cycle, year, period, organisation)
+    suffix = f"-igen-{export.batch.exported_again}" if export.again else ""
+    return _attachment(export.content, "application/octet-stream", f"{cycle}-{year}-{period}{suffix}.se")
+
+
+# -- outcome -------------------------------------------------------------------------------------
+
+
+class OutcomeForm(forms.Form):
+    service = forms.ChoiceField(label=_("Service"))
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    amount = forms.CharField(
+        label=_("Outcome (kr)"),
+        max_length=40,
+        help_text=_("The actual cost of the year in kronor, e.g. 78 675 000 or 1 091 600,50."),
+    )
+
+    def __init__(self, *args: Any, services: list[tuple[str, str]], years: range, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", ""), *services]
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+
+    def clean_amount(self) -> int:
+        try:
+            amount = parse_swedish(self.cleaned_data["amount"])
+        except MoneyError:
+            raise forms.ValidationError(_("Write an amount in kronor, e.g. 78 675 000 or 1 091 600,50.")) from None
+        if amount < 0:
+            raise forms.ValidationError(_("An outcome is a cost: zero or more."))
+        return amount
+
+
+def _outcome_services(request: HttpRequest, view: CycleView) -> list[tuple[str, str]]:
+    """The services whose outcome the user may record, as (code, 'supplier: name')."""
+    return [
+        (s.code, f"{view.organisation_name(s.supplier)}: {s.name}")
+        for s in sorted(view.data.services, key=lambda s: (s.supplier, s.name))
+        if can_record_outcome(request.user, s.supplier)
+    ]
+
+
+def _outcome_chart(table: Table) -> tuple[str, Table]:
+    """Budget and outcome per year, summed over the table's supplier sum rows: chart and its table."""
+    sums: dict[int, list[int | None]] = {}
+    for index in sorted(table.emphasis):
+        row = dict(zip((c.key for c in table.columns), table.rows[index], strict=True))
+        total = sums.setdefault(row["year"], [None, None])
+        for i, key in enumerate(("budget", "outcome")):
+            if row[key] is not None:
+                total[i] = (total[i] or 0) + row[key]
+    money = ColumnKind.MONEY
+    rows = tuple(
+        (str(year), budget, outcome, None if budget is None or outcome is None else outcome - budget)
+        for year, (budget, outcome) in sorted(sums.items())
+    )
+    data_table = Table(
+        _g("Budget and outcome per year, tkr"),
+        (Col("year", _g("Year")), Col("budget", _g("Budget"), money, Unit.TKR),
+         Col("outcome", _g("Outcome"), money, Unit.TKR), Col("deviation", _g("Deviation"), money, Unit.TKR)),
+        rows,
+    )
+    bars = [(year, label, value) for year, budget, outcome, _d in rows
+            for label, value in ((_g("Budget"), budget), (_g("Outcome"), outcome)) if value is not None]
+    chart = charts.bar_chart(bars, title=_g("Budget and outcome per year, mkr"), x_title=_g("Year"))
+    return chart, data_table
+
+
+def outcome(request: HttpRequest, cycle: str) -> HttpResponse:
+    """Budget against outcome per supplier and service, and the form to record an outcome."""
+    view = cycle_view(cycle)
+    _require_role(request, f"outcome {cycle}")
+    data = view.data
+    known = suppliers(data)
+    supplier = request.GET.get("supplier") or None
+    if supplier not in (None, *known):
+        supplier = None
+    services = _outcome_services(request, view)
+    years = range(data.cycle.first_year, data.cycle.target_year + 1)
+    form = OutcomeForm(services=services, years=years, initial={"year": data.cycle.base_year})
+    status = 200
+    if request.method == "POST":
+        if not can_record_outcome(request.user):
+            deny(request, f"record outcome {cycle}")
+        posted = request.POST.get("service", "")
+        owner = next((s.supplier for s in data.services if s.code == posted), None)
+        if owner is not None and not can_record_outcome(request.user, owner):
+            deny(request, f"record outcome {cycle} {posted}")
+        form = OutcomeForm(request.POST, services=services, years=years)
+        if form.is_valid():
+            service, year, amount = (form.cleaned_data[k] for k in ("service", "year", "amount"))
+            try:
+                outcome_record(cycle=view.cycle, service=service, year=year, amount=amount, by=request.user)
+            except BillingError as error:
+                form.add_error("service", str(error))
+            else:
+                name = next(s.name for s in data.services if s.code == service)
+                text = _g("Recorded the outcome %(year)s of %(name)s.")
+                messages.success(request, text % {"year": year, "name": name})
+                target = reverse("outcome", kwargs={"cycle": cycle})
+                return redirect(target + (f"?supplier={supplier}" if supplier else ""))
+        status = 400
+    table = reports.outcome_table(data, supplier)
+    chart, chart_table = _outcome_chart(table)
+    return render(
+        request,
+        "web/billing/outcome.html",
+        {
+            "view": view,
+            "supplier": supplier or "",
+            "table": html_table(_hide(table, "supplier_name") if supplier else table),
+            "chart": chart,
+            "chart_table": html_table(chart_table),
+            "form": form if services else None,
+        },
+        status=status,
+    )

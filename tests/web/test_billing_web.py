@@ -1,0 +1,148 @@
+"""Invoicing and outcome pages: who sees which lines, freezing, SIE export once, verification,
+CSV/Excel, and recording an outcome with validation and history."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from fordela.billing.models import ExportBatch, InvoicingFreeze
+from tests.billing.sieparse import parse_sie
+from tests.web.conftest import CYCLE
+
+PAGE = f"/c/{CYCLE}/fakturering/"
+Q1 = {"year": "2026", "period": "q1"}
+
+
+def _freeze(client):
+    return client.post(f"{PAGE}las/", Q1)
+
+
+def test_finance_sees_every_invoice_and_a_customers_lines(as_user):
+    dana = as_user("dana")
+    page = dana.get(PAGE, Q1).content.decode()
+    assert "Fakturaunderlag 2026-q1 per faktura" in page and 'id="choose-customer"' in page
+    assert page.count("<td>Förskoleförvaltningen</td>") == 3  # one invoice per supplier
+    page = dana.get(PAGE, {**Q1, "organisation": "grundskola"}).content.decode()
+    assert 'id="lines-heading"' in page and "Göteborgs Stads kontaktcenter" in page  # its lines per service
+    assert 'id="freeze"' in page and 'id="not-invoiced-heading"' in page
+
+
+def test_a_customer_sees_only_its_own_lines_and_no_finance_buttons(as_user):
+    charlie = as_user("charlie")
+    page = charlie.get(PAGE, {**Q1, "organisation": "forskola"}).content.decode()
+    assert "Grundskoleförvaltningen" in page and "Förskoleförvaltningen" not in page
+    assert 'id="freeze"' not in page and 'id="export-sie"' not in page
+    csv = charlie.get(f"{PAGE}export/", {**Q1, "organisation": "forskola", "format": "csv"}).content.decode()
+    customers = {row.split(",")[4] for row in csv.splitlines()[1:]}
+    assert customers == {"grundskola"}
+
+
+@pytest.mark.parametrize("persona", ["charlie", "gustav", "alice", "fatima", "bob"])
+def test_only_finance_and_admin_freeze_and_export(as_user, persona):
+    client = as_user(persona)
+    assert _freeze(client).status_code == 403
+    assert client.post(f"{PAGE}sie/", Q1).status_code == 403
+    assert not InvoicingFreeze.objects.exists() and not ExportBatch.objects.exists()
+    if persona != "bob":
+        assert client.post(f"{PAGE}kontrollera/", Q1).status_code == 403
+
+
+def test_freeze_verify_and_export_sie_once(as_user):
+    dana = as_user("dana")
+    assert dana.post(f"{PAGE}sie/", Q1).status_code == 302  # not frozen yet: nothing exported
+    assert not ExportBatch.objects.exists()
+
+    response = _freeze(dana)
+    assert response.status_code == 302
+    freeze = InvoicingFreeze.objects.get()
+    assert (freeze.year, freeze.period, freeze.created_by) == (2026, "q1", "dana")
+    assert freeze.scenario == "coordination_group"
+    page = dana.get(response["Location"]).content.decode()
+    assert 'class="state frozen"' in page and 'id="export-sie"' in page and 'id="freeze"' not in page
+    assert _freeze(dana).status_code == 302 and InvoicingFreeze.objects.count() == 1  # never twice
+
+    verified = dana.post(f"{PAGE}kontrollera/", Q1, follow=True).content.decode()
+    assert 'class="message success"' in verified and "2026-q1" in verified
+
+    export = dana.post(f"{PAGE}sie/", Q1)
+    assert export.status_code == 200 and export["Content-Disposition"].endswith('2026-q1.se"')
+    content = export.content
+    assert content.startswith(b"#FLAGGA 0\r\n") and b"#FORMAT PC8" in content
+    _, vouchers = parse_sie(content)
+    assert vouchers and all(sum(t[2] for t in v["trans"]) == 0 for v in vouchers)
+    receivables = sum(v["trans"][0][2] for v in vouchers)
+    assert receivables == freeze.net_total + freeze.vat_total
+
+    again = dana.post(f"{PAGE}sie/", Q1, follow=True)
+    assert "already exported" in again.content.decode() and 'id="sie-again"' in again.content.decode()
+    batch = ExportBatch.objects.get()
+    assert batch.exported_again == 0
+
+    repeated = dana.post(f"{PAGE}sie/", {**Q1, "again": "on"})
+    assert repeated.status_code == 200 and repeated.content == content
+    batch.refresh_from_db()
+    assert batch.exported_again == 1 and ExportBatch.objects.count() == 1
+
+
+def test_excel_export_opens_and_sums_to_the_invoices(as_user):
+    from openpyxl import load_workbook
+
+    response = as_user("erik").get(f"{PAGE}export/", {**Q1, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content))["fakturaunderlag"]
+    header = [c.value for c in sheet[1]]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert {r[header.index("period")] for r in rows} == {"q1"}
+    csv_lines = as_user("erik").get(f"{PAGE}export/", {**Q1, "format": "csv"}).content.decode().splitlines()
+    assert len(csv_lines) - 1 == len(rows) > 100
+
+
+# -- outcome ------------------------------------------------------------------------------------
+
+OUTCOME = f"/c/{CYCLE}/utfall/"
+
+
+def _outcome(service: str, year: int):
+    from fordela.catalogue.models import ServiceYear
+
+    row = ServiceYear.objects.filter(cycle__code=CYCLE, service__code=service, year=year).first()
+    return row.outcome if row else None
+
+
+def test_outcome_page_and_recording_with_history(as_user):
+    from fordela.history.models import ChangeRecord
+
+    dana = as_user("dana")
+    page = dana.get(OUTCOME, {"supplier": "dms"}).content.decode()
+    assert "Budget och utfall, Nämnden för demokrati och medborgarservice" in page
+    assert 'id="chart-outcome"' in page and 'id="outcome-form"' in page
+    response = dana.post(OUTCOME, {"service": "kontaktcenter", "year": "2025", "amount": "80 123 456,50"})
+    assert response.status_code == 302
+    assert _outcome("kontaktcenter", 2025) == 8_012_345_650
+    record = ChangeRecord.objects.get(table="service_years", object="kontaktcenter/2025")
+    assert record.user.username == "dana" and record.changes["outcome"][1]
+    assert "80\u00a0123" in dana.get(OUTCOME, {"supplier": "dms"}).content.decode()
+
+
+def test_outcome_validation_next_to_the_field(as_user):
+    before = _outcome("kontaktcenter", 2025)
+    response = as_user("fatima").post(OUTCOME, {"service": "kontaktcenter", "year": "2025", "amount": "åttio"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_amount-error"' in html and 'aria-describedby="id_amount-help id_amount-error"' in html
+    response = as_user("fatima").post(OUTCOME, {"service": "kontaktcenter", "year": "1999", "amount": "-5"})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'id="id_year-error"' in html and 'id="id_amount-error"' in html
+    assert _outcome("kontaktcenter", 2025) == before
+
+
+def test_outcome_permissions(as_user):
+    before = _outcome("kontaktcenter", 2025)
+    post = {"service": "kontaktcenter", "year": "2025", "amount": "1"}
+    assert as_user("alice").post(OUTCOME, post).status_code == 403  # DMS' service, Intraservice's editor
+    assert as_user("charlie").post(OUTCOME, post).status_code == 403
+    assert 'id="outcome-form"' not in as_user("charlie").get(OUTCOME).content.decode()
+    assert _outcome("kontaktcenter", 2025) == before
+    assert as_user("alice").post(OUTCOME, {"service": "datacenter", "year": "2025", "amount": "1"}).status_code == 302
+    assert _outcome("datacenter", 2025) == 100
