@@ -22,20 +22,32 @@ def url(name: str, thread: Thread) -> str:
     return reverse(name, kwargs={"cycle": CYCLE, "thread": thread.pk})
 
 
-def comment(client, text="Hur påverkar AI-infrastrukturen oss?", proposal=OPEN_PROPOSAL, organisation="grundskola",
-            **extra):
-    return client.post(NEW, {"subject": "proposal", "proposal": proposal, "organisation": organisation,
-                             "text": text}, **extra)
+def comment(
+    client, text="Hur påverkar AI-infrastrukturen oss?", proposal=OPEN_PROPOSAL, organisation="grundskola", **extra
+):
+    return client.post(
+        NEW, {"subject": "proposal", "proposal": proposal, "organisation": organisation, "text": text}, **extra
+    )
 
 
 def question(client, organisation="grundskola", text="Varför ökar Office 365 för oss?"):
-    return client.post(NEW, {"subject": "line", "line_object": "office365", "line_year": "2026",
-                             "organisation": organisation, "text": text})
+    return client.post(
+        NEW,
+        {
+            "subject": "line",
+            "line_object": "office365",
+            "line_year": "2026",
+            "organisation": organisation,
+            "text": text,
+        },
+    )
 
 
 def snapshot():
-    return (list(Thread.objects.order_by("pk").values_list("pk", "status", "updated_at")),
-            list(Message.objects.order_by("pk").values_list("pk", "text")))
+    return (
+        list(Thread.objects.order_by("pk").values_list("pk", "status", "updated_at")),
+        list(Message.objects.order_by("pk").values_list("pk", "text")),
+    )
 
 
 def test_customer_comments_supplier_answers_customer_resolves(as_user):
@@ -44,7 +56,11 @@ def test_customer_comments_supplier_answers_customer_resolves(as_user):
     thread = Thread.objects.get()
     assert response.status_code == 302 and response["Location"] == url("thread", thread)
     assert (thread.proposal, thread.organisation, thread.supplier, thread.status) == (
-        OPEN_PROPOSAL, "grundskola", "intraservice", "open")
+        OPEN_PROPOSAL,
+        "grundskola",
+        "intraservice",
+        "open",
+    )
 
     page = alice.get(url("thread", thread)).content.decode()
     assert "Hur påverkar AI-infrastrukturen oss?" in page and 'id="reply-text"' in page
@@ -119,8 +135,12 @@ def test_another_organisation_cannot_see_or_post_in_a_line_thread(as_user):
     assert gustav.post(url("thread_reply", thread), {"text": "Hej"}).status_code == 404
     assert gustav.post(url("thread_resolve", thread)).status_code == 404
     assert question(gustav, organisation="grundskola").status_code == 404
-    assert gustav.get(NEW, {"subject": "line", "line_object": "office365", "line_year": "2026",
-                            "organisation": "grundskola"}).status_code == 404
+    assert (
+        gustav.get(
+            NEW, {"subject": "line", "line_object": "office365", "line_year": "2026", "organisation": "grundskola"}
+        ).status_code
+        == 404
+    )
     assert snapshot() == before
     assert "Varför ökar" not in gustav.get(reverse("threads", kwargs={"cycle": CYCLE})).content.decode()
     assert AuditEvent.objects.filter(kind="refused", username="gustav").count() == 5

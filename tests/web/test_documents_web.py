@@ -49,8 +49,14 @@ def test_deck_from_the_web_carries_the_bridge(as_user, sync):
     assert [s["text"] for s in job.steps][-1] == "sparar samordningsgrupp-2026.pptx"
     assert len(job.steps) == job.expected_steps == 5  # three suppliers, the frames, the file
     deck = Presentation(io.BytesIO(_download(bob, job)))
-    cells = [cell.text for slide in deck.slides for s in slide.shapes if s.has_table for row in s.table.rows
-             for cell in row.cells]
+    cells = [
+        cell.text
+        for slide in deck.slides
+        for s in slide.shapes
+        if s.has_table
+        for row in s.table.rows
+        for cell in row.cells
+    ]
     assert f"1{NBSP}183,6" in cells and f"1{NBSP}174,4" in cells  # TOTAL SUMMA, proposed and recommended
 
 

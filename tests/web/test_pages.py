@@ -20,9 +20,19 @@ def _patterns(resolver: URLResolver, prefix: str = ""):
 
 
 def _example(route: str) -> str:
-    values = {"cycle": CYCLE, "service": "office365", "proposal": "is-hr-chatbot", "organisation": "grundskola",
-              "scenario": "preparation", "supplier": "intraservice", "thread": "1", "stage": "preparation",
-              "year": "2026", "pk": "1", "id": "1"}
+    values = {
+        "cycle": CYCLE,
+        "service": "office365",
+        "proposal": "is-hr-chatbot",
+        "organisation": "grundskola",
+        "scenario": "preparation",
+        "supplier": "intraservice",
+        "thread": "1",
+        "stage": "preparation",
+        "year": "2026",
+        "pk": "1",
+        "id": "1",
+    }
     import re
 
     def fill(match):
@@ -40,7 +50,11 @@ def test_every_url_except_the_open_ones_requires_login(demo_db):
             continue
         for method in ("get", "post"):
             response = getattr(client, method)(url)
-            assert response.status_code == 302 and "/login/" in response["Location"], (method, url, response.status_code)
+            assert response.status_code == 302 and "/login/" in response["Location"], (
+                method,
+                url,
+                response.status_code,
+            )
         checked += 1
     assert checked >= 3
 

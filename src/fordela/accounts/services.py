@@ -42,5 +42,7 @@ def demo_accounts_create(*, password: str = DEMO_PASSWORD) -> tuple[DemoAccount,
         user.is_staff = account.role is Role.ADMIN
         user.set_password(password)
         user.save()
-        Profile.objects.update_or_create(user=user, defaults={"role": account.role, "organisation": account.organisation})
+        Profile.objects.update_or_create(
+            user=user, defaults={"role": account.role, "organisation": account.organisation}
+        )
     return DEMO_ACCOUNTS

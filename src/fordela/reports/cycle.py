@@ -255,8 +255,18 @@ def supplier_totals_table(data: CycleData, resolution: Resolution) -> Table:
     rows = []
     for supplier in b.suppliers(data):
         x = b.bridge(data, supplier, resolution)
-        rows.append((supplier, organisation_name(data, supplier), x.management_cost, x.change_initiatives, x.total,
-                     x.total_base, x.total_change.amount, x.total_change.ratio))
+        rows.append(
+            (
+                supplier,
+                organisation_name(data, supplier),
+                x.management_cost,
+                x.change_initiatives,
+                x.total,
+                x.total_base,
+                x.total_change.amount,
+                x.total_change.ratio,
+            )
+        )
     return Table(f"Leverantörernas kostnader {target} – {resolution.name}", columns, tuple(rows))
 
 
@@ -473,7 +483,6 @@ def bridge_steps_table(data: CycleData, bridge: b.Bridge) -> Table:
     return Table(title, columns, tuple(steps), (), emphasis)
 
 
-
 # --- My organisation, the key simulator, the outlook per organisation --------------------------
 # (appended by the organisations feature; imports here so the appended section stands alone)
 from collections.abc import Collection  # noqa: E402, F811
@@ -576,13 +585,23 @@ def explained_change_table(data: CycleData, explanation: ex.Explanation) -> Tabl
         (o.object, names.get(o.object, o.object), *(o.part(c) for c in causes), o.change, o.part(ex.Cause.INDEX))
         for o in sorted(shown, key=lambda o: names.get(o.object, o.object))
     ]
-    rows.append(("", "Summa", *(sum(o.part(c) for o in shown) for c in causes), sum(o.change for o in shown),
-                 sum(o.part(ex.Cause.INDEX) for o in shown)))
+    rows.append(
+        (
+            "",
+            "Summa",
+            *(sum(o.part(c) for o in shown) for c in causes),
+            sum(o.change for o in shown),
+            sum(o.part(ex.Cause.INDEX) for o in shown),
+        )
+    )
     e = explanation
     title = f"Tjänster båda åren: förändringen {e.from_year}–{e.to_year} per orsak"
     labels = cause_labels(data)
-    notes = ("Kolumnerna: " + "; ".join(f"{CAUSE_SHORT_LABELS[c]} = {labels[c].lower()}" for c in causes)
-             + ". Index räknas utöver förändringen.",)
+    notes = (
+        "Kolumnerna: "
+        + "; ".join(f"{CAUSE_SHORT_LABELS[c]} = {labels[c].lower()}" for c in causes)
+        + ". Index räknas utöver förändringen.",
+    )
     return Table(title, columns, tuple(rows), notes, frozenset({len(rows) - 1}))
 
 
@@ -647,14 +666,28 @@ def key_simulation_table(
     )
     ordered = sorted(simulation.rows, key=lambda r: organisation_name(data, r.organisation))
     rows: list[tuple[Any, ...]] = [
-        (r.organisation, organisation_name(data, r.organisation), r.current, r.alternative, r.change,
-         ratio(r.change, r.current))
+        (
+            r.organisation,
+            organisation_name(data, r.organisation),
+            r.current,
+            r.alternative,
+            r.change,
+            ratio(r.change, r.current),
+        )
         for r in ordered
         if visible is None or r.organisation in visible
     ]
     current, alternative = simulation.current_total, simulation.alternative_total
-    rows.append(("", "Summa alla organisationer", current, alternative, alternative - current,
-                 ratio(alternative - current, current)))
+    rows.append(
+        (
+            "",
+            "Summa alla organisationer",
+            current,
+            alternative,
+            alternative - current,
+            ratio(alternative - current, current),
+        )
+    )
     notes: tuple[str, ...] = ()
     if alternative != current:
         notes = (
@@ -681,9 +714,19 @@ def organisation_outlook_table(data: CycleData, organisation: str, bills: Sequen
     notes = []
     for x in bills:
         change = None if x.amount is None or first is None else x.amount - first
-        rows.append((x.year, x.amount, change, None if change is None or first is None else ratio(change, first),
-                     x.amount_with_index))
+        rows.append(
+            (
+                x.year,
+                x.amount,
+                change,
+                None if change is None or first is None else ratio(change, first),
+                x.amount_with_index,
+            )
+        )
         if x.problems:
-            notes.append(f"{x.year} kan inte fördelas: " + "; ".join(x.problems[:5])
-                         + (f" (och {len(x.problems) - 5} till)" if len(x.problems) > 5 else ""))
+            notes.append(
+                f"{x.year} kan inte fördelas: "
+                + "; ".join(x.problems[:5])
+                + (f" (och {len(x.problems) - 5} till)" if len(x.problems) > 5 else "")
+            )
     return Table(f"Flerårsprognos {organisation_name(data, organisation)}", columns, tuple(rows), tuple(notes))

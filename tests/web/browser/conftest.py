@@ -83,7 +83,8 @@ def check_axe(page) -> None:
     """axe-core (WCAG 2.1 A/AA rules) must find zero violations on the page as it is now."""
     page.add_script_tag(content=AXE)
     result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+        "async () => await axe.run(document, "
+        "{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
     )
     violations = [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "targets": [n["target"] for n in v["nodes"]][:5]}

@@ -12,8 +12,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize(
     ("username", "role_label"),
-    [("alice", "Leverantörsredaktör"), ("bob", "Samordnare"), ("charlie", "Kundläsare"), ("dana", "Ekonomi"),
-     ("erik", "Administratör")],
+    [
+        ("alice", "Leverantörsredaktör"),
+        ("bob", "Samordnare"),
+        ("charlie", "Kundläsare"),
+        ("dana", "Ekonomi"),
+        ("erik", "Administratör"),
+    ],
 )
 def test_each_role_logs_in(page, site, username, role_label):
     login(page, site, username)

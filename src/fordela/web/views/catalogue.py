@@ -7,10 +7,10 @@ from django.shortcuts import render
 
 from fordela.engine.allocate import AllocationError, allocate
 from fordela.engine.model import ServiceCategory
+from fordela.engine.money import Unit
 from fordela.history.services import history_for
 from fordela.reports import cycle as reports
 from fordela.reports.tables import Col, ColumnKind, Table
-from fordela.engine.money import Unit
 from fordela.web import charts
 from fordela.web.tables import html_table
 from fordela.web.views.common import chosen_scenario, cycle_view
@@ -71,20 +71,33 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
             Col("amount", "Belopp", ColumnKind.MONEY, Unit.KR),
             Col("share", "Andel", ColumnKind.PERCENT),
         )
-        rows = [(ln.organisation, view.organisation_name(ln.organisation), ln.kind, ln.amount,
-                 reports.ratio(ln.amount, total)) for ln in lines]
+        rows = [
+            (
+                ln.organisation,
+                view.organisation_name(ln.organisation),
+                ln.kind,
+                ln.amount,
+                reports.ratio(ln.amount, total),
+            )
+            for ln in lines
+        ]
         rows.append(("", "Summa", "", total, None))
         distribution = html_table(Table(f"Fördelning {year}", columns, tuple(rows), (), frozenset({len(rows) - 1})))
     except AllocationError as error:
         distribution_error = str(error)
     participants = sorted(
-        ((p.organisation, view.organisation_name(p.organisation), p.from_year, p.to_year)
-         for p in data.participation if p.service == service),
+        (
+            (p.organisation, view.organisation_name(p.organisation), p.from_year, p.to_year)
+            for p in data.participation
+            if p.service == service
+        ),
         key=lambda p: p[1],
     )
     history = reports.service_history_table(data, service)
     chart_rows = [(sy.year, "Utfall", sy.outcome) for sy in data.service_years if sy.service == service and sy.outcome]
-    chart_rows += [(sy.year, "Budget / förslag", sy.cost) for sy in data.service_years if sy.service == service and sy.cost]
+    chart_rows += [
+        (sy.year, "Budget / förslag", sy.cost) for sy in data.service_years if sy.service == service and sy.cost
+    ]
     keys = {k.code: k for k in data.keys}
     current_key = next(
         (keys[sy.key] for sy in sorted(data.service_years, key=lambda sy: -sy.year) if sy.service == service), None

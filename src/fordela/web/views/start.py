@@ -34,8 +34,10 @@ def start(request: HttpRequest, cycle: str) -> HttpResponse:
             "frames": html_table(frames),
             "summary": html_table(reports.supplier_totals_table(data, resolution)),
             "chart": charts.bar_chart(
-                chart_rows, title=f"Total per leverantör {data.cycle.base_year}–{data.cycle.target_year}",
-                x_title="Leverantör", color_title="År",
+                chart_rows,
+                title=f"Total per leverantör {data.cycle.base_year}–{data.cycle.target_year}",
+                x_title="Leverantör",
+                color_title="År",
             ),
         },
     )
