@@ -24,6 +24,7 @@ from fordela.accounts.models import Role
 from fordela.accounts.permissions import (
     can_change_proposal,
     can_edit_supplier,
+    can_make_document,
     can_review,
     can_see_proposal,
     deny,
@@ -162,6 +163,9 @@ def proposals(request: HttpRequest, cycle: str) -> HttpResponse:
         "kinds": [(k.value, label) for k, label in KIND_LABELS.items()],
         "can_create": bool(own),
         "target_year": target,
+        # The annual analysis document of the chosen (or the user's own) supplier.
+        "document_supplier": supplier or (own[0] if own else ""),
+        "can_document": can_make_document(request.user, "annual_analysis"),
     }
     template = "web/analysis/proposals.html#list" if request.htmx else "web/analysis/proposals.html"
     return render(request, template, context)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from fordela.accounts.permissions import (
+    can_comment,
     can_pick_organisation,
     can_view_organisation,
     deny,
@@ -111,6 +112,7 @@ def organisation(request: HttpRequest, cycle: str, organisation: str) -> HttpRes
         context["problems"] = error.problems
         return render(request, "web/organisations/organisation.html", context)
     steps = reports.explained_steps_table(data, explanation)
+    bill = reports.explained_bill_table(data, explanation)
     labels = reports.cause_labels(data)
     context.update(
         {
@@ -119,7 +121,10 @@ def organisation(request: HttpRequest, cycle: str, organisation: str) -> HttpRes
             "steps": html_table(steps),
             "by_cause": html_table(reports.explained_change_table(data, explanation)),
             "new_objects": html_table(reports.explained_new_table(data, explanation)),
-            "bill": html_table(reports.explained_bill_table(data, explanation)),
+            "bill": html_table(bill),
+            # The lines a customer may question in a consultation thread (fordela.consultation).
+            "bill_lines": sorted({(row[0], row[1]) for row in bill.rows if row[0]}, key=lambda x: x[1]),
+            "can_question": can_comment(request.user, organisation),
             "chart": charts.level_waterfall(
                 [(label, change, level) for _, label, change, level in steps.rows],
                 title=f"{found.name} {explanation.from_year}–{explanation.to_year}",
