@@ -4,7 +4,7 @@ shows the same numbers as a table for screen readers and for people who prefer t
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -18,9 +18,7 @@ def _mkr(ore: int) -> float:
     return float(Fraction(ore, MSEK))
 
 
-def bar_chart(
-    rows: Sequence[tuple[str, str, int]], *, title: str, x_title: str, color_title: str = ""
-) -> str:
+def bar_chart(rows: Sequence[tuple[str, str, int]], *, title: str, x_title: str, color_title: str = "") -> str:
     """Grouped bars: (category, series, amount öre) → JSON spec."""
     data = [{"kategori": c, "serie": s, "mkr": _mkr(a)} for c, s, a in rows]
     chart = (
@@ -55,38 +53,6 @@ def line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
     return _spec(chart)
 
 
-def waterfall_chart(steps: Sequence[tuple[str, int]], *, title: str, unit: int = 100) -> str:
-    """A waterfall: the first step is the start value, the rest are changes; `unit` öre per plotted unit."""
-    data: list[dict[str, Any]] = []
-    level = 0
-    for i, (label, amount) in enumerate(steps):
-        start = 0 if i == 0 else level
-        end = amount if i == 0 else level + amount
-        data.append(
-            {"steg": label, "ordning": i, "start": float(Fraction(start, unit)), "slut": float(Fraction(end, unit)),
-             "typ": "nivå" if i == 0 else ("ökning" if amount >= 0 else "minskning")}
-        )
-        level = end
-    data.append({"steg": "Resultat", "ordning": len(steps), "start": 0.0, "slut": float(Fraction(level, unit)),
-                 "typ": "nivå"})
-    chart = (
-        alt.Chart(alt.Data(values=data), title=title)
-        .mark_bar()
-        .encode(
-            x=alt.X("steg:N", sort=alt.EncodingSortField(field="ordning"), title=None, axis=alt.Axis(labelAngle=-30)),
-            y=alt.Y("start:Q", title="kr"),
-            y2="slut:Q",
-            color=alt.Color(
-                "typ:N",
-                title="",
-                scale=alt.Scale(domain=["nivå", "ökning", "minskning"], range=["#4c78a8", "#b5452c", "#2e7d32"]),
-            ),
-        )
-        .properties(width="container", height=300)
-    )
-    return _spec(chart)
-
-
 def _spec(chart: alt.Chart) -> str:
     spec = chart.to_dict()
     spec["config"] = {"font": "system-ui, sans-serif", "view": {"stroke": None}}
@@ -98,43 +64,8 @@ def _spec(chart: alt.Chart) -> str:
 
 
 def bridge_waterfall(steps: Sequence[tuple[str, int | None, int]], *, title: str) -> str:
-    """The budget bridge as a waterfall in mkr: (label, change öre or None for a level, level öre).
-
-    Levels (the base budget, subtotals, the total) are whole bars, changes float from the level
-    before to the level after. The axis starts near the smallest level, not at zero, as in the
-    deck: the changes are a few per cent of the whole and would not show otherwise.
-    """
-    points = [_mkr(level) for _, _, level in steps] + [_mkr(level - (change or 0)) for _, change, level in steps]
-    low, high = min(points), max(points)
-    pad = (high - low) * 0.15 or abs(high) * 0.05 or 1.0
-    floor = low - pad
-    data: list[dict[str, Any]] = []
-    for i, (label, change, level) in enumerate(steps):
-        end = _mkr(level)
-        if change is None:
-            start, kind = floor, "nivå"
-        else:
-            start, kind = _mkr(level - change), ("ökning" if change >= 0 else "minskning")
-        data.append({"steg": label, "ordning": i, "start": start, "slut": end, "typ": kind,
-                     "mkr": end if change is None else _mkr(change)})
-    chart = (
-        alt.Chart(alt.Data(values=data), title=title)
-        .mark_bar(clip=True)
-        .encode(
-            x=alt.X("steg:N", sort=alt.EncodingSortField(field="ordning"), title=None,
-                    axis=alt.Axis(labelAngle=-35, labelLimit=220)),
-            y=alt.Y("start:Q", title="mkr", scale=alt.Scale(domain=[floor, high + pad], zero=False, nice=False)),
-            y2="slut:Q",
-            color=alt.Color(
-                "typ:N",
-                title="",
-                scale=alt.Scale(domain=["nivå", "ökning", "minskning"], range=["#4c78a8", "#b5452c", "#2e7d32"]),
-            ),
-            tooltip=["steg:N", "typ:N", alt.Tooltip("mkr:Q", format=",.1f")],
-        )
-        .properties(width="container", height=340)
-    )
-    return _spec(chart)
+    """The budget bridge as a waterfall in mkr: (label, change öre or None for a level, level öre)."""
+    return _waterfall(steps, title=title, to_unit=_mkr, unit="mkr", number_format=",.1f")
 
 
 # --- My organisation, key simulator, outlook (organisations feature) ----------------------------
@@ -145,38 +76,62 @@ def _kr(ore: int) -> float:
 
 
 def level_waterfall(steps: Sequence[tuple[str, int | None, int]], *, title: str) -> str:
-    """A waterfall in kr: (label, change öre or None for a level, level öre after the step).
+    """An organisation's change as a waterfall in kr: (label, change öre or None for a level, level öre)."""
+    return _waterfall(steps, title=title, to_unit=_kr, unit="kr", number_format=",.0f")
 
-    Levels are whole bars, changes float from the level before to the level after; like the
-    bridge, the axis starts near the smallest level so that changes of a few per cent show.
+
+def _waterfall(
+    steps: Sequence[tuple[str, int | None, int]],
+    *,
+    title: str,
+    to_unit: Callable[[int], float],
+    unit: str,
+    number_format: str,
+) -> str:
+    """Levels (None as change) are whole bars; changes float from the level before to the level after.
+
+    The axis starts near the smallest level, as in the deck: the changes are a few per cent of
+    the whole and would not show from zero (unless the levels cross zero).
     """
-    points = [_kr(level) for _, _, level in steps] + [_kr(level - (change or 0)) for _, change, level in steps]
+    points = [to_unit(level) for _, _, level in steps] + [to_unit(level - (change or 0)) for _, change, level in steps]
     low, high = min(points), max(points)
     pad = (high - low) * 0.15 or abs(high) * 0.05 or 1.0
     floor = min(0.0, low - pad) if low - pad < 0 < high else low - pad
     data: list[dict[str, Any]] = []
     for i, (label, change, level) in enumerate(steps):
-        end = _kr(level)
+        end = to_unit(level)
         if change is None:
             start, kind = floor, "nivå"
         else:
-            start, kind = _kr(level - change), ("ökning" if change >= 0 else "minskning")
-        data.append({"steg": label, "ordning": i, "start": start, "slut": end, "typ": kind,
-                     "kr": end if change is None else _kr(change)})
+            start, kind = to_unit(level - change), ("ökning" if change >= 0 else "minskning")
+        data.append(
+            {
+                "steg": label,
+                "ordning": i,
+                "start": start,
+                "slut": end,
+                "typ": kind,
+                unit: end if change is None else to_unit(change),
+            }
+        )
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_bar(clip=True)
         .encode(
-            x=alt.X("steg:N", sort=alt.EncodingSortField(field="ordning"), title=None,
-                    axis=alt.Axis(labelAngle=-35, labelLimit=220)),
-            y=alt.Y("start:Q", title="kr", scale=alt.Scale(domain=[floor, high + pad], zero=False, nice=False)),
+            x=alt.X(
+                "steg:N",
+                sort=alt.EncodingSortField(field="ordning"),
+                title=None,
+                axis=alt.Axis(labelAngle=-35, labelLimit=220),
+            ),
+            y=alt.Y("start:Q", title=unit, scale=alt.Scale(domain=[floor, high + pad], zero=False, nice=False)),
             y2="slut:Q",
             color=alt.Color(
                 "typ:N",
                 title="",
                 scale=alt.Scale(domain=["nivå", "ökning", "minskning"], range=["#4c78a8", "#b5452c", "#2e7d32"]),
             ),
-            tooltip=["steg:N", "typ:N", alt.Tooltip("kr:Q", format=",.0f")],
+            tooltip=["steg:N", "typ:N", alt.Tooltip(f"{unit}:Q", format=number_format)],
         )
         .properties(width="container", height=340)
     )
