@@ -56,7 +56,7 @@ def test_comment_answer_follow_up_resolve(cycle):
     actions = list(ChangeRecord.objects.filter(table="threads", object=str(thread.pk)).values_list("action", flat=True))
     assert sorted(actions) == sorted(["create", "answer", "reply", "answer", "resolve"])
 
-    with pytest.raises(ValidationError, match="resolved"):
+    with pytest.raises(ValidationError, match="Tråden är löst"):
         thread_reply(thread=thread, by=user("alice"), text="En sak till.")
 
 

@@ -76,7 +76,7 @@ def test_freeze_verify_and_export_sie_once(as_user):
     assert receivables == freeze.net_total + freeze.vat_total
 
     again = dana.post(f"{PAGE}sie/", Q1, follow=True)
-    assert "already exported" in again.content.decode() and 'id="sie-again"' in again.content.decode()
+    assert "exporterades redan" in again.content.decode() and 'id="sie-again"' in again.content.decode()
     batch = ExportBatch.objects.get()
     assert batch.exported_again == 0
 

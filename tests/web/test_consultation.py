@@ -110,11 +110,11 @@ def test_a_decided_proposal_is_refused_with_a_clear_message(as_user):
     response = comment(charlie, proposal=DECIDED_PROPOSAL)
     text = response.content.decode()
     assert response.status_code == 200
-    assert "Strategisk samordningsgrupp has already decided on this proposal" in text
+    assert "Strategisk samordningsgrupp har redan fattat beslut om förslaget" in text
     assert not Thread.objects.exists()
     # The form is not even offered there.
     page = charlie.get(NEW, {"subject": "proposal", "proposal": DECIDED_PROPOSAL}).content.decode()
-    assert "Strategisk samordningsgrupp has decided on this proposal" in page and 'name="text"' not in page
+    assert "Strategisk samordningsgrupp har fattat beslut om förslaget" in page and 'name="text"' not in page
 
 
 def test_an_empty_comment_shows_the_error_next_to_the_field(as_user):
@@ -216,7 +216,7 @@ def _request(username: str):
 def test_the_slot_helper_and_tag(as_user):
     question(as_user("charlie"))
     slot = consultation_slot(_request("charlie"), CYCLE, line=("office365", "grundskola", 2026), compact=True)
-    assert slot.visible and slot.can_open and len(slot.threads) == 1 and slot.threads[0].status_label == "Open"
+    assert slot.visible and slot.can_open and len(slot.threads) == 1 and slot.threads[0].status_label == "Öppen"
     hidden = consultation_slot(_request("gustav"), CYCLE, line=("office365", "grundskola", 2026))
     assert not hidden.visible and hidden.threads == []
     supplier = consultation_slot(_request("alice"), CYCLE, proposal=OPEN_PROPOSAL)

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -168,7 +168,7 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
         totals = reports.invoice_totals_table(data, shown, period)
         context["totals"] = html_table(_hide(totals, "period", *(("organisation_name",) if organisation else ())))
         if organisation:
-            title = _g("Invoice lines %(period)s, %(name)s") % {
+            title = gettext("Invoice lines %(period)s, %(name)s") % {
                 "period": f"{year}-{period}",
                 "name": view.organisation_name(organisation),
             }
@@ -242,7 +242,11 @@ def invoicing_freeze(request: HttpRequest, cycle: str) -> HttpResponse:
     year, period, organisation = _chosen(request, view, request.POST)
     try:
         freeze = invoice_freeze(
-            cycle=cycle, year=year, period=period, scenario=decided_stage(view.data), data=view.data,
+            cycle=cycle,
+            year=year,
+            period=period,
+            scenario=decided_stage(view.data),
+            data=view.data,
             by=request.user.get_username(),
         )
     except BillingError as error:
@@ -252,7 +256,7 @@ def invoicing_freeze(request: HttpRequest, cycle: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            _g("%(period)s is frozen: %(count)s lines, inputs sha256 %(sha)s.")
+            gettext("%(period)s is frozen: %(count)s lines, inputs sha256 %(sha)s.")
             % {"period": f"{year}-{period}", "count": freeze.lines.count(), "sha": freeze.inputs_sha256[:16]},
         )
     return _back(cycle, year, period, organisation)
@@ -266,7 +270,7 @@ def invoicing_verify(request: HttpRequest, cycle: str) -> HttpResponse:
     year, period, organisation = _chosen(request, view, request.POST)
     freeze, _covering = _freeze_of(cycle, year, period)
     if freeze is None:
-        text = _g("%(period)s is not frozen: there is nothing to verify.")
+        text = gettext("%(period)s is not frozen: there is nothing to verify.")
         messages.error(request, text % {"period": f"{year}-{period}"})
     else:
         freeze = InvoicingFreeze.objects.get(pk=freeze.pk)  # with its stored inputs
@@ -278,13 +282,15 @@ def invoicing_verify(request: HttpRequest, cycle: str) -> HttpResponse:
             if same:
                 messages.success(
                     request,
-                    _g("Verified: recomputing %(period)s from its stored inputs gives the stored lines to the öre.")
+                    gettext(
+                        "Verified: recomputing %(period)s from its stored inputs gives the stored lines to the öre."
+                    )
                     % {"period": f"{year}-{period}"},
                 )
             else:
                 messages.error(
                     request,
-                    _g("Recomputing %(period)s from its stored inputs does NOT give the stored lines.")
+                    gettext("Recomputing %(period)s from its stored inputs does NOT give the stored lines.")
                     % {"period": f"{year}-{period}"},
                 )
     return _back(cycle, year, period, organisation)
@@ -300,7 +306,7 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
     year, period, organisation = _chosen(request, view, request.POST)
     freeze, _covering = _freeze_of(cycle, year, period)
     if freeze is None:
-        text = _g("Freeze %(period)s before exporting it to the ledger.")
+        text = gettext("Freeze %(period)s before exporting it to the ledger.")
         messages.error(request, text % {"period": f"{year}-{period}"})
         return _back(cycle, year, period, organisation)
     freeze = InvoicingFreeze.objects.get(pk=freeze.pk)
@@ -308,7 +314,7 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
     batch = freeze.exports.filter(format="sie").first()
     if batch is not None and not again:
         # Refused here with the local time; invoice_export_sie refuses it too (and under a lock).
-        text = _g(
+        text = gettext(
             "Not exported: %(period)s was already exported to the ledger on %(at)s (batch %(batch)s, %(vouchers)s "
             "vouchers). A second export would be booked twice; choose “Export again” only if the first file was lost."
         )
@@ -321,11 +327,11 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
             freeze=freeze, company=company_name(view.data), again=again, by=request.user.get_username()
         )
     except BillingError as error:
-        text = str(error).replace("use --again", _g("choose “Export again”"))
-        messages.error(request, _g("Not exported: %(reason)s") % {"reason": text})
+        text = str(error).replace("use --again", gettext("choose “Export again”"))
+        messages.error(request, gettext("Not exported: %(reason)s") % {"reason": text})
         return _back(cycle, year, period, organisation)
     except KeyError as error:
-        messages.error(request, _g("Not exported: no account for %(what)s.") % {"what": error.args[0]})
+        messages.error(request, gettext("Not exported: no account for %(what)s.") % {"what": error.args[0]})
         return _back(cycle, year, period, organisation)
     suffix = f"-igen-{export.batch.exported_again}" if export.again else ""
     return _attachment(export.content, "application/octet-stream", f"{cycle}-{year}-{period}{suffix}.se")
@@ -382,14 +388,22 @@ def _outcome_chart(table: Table) -> tuple[str, Table]:
         for year, (budget, outcome) in sorted(sums.items())
     )
     data_table = Table(
-        _g("Budget and outcome per year, tkr"),
-        (Col("year", _g("Year")), Col("budget", _g("Budget"), money, Unit.TKR),
-         Col("outcome", _g("Outcome"), money, Unit.TKR), Col("deviation", _g("Deviation"), money, Unit.TKR)),
+        gettext("Budget and outcome per year, tkr"),
+        (
+            Col("year", gettext("Year")),
+            Col("budget", gettext("Budget"), money, Unit.TKR),
+            Col("outcome", gettext("Outcome"), money, Unit.TKR),
+            Col("deviation", gettext("Deviation"), money, Unit.TKR),
+        ),
         rows,
     )
-    bars = [(year, label, value) for year, budget, outcome, _d in rows
-            for label, value in ((_g("Budget"), budget), (_g("Outcome"), outcome)) if value is not None]
-    chart = charts.bar_chart(bars, title=_g("Budget and outcome per year, mkr"), x_title=_g("Year"))
+    bars = [
+        (year, label, value)
+        for year, budget, outcome, _d in rows
+        for label, value in ((gettext("Budget"), budget), (gettext("Outcome"), outcome))
+        if value is not None
+    ]
+    chart = charts.bar_chart(bars, title=gettext("Budget and outcome per year, mkr"), x_title=gettext("Year"))
     return chart, data_table
 
 
@@ -422,7 +436,7 @@ def outcome(request: HttpRequest, cycle: str) -> HttpResponse:
                 form.add_error("service", str(error))
             else:
                 name = next(s.name for s in data.services if s.code == service)
-                text = _g("Recorded the outcome %(year)s of %(name)s.")
+                text = gettext("Recorded the outcome %(year)s of %(name)s.")
                 messages.success(request, text % {"year": year, "name": name})
                 target = reverse("outcome", kwargs={"cycle": cycle})
                 return redirect(target + (f"?supplier={supplier}" if supplier else ""))

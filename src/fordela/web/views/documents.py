@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -103,11 +103,11 @@ def job_label(job: Job, view: CycleView) -> str:
     if params.get("organisation"):
         year = params.get("year") or view.data.cycle.target_year
         name = view.organisation_name(params["organisation"])
-        parts.append(_g("costs %(year)s for %(name)s") % {"year": year, "name": name})
+        parts.append(gettext("costs %(year)s for %(name)s") % {"year": year, "name": name})
     if job.kind in ("deck", "pdf"):
         scenario = _name(view, params.get("scenario") or proposed_scenario(view.data))
         stage = _name(view, params.get("stage") or first_stage(view.data))
-        parts.append(_g("%(scenario)s compared with %(stage)s") % {"scenario": scenario, "stage": stage})
+        parts.append(gettext("%(scenario)s compared with %(stage)s") % {"scenario": scenario, "stage": stage})
     elif job.kind == "annual_analysis" and params.get("scenario"):
         parts.append(_name(view, params["scenario"]))
     return " – ".join(parts)

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fordela.accounts.permissions import can_edit_scenarios, deny, visible_organisations
@@ -59,17 +59,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _headed(table: Table) -> Table:
     """The bridge's line column has no heading in the deck; a table for screen readers needs one."""
-    columns = tuple(replace(c, label=_g("Line")) if c.shown and not c.label else c for c in table.columns)
+    columns = tuple(replace(c, label=gettext("Line")) if c.shown and not c.label else c for c in table.columns)
     return replace(table, columns=columns)
 
 
 def kind_label(scenario: EngineScenario, data: CycleData) -> str:
     if scenario.kind is ScenarioKind.EXPLICIT:
-        return _g("Explicit selection of proposals")
+        return gettext("Explicit selection of proposals")
     if scenario.kind is ScenarioKind.ALL_PROPOSED:
-        return _g("Everything proposed")
+        return gettext("Everything proposed")
     stage = next((s.name for s in data.review_stages if s.code == scenario.stage), scenario.stage)
-    return _g("As decided by %(stage)s") % {"stage": stage}
+    return gettext("As decided by %(stage)s") % {"stage": stage}
 
 
 def _engine_scenario(view: CycleView, code: str) -> EngineScenario:
@@ -123,13 +123,15 @@ def scenarios(request: HttpRequest, cycle: str) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _g("Scenario %(name)s created.") % {"name": created.name})
+                messages.success(request, gettext("Scenario %(name)s created.") % {"name": created.name})
                 return redirect("scenario", cycle=cycle, scenario=created.code)
     counts: dict[str, int] = defaultdict(int)
     for sp in view.data.scenario_proposals:
         counts[sp.scenario] += 1
-    rows = [(s, kind_label(s, view.data), counts[s.code] if s.kind is ScenarioKind.EXPLICIT else None)
-            for s in view.data.scenarios]
+    rows = [
+        (s, kind_label(s, view.data), counts[s.code] if s.kind is ScenarioKind.EXPLICIT else None)
+        for s in view.data.scenarios
+    ]
     return render(
         request,
         "web/scenarios/list.html",
@@ -150,7 +152,7 @@ def _proposal_groups(data: CycleData, resolution: Resolution) -> list[tuple[str,
     by_supplier: dict[str, dict[ProposalKind, list]] = defaultdict(lambda: defaultdict(list))
     for p in data.proposals:
         d = resolution.decisions[p.code]
-        outcome = reports.OUTCOME_LABELS.get(d.outcome, "") if d.outcome else _g("Not reviewed")
+        outcome = reports.OUTCOME_LABELS.get(d.outcome, "") if d.outcome else gettext("Not reviewed")
         amount = d.amount(year, AmountType.DEVELOPMENT) + d.management(year)
         by_supplier[p.supplier][p.kind].append((d, amount, outcome))
     groups = []
@@ -184,7 +186,7 @@ def _apply_toggles(request: HttpRequest, view: CycleView, code: str) -> str:
         was = set(request.POST.getlist("was")) & known
         wanted = {p: p in chosen for p in sorted(chosen ^ was)}
     if not wanted:
-        return _g("Nothing changed.")
+        return gettext("Nothing changed.")
     proposals = {p.code: p for p in Proposal.objects.filter(cycle=view.cycle, code__in=wanted)}
     before = reports.scenario_summary(view.data, resolve_code(view.data, code))
     for proposal_code, included in wanted.items():
@@ -193,15 +195,18 @@ def _apply_toggles(request: HttpRequest, view: CycleView, code: str) -> str:
     after = reports.scenario_summary(after_view.data, resolve_code(after_view.data, code))
     titles = {p.code: p.title for p in view.data.proposals}
     parts = [
-        (_g("%(title)s included.") if on else _g("%(title)s left out.")) % {"title": titles[c]}
+        (gettext("%(title)s included.") if on else gettext("%(title)s left out.")) % {"title": titles[c]}
         for c, on in wanted.items()
     ]
     for old, new in zip(before.supplier_bridges, after.supplier_bridges, strict=True):
         if old.total != new.total:
             parts.append(
-                _g("%(supplier)s total %(new)s mkr (was %(old)s).")
-                % {"supplier": reports.organisation_name(view.data, new.supplier), "new": display(new.total),
-                   "old": display(old.total)}
+                gettext("%(supplier)s total %(new)s mkr (was %(old)s).")
+                % {
+                    "supplier": reports.organisation_name(view.data, new.supplier),
+                    "new": display(new.total),
+                    "old": display(old.total),
+                }
             )
     return " ".join(parts)
 
@@ -251,8 +256,12 @@ def _builder_context(
         "scenario": found,
         "kind": kind_label(found, data),
         "editable": editable and can_edit,
-        "read_only_reason": "" if editable else _g("This scenario follows the proposals and reviews; it cannot be "
-                                                    "changed by hand. Create an explicit copy to try changes."),
+        "read_only_reason": ""
+        if editable
+        else gettext(
+            "This scenario follows the proposals and reviews; it cannot be "
+            "changed by hand. Create an explicit copy to try changes."
+        ),
         "resolution": resolution,
         "groups": _proposal_groups(data, resolution),
         "results": results,
@@ -271,7 +280,7 @@ def scenario_delete(request: HttpRequest, cycle: str, scenario: str) -> HttpResp
         deny(request, f"scenario_delete {cycle}/{scenario}")
     row = Scenario.objects.get(cycle=view.cycle, code=scenario)
     services.scenario_delete(scenario=row, by=request.user)
-    messages.success(request, _g("Scenario %(name)s deleted.") % {"name": found.name})
+    messages.success(request, gettext("Scenario %(name)s deleted.") % {"name": found.name})
     return redirect("scenarios", cycle=cycle)
 
 
@@ -292,8 +301,12 @@ def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
         for x in s.supplier_bridges
     ]
     chart_table = Table(
-        _g("Total per supplier and scenario"),
-        (Col("supplier", _g("Supplier")), Col("scenario", _g("Scenario")), Col("total", _g("Total"), ColumnKind.MONEY)),
+        gettext("Total per supplier and scenario"),
+        (
+            Col("supplier", gettext("Supplier")),
+            Col("scenario", gettext("Scenario")),
+            Col("total", gettext("Total"), ColumnKind.MONEY),
+        ),
         tuple(chart_rows),
     )
     return render(
@@ -307,8 +320,12 @@ def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
                 reports.scenario_compare_organisations_table(data, summaries, visible_organisations(request.user))
             ),
             "limited": visible_organisations(request.user) is not None,
-            "chart": charts.bar_chart(chart_rows, title=_g("Total per supplier, mkr"), x_title=_g("Supplier"),
-                                      color_title=_g("Scenario")),
+            "chart": charts.bar_chart(
+                chart_rows,
+                title=gettext("Total per supplier, mkr"),
+                x_title=gettext("Supplier"),
+                color_title=gettext("Scenario"),
+            ),
             "chart_table": html_table(chart_table),
         },
     )
@@ -321,7 +338,7 @@ def _proposed(data: CycleData) -> Resolution:
     for s in data.scenarios:
         if s.kind is ScenarioKind.ALL_PROPOSED:
             return resolve(data, s)
-    return resolve(data, EngineScenario("proposed", _g("Everything proposed"), ScenarioKind.ALL_PROPOSED))
+    return resolve(data, EngineScenario("proposed", gettext("Everything proposed"), ScenarioKind.ALL_PROPOSED))
 
 
 def _stage(data: CycleData, stage: str) -> Resolution:
@@ -356,14 +373,20 @@ def bridge(request: HttpRequest, cycle: str) -> HttpResponse:
     supplier, stage, proposed, decided = _bridge_choice(request, view)
     bridge_table = reports.bridge_table(data, supplier, [proposed, decided])
     steps = reports.bridge_steps_table(data, b.bridge(data, supplier, decided))
+
     def item(d: Any, amount: int) -> tuple[str, str, str, str, int]:
-        outcome = reports.OUTCOME_LABELS.get(d.outcome, "") if d.outcome else _g("Proposed")
+        outcome = reports.OUTCOME_LABELS.get(d.outcome, "") if d.outcome else gettext("Proposed")
         conditions = "; ".join(c.text or c.kind.value for c in d.conditions)
         return d.proposal.code, d.proposal.title, outcome, conditions, amount
 
     lists = [
-        (lst.name, LIST_TITLES[lst.name], [item(d, a) for d, a in lst.items if not d.proposal.already_decided],
-         [item(d, a) for d, a in lst.items if d.proposal.already_decided], lst.total)
+        (
+            lst.name,
+            LIST_TITLES[lst.name],
+            [item(d, a) for d, a in lst.items if not d.proposal.already_decided],
+            [item(d, a) for d, a in lst.items if d.proposal.already_decided],
+            lst.total,
+        )
         for lst in b.initiative_lists(data, supplier, decided)
     ]
     query = f"supplier={supplier}&stage={stage}"
@@ -480,4 +503,3 @@ def bridge_export(request: HttpRequest, cycle: str) -> HttpResponse:
         response = HttpResponse(table_xlsx(table), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
