@@ -192,7 +192,7 @@ def test_delete_is_soft_and_restorable(as_user):
     assert alice.post(f"{BASE}/forslag/is-vol-web/aterstall/", {"version": "3"}).status_code == 302
     assert "is-vol-web" in {p.code for p in cycle_data(CYCLE).proposals}
     history = as_user("bob").get(f"{BASE}/historik/?table=proposals&object=is-vol-web").content.decode()
-    assert "delete" in history and "restore" in history
+    assert "tog bort" in history and "återställde" in history
     assert validate_cycle_data(cycle_data(CYCLE)) == []
 
 

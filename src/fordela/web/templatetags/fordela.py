@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from fordela.engine.money import Unit, display, percent
 
@@ -27,3 +28,23 @@ def mkr(ore: int | None) -> str:
 @register.filter
 def pct(pair: tuple[int, int] | None) -> str:
     return "" if pair is None else percent(*pair)
+
+
+# The actions fordela.history records, as people read them.
+ACTION_LABELS = {
+    "create": _("created"),
+    "update": _("changed"),
+    "delete": _("deleted"),
+    "restore": _("restored"),
+    "submit": _("submitted for review"),
+    "review": _("reviewed"),
+    "toggle": _("included or left out"),
+    "answer": _("answered"),
+    "reply": _("replied"),
+    "resolve": _("resolved"),
+}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
