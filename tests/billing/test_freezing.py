@@ -100,3 +100,35 @@ def test_outcome_is_recorded_with_history(demo):
     assert record.changes == {"outcome": [None, str(41_000_000_00)]}
     with pytest.raises(BillingError, match="unknown service"):
         outcome_record(cycle=cycle, service="nope", year=2025, amount=1)
+
+
+def test_the_services_refuse_a_web_user_who_may_not_invoice(demo):
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied
+
+    from fordela.accounts.services import demo_accounts_create
+
+    cycle_import(data=demo)
+    demo_accounts_create()
+    users = get_user_model().objects
+    with pytest.raises(PermissionDenied):
+        invoice_freeze(
+            cycle=CODE,
+            year=2026,
+            period=Period.Q1,
+            scenario="coordination_group",
+            data=cycle_data(CODE),
+            user=users.get(username="charlie"),
+        )
+    assert not InvoicingFreeze.objects.exists()
+    freeze = invoice_freeze(
+        cycle=CODE,
+        year=2026,
+        period=Period.Q1,
+        scenario="coordination_group",
+        data=cycle_data(CODE),
+        user=users.get(username="dana"),
+    )
+    with pytest.raises(PermissionDenied):
+        invoice_export_sie(freeze=freeze, company="Göteborgs Stad", user=users.get(username="bob"))
+    assert not ExportBatch.objects.exists()

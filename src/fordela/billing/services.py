@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -52,15 +53,24 @@ def _overlapping(cycle: str, year: int, period: Period) -> InvoicingFreeze | Non
     return None
 
 
+def _require_invoicing(user: Any) -> None:
+    """Defence in depth for requests from the web (`user` given); the CLI is the server's operator."""
+    from fordela.accounts.permissions import can_invoice
+
+    if user is not None and not can_invoice(user):
+        raise PermissionDenied("only finance or an administrator may freeze or export invoicing")
+
+
 @transaction.atomic
 def invoice_freeze(
-    *, cycle: str, year: int, period: Period, scenario: str, data: CycleData, by: str = ""
+    *, cycle: str, year: int, period: Period, scenario: str, data: CycleData, by: str = "", user: Any = None
 ) -> InvoicingFreeze:
     """Freeze the invoicing of `period`: store `data`'s canonical inputs, their hash and the lines.
 
     `data` is the cycle as loaded now (`cycle_data(cycle)`). Refused with BillingError when a
     freeze of the cycle already covers any month of the period (q1 and m02 overlap).
     """
+    _require_invoicing(user)
     existing = _overlapping(cycle, year, period)
     if existing is not None:
         raise BillingError(
@@ -155,13 +165,20 @@ class Export:
 
 @transaction.atomic
 def invoice_export_sie(
-    *, freeze: InvoicingFreeze, company: str, accounts: Accounts | None = None, again: bool = False, by: str = ""
+    *,
+    freeze: InvoicingFreeze,
+    company: str,
+    accounts: Accounts | None = None,
+    again: bool = False,
+    by: str = "",
+    user: Any = None,
 ) -> Export:
     """The SIE 4I file of a frozen period, recorded as an export batch.
 
     A second export of the same freeze is refused (BillingError) unless `again`, which gives
     the very same bytes (the file is dated by the freeze) and counts the re-export.
     """
+    _require_invoicing(user)
     content = sie_bytes(freeze, company=company, accounts=accounts)
     digest = hashlib.sha256(content).hexdigest()
     existing = ExportBatch.objects.select_for_update().filter(freeze=freeze, format="sie").first()

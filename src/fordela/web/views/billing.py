@@ -248,6 +248,7 @@ def invoicing_freeze(request: HttpRequest, cycle: str) -> HttpResponse:
             scenario=decided_stage(view.data),
             data=view.data,
             by=request.user.get_username(),
+            user=request.user,
         )
     except BillingError as error:
         messages.error(request, str(error))
@@ -324,7 +325,11 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
         return _back(cycle, year, period, organisation)
     try:
         export = invoice_export_sie(
-            freeze=freeze, company=company_name(view.data), again=again, by=request.user.get_username()
+            freeze=freeze,
+            company=company_name(view.data),
+            again=again,
+            by=request.user.get_username(),
+            user=request.user,
         )
     except BillingError as error:
         text = str(error).replace("use --again", gettext("choose “Export again”"))
