@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fordela.documents.common import Progress, TableView, no_progress, view, write_atomically
+from fordela.documents.common import Progress, TableView, no_progress, view
 from fordela.engine import bridge as b
 from fordela.engine.model import CycleData, ProposalKind, ServiceCategory
 from fordela.engine.money import Unit, display
 from fordela.engine.scenario import Resolution
+from fordela.package.writer import write_atomically
 from fordela.reports.analysis import cost_history_table, key_change_effect_table, key_change_table, proposals_table
 from fordela.reports.cycle import organisation_name
 

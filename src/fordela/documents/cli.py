@@ -46,13 +46,12 @@ def _done(path: Path) -> list[Table]:
 
 
 def cmd_workbook(args: argparse.Namespace) -> list[Table]:
-    from fordela.documents.common import write_atomically
-    from fordela.documents.workbook import write_workbook
+    from fordela.package.writer import write_package
 
     data = cli.load(args.cycle)
     path = _output(args, f"{data.cycle.code}.xlsx", ".xlsx", "the workbook")
     _progress(f"arbetsbok för {data.cycle.code}")
-    write_atomically(path, lambda target: write_workbook(data, target))
+    write_package(data, path)  # the same workbook as `fordela export CYCLE x.xlsx`
     return _done(path)
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from fordela.engine.model import CycleData
 from fordela.reports.cycle import line_labels
@@ -78,14 +76,3 @@ def short_line_labels(data: CycleData) -> dict[str, str]:
     labels = {name: text.format(**years) for name, text in SHORT_LINE_LABELS.items()}
     # Lines added to the bridge later fall back to their full label.
     return {**line_labels(data), **labels}
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write next to `path` and rename, so a failed run never leaves half a document."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from fordela.documents import charts
-from fordela.documents.common import Progress, TableView, chunks, no_progress, short_line_labels, view, write_atomically
+from fordela.documents.common import Progress, TableView, chunks, no_progress, short_line_labels, view
 from fordela.engine import bridge as b
 from fordela.engine.model import CycleData, ProposalKind
 from fordela.engine.money import Unit, display, percent
 from fordela.engine.scenario import Resolution
+from fordela.package.writer import write_atomically
 from fordela.reports import cycle as reports
 from fordela.reports.analysis import KIND_LABELS, proposals_table
 from fordela.reports.cycle import OUTCOME_LABELS, organisation_name

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from fordela.documents import charts
-from fordela.documents.common import Progress, TableView, no_progress, short_line_labels, view, write_atomically
+from fordela.documents.common import Progress, TableView, no_progress, short_line_labels, view
 from fordela.engine import bridge as b
 from fordela.engine.model import CycleData
 from fordela.engine.scenario import Resolution
+from fordela.package.writer import write_atomically
 from fordela.reports import cycle as reports
 from fordela.reports.analysis import allocate_year
 

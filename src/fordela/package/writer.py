@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,9 @@ def write_package(data: m.CycleData, path: Path) -> None:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        _atomic(path, lambda target: _write_xlsx(data, target))
+        write_atomically(path, lambda target: _write_xlsx(data, target))
     elif suffix == ".zip":
-        _atomic(path, lambda target: target.write_bytes(zip_bytes(data)))
+        write_atomically(path, lambda target: target.write_bytes(zip_bytes(data)))
     else:
         path.mkdir(parents=True, exist_ok=True)
         for table in TABLES:
@@ -67,8 +68,8 @@ def zip_bytes(data: m.CycleData) -> bytes:
     return buffer.getvalue()
 
 
-def _atomic(path: Path, write: Any) -> None:
-    # Write next to the target and rename, so a failed export never leaves half a file.
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write next to `path` and rename, so a failed export or document never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
     try:
