@@ -10,7 +10,7 @@ from docx import Document
 from fordela.documents.annual_analysis import write_annual_analysis
 from fordela.documents.common import view
 from fordela.engine.model import CycleData
-from fordela.engine.money import parse_swedish
+from fordela.engine.parse import parse_amount
 from fordela.engine.scenario import Resolution
 from fordela.reports.analysis import key_change_effect_table
 
@@ -54,7 +54,7 @@ def test_sections(dms: object) -> None:
 def test_history_table(dms: object) -> None:
     history = cells(dms.tables[0])  # type: ignore[attr-defined]
     assert history[0] == ["År", "Utfall 2023", "Utfall 2024", "Budget 2025", "Förslag budget 2026"]
-    figures = [[parse_swedish(x) if x else None for x in row[1:]] for row in history[1:]]
+    figures = [[parse_amount(x) if x else None for x in row[1:]] for row in history[1:]]
     assert figures == [
         [7_397_000_000, 7_867_500_000, 8_690_000_000, 8_690_000_000],
         [None, None, 947_000_000, 683_880_000],

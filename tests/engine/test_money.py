@@ -10,7 +10,6 @@ from fordela.engine.money import (
     Unit,
     display,
     machine,
-    parse_swedish,
     percent,
     round_half_up,
     to_ore,
@@ -50,13 +49,6 @@ def test_to_ore_and_back():
 def test_to_ore_rejects(bad):
     with pytest.raises(MoneyError):
         to_ore(bad)
-
-
-def test_parse_swedish():
-    assert parse_swedish("1 091 600 000,50") == 109_160_000_050
-    assert parse_swedish("\u22122\u00a0100") == -210_000
-    with pytest.raises(MoneyError):
-        parse_swedish("1,2,3")
 
 
 @given(st.integers(min_value=-(10**15), max_value=10**15))

@@ -91,15 +91,16 @@ def test_text_that_looks_like_a_formula_stays_text(mini_data: CycleData, tmp_pat
     assert read_package(tmp_path / "out") == data
 
 
-def test_xlsx_keeps_values_a_float_cannot_hold(mini_data: CycleData, tmp_path: Path) -> None:
+def test_xlsx_keeps_the_extreme_values_of_the_contract(mini_data: CycleData, tmp_path: Path) -> None:
     from dataclasses import replace
     from decimal import Decimal
 
+    # 15 significant digits and the largest amount: what the schema lets through (engine.parse).
     shares = (
-        replace(mini_data.key_shares[0], share=Decimal("0.333333333333333333333")),
-        replace(mini_data.key_shares[1], share=Decimal("12345678.12345678")),
+        replace(mini_data.key_shares[0], share=Decimal("0.33333333")),
+        replace(mini_data.key_shares[1], share=Decimal("9999999.99999999")),
     )
-    lines = (replace(mini_data.budget_lines[0], amount=1_234_567_890_123_456_789),)
+    lines = (replace(mini_data.budget_lines[0], amount=-99_999_999_999_999),)
     data = replace(mini_data, key_shares=shares, budget_lines=lines)
     write_package(data, tmp_path / "a.xlsx")
     assert read_package(tmp_path / "a.xlsx") == data

@@ -19,7 +19,8 @@ from fordela.billing.sie import Accounts, invoices, sie_4i
 from fordela.engine.allocate import AllocationError
 from fordela.engine.invoicing import Granularity, InvoicingBase, InvoicingError, granularity_of, invoicing_base
 from fordela.engine.model import CycleData, Period
-from fordela.engine.money import display, parse_swedish
+from fordela.engine.money import display
+from fordela.engine.parse import InputError, parse_amount
 from fordela.engine.scenario import Resolution
 from fordela.reports import billing as reports
 from fordela.reports.render import FORMATS
@@ -231,13 +232,12 @@ def cmd_outcome(args: argparse.Namespace) -> list[Table]:
 
 def _record_outcome(args: argparse.Namespace) -> None:
     from fordela.billing.services import BillingError, outcome_record
-    from fordela.engine.money import MoneyError
 
     cli = _cli()
     data = _db_cycle(args, "recording an outcome")
     try:
-        amount = parse_swedish(args.amount)
-    except MoneyError as error:
+        amount = parse_amount(args.amount)
+    except InputError as error:
         raise cli.UserError(f"--amount: {error}") from None
     from fordela.catalogue.models import Cycle
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from fordela.catalogue.models import CycleRow, Organisation, Service, choices, unique_per_cycle
+from fordela.catalogue.models import CycleRow, Organisation, Service, choices, schema_field, unique_per_cycle
 from fordela.cycle.models import Proposal
 from fordela.engine import model as m
 
@@ -32,7 +32,7 @@ class VatRule(CycleRow):
     TABLE = "vat_rules"
     organisation_kind = models.CharField(max_length=20, choices=choices(m.OrganisationKind))
     category = models.CharField(max_length=20, choices=choices(m.ServiceCategory))
-    rate = models.DecimalField(max_digits=12, decimal_places=6)
+    rate = schema_field("vat_rules", "rate")
 
     class Meta:
         constraints = [unique_per_cycle("vat_rule", "organisation_kind", "category")]

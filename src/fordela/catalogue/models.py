@@ -8,10 +8,28 @@ BigIntegerField öre; codes are unique within their cycle.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django.db import models
 
 from fordela.engine import model as m
+from fordela.package.schema import CODE_LENGTH, TABLES_BY_NAME, Kind
+
+
+def schema_field(table: str, column: str, **options: Any) -> Any:
+    """The model field of a package column, sized by the schema: the one contract.
+
+    Codes and names get a CharField of the column's max_length, decimals a DecimalField with
+    the digits and decimals of its number format, so validation refuses whatever the database
+    would cut, round or crash on (tests/package/test_contract.py).
+    """
+    col = TABLES_BY_NAME[table].column(column)
+    if col.kind in (Kind.CODE, Kind.TEXT):
+        return models.CharField(max_length=col.max_length, **options)
+    if col.kind is Kind.DECIMAL:
+        assert col.number is not None
+        return models.DecimalField(max_digits=col.number.max_digits, decimal_places=col.number.places, **options)
+    raise AssertionError(f"{table}.{column}: no derived field for {col.kind}")
 
 
 def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
@@ -20,14 +38,14 @@ def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
 
 class Cycle(models.Model):
     TABLE = "cycle"
-    code = models.SlugField(max_length=64, unique=True)
-    title = models.CharField(max_length=200)
+    code = models.SlugField(max_length=CODE_LENGTH, unique=True)
+    title = schema_field("cycle", "title")
     target_year = models.IntegerField()
     base_year = models.IntegerField()
-    index_rate = models.DecimalField(max_digits=12, decimal_places=6)
+    index_rate = schema_field("cycle", "index_rate")
     first_year = models.IntegerField(null=True, blank=True)
     last_year = models.IntegerField(null=True, blank=True)
-    current_stage = models.CharField(max_length=64, blank=True, default="")
+    current_stage = schema_field("cycle", "current_stage", blank=True, default="")
     note = models.TextField(blank=True, default="")
     imported_at = models.DateTimeField(auto_now=True)
     # Bumped by every write to the cycle: computed results are cached per (code, revision).
@@ -52,8 +70,8 @@ def unique_per_cycle(name: str, *columns: str) -> models.UniqueConstraint:
 
 class Organisation(CycleRow):
     TABLE = "organisations"
-    code = models.CharField(max_length=64)
-    name = models.CharField(max_length=200)
+    code = schema_field("organisations", "code")
+    name = schema_field("organisations", "name")
     kind = models.CharField(max_length=20, choices=choices(m.OrganisationKind))
     note = models.TextField(blank=True, default="")
 
@@ -67,9 +85,9 @@ class Organisation(CycleRow):
 
 class Driver(CycleRow):
     TABLE = "drivers"
-    code = models.CharField(max_length=64)
-    name = models.CharField(max_length=200)
-    unit = models.CharField(max_length=40)
+    code = schema_field("drivers", "code")
+    name = schema_field("drivers", "name")
+    unit = schema_field("drivers", "unit")
 
     class Meta:
         constraints = [unique_per_cycle("driver_code", "code")]
@@ -80,7 +98,7 @@ class DriverValue(CycleRow):
     driver = models.ForeignKey(Driver, on_delete=models.CASCADE)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     year = models.IntegerField()
-    value = models.DecimalField(max_digits=24, decimal_places=8)
+    value = schema_field("driver_values", "value")
 
     class Meta:
         constraints = [unique_per_cycle("driver_value", "driver", "organisation", "year")]
@@ -88,8 +106,8 @@ class DriverValue(CycleRow):
 
 class DistributionKey(CycleRow):
     TABLE = "keys"
-    code = models.CharField(max_length=64)
-    name = models.CharField(max_length=200)
+    code = schema_field("keys", "code")
+    name = schema_field("keys", "name")
     method = models.CharField(max_length=20, choices=choices(m.KeyMethod))
     driver = models.ForeignKey(Driver, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     frozen_year = models.IntegerField(null=True, blank=True)
@@ -103,7 +121,7 @@ class KeyShare(CycleRow):
     TABLE = "key_shares"
     key = models.ForeignKey(DistributionKey, on_delete=models.CASCADE)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
-    share = models.DecimalField(max_digits=24, decimal_places=8)
+    share = schema_field("key_shares", "share")
 
     class Meta:
         constraints = [unique_per_cycle("key_share", "key", "organisation")]
@@ -111,8 +129,8 @@ class KeyShare(CycleRow):
 
 class Service(CycleRow):
     TABLE = "services"
-    code = models.CharField(max_length=64)
-    name = models.CharField(max_length=200)
+    code = schema_field("services", "code")
+    name = schema_field("services", "name")
     supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="services")
     category = models.CharField(max_length=20, choices=choices(m.ServiceCategory))
     description = models.TextField(blank=True, default="")
@@ -154,7 +172,7 @@ class Subscription(CycleRow):
     service = models.ForeignKey(Service, on_delete=models.CASCADE)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     year = models.IntegerField()
-    quantity = models.DecimalField(max_digits=24, decimal_places=8)
+    quantity = schema_field("subscriptions", "quantity")
     unit_price = models.BigIntegerField()
 
     class Meta:

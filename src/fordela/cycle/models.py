@@ -7,14 +7,22 @@ from __future__ import annotations
 
 from django.db import models
 
-from fordela.catalogue.models import CycleRow, DistributionKey, Organisation, Service, choices, unique_per_cycle
+from fordela.catalogue.models import (
+    CycleRow,
+    DistributionKey,
+    Organisation,
+    Service,
+    choices,
+    schema_field,
+    unique_per_cycle,
+)
 from fordela.engine import model as m
 
 
 class ReviewStage(CycleRow):
     TABLE = "review_stages"
-    code = models.CharField(max_length=64)
-    name = models.CharField(max_length=200)
+    code = schema_field("review_stages", "code")
+    name = schema_field("review_stages", "name")
     position = models.IntegerField()
 
     class Meta:
@@ -24,10 +32,10 @@ class ReviewStage(CycleRow):
 
 class Proposal(CycleRow):
     TABLE = "proposals"
-    code = models.CharField(max_length=64)
+    code = schema_field("proposals", "code")
     supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="proposals")
     kind = models.CharField(max_length=40, choices=choices(m.ProposalKind))
-    title = models.CharField(max_length=300)
+    title = schema_field("proposals", "title")
     financing = models.CharField(max_length=40, choices=choices(m.Financing))
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals")
     key = models.ForeignKey(DistributionKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -98,8 +106,8 @@ class ReviewCondition(CycleRow):
 
 class Scenario(CycleRow):
     TABLE = "scenarios"
-    code = models.CharField(max_length=64)
-    name = models.CharField(max_length=200)
+    code = schema_field("scenarios", "code")
+    name = schema_field("scenarios", "name")
     kind = models.CharField(max_length=20, choices=choices(m.ScenarioKind))
     stage = models.ForeignKey(ReviewStage, null=True, blank=True, on_delete=models.PROTECT)
     description = models.TextField(blank=True, default="")

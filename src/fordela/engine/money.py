@@ -105,15 +105,3 @@ def percent(part: int, whole: int, decimals: int = 1) -> str:
     if whole == 0:
         return "–"
     return f"{swedish_number(Fraction(part * 100, whole), decimals)}{NBSP}%"
-
-
-def parse_swedish(text: str) -> int:
-    """Swedish display text in kr (``1 091 600 000,50``, ``−66,1`` is NOT a kr amount) → öre.
-
-    Accepts spaces or non-breaking spaces between thousands and a decimal comma, as people
-    type amounts in Swedish forms. Raises MoneyError otherwise.
-    """
-    cleaned = text.strip().replace(NBSP, "").replace(" ", "").replace(MINUS, "-").replace(",", ".")
-    if cleaned.count(".") > 1:
-        raise MoneyError(f"not a number: {text!r}")
-    return to_ore(cleaned)

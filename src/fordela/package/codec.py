@@ -13,20 +13,16 @@ from enum import StrEnum
 from typing import Any
 
 from fordela.engine import model as m
-from fordela.engine.money import MoneyError, machine, to_ore
-from fordela.package.schema import TABLES, Column, Kind, Table
+from fordela.engine.money import machine
+from fordela.engine.parse import InputError, parse_amount, parse_decimal
+from fordela.package.schema import MAX_TEXT_LENGTH, TABLES, Column, Kind, Table
 
 # What a parsed cell can be; None stands for an empty optional cell.
 Value = str | int | Decimal | bool | StrEnum | None
 
 CODE_RE = re.compile(r"[a-z0-9_-]+")
-_INTEGER_RE = re.compile(r"[+-]?[0-9]+")
-# Machine numbers: a dot as separator, no exponent, no thousands separator.
-_NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 # Control characters that neither a workbook cell nor a careful CSV reader accepts.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# Excel refuses longer cells; refusing them here keeps every valid package writable as .xlsx.
-MAX_TEXT_LENGTH = 32_767
 
 _TRUE = {"true", "1", "yes", "ja"}
 _FALSE = {"false", "0", "no", "nej"}
@@ -40,12 +36,15 @@ def _quote(text: str) -> str:
     return f"'{text}'"
 
 
-def _number(text: str) -> Decimal:
-    if not _NUMBER_RE.fullmatch(text):
-        if "," in text and _NUMBER_RE.fullmatch(text.replace(",", ".")):
-            raise CellError(f"not a number: {_quote(text)} (use a dot as decimal separator)")
-        raise CellError(f"not a number: {_quote(text)}")
-    return Decimal(text)
+def _number(column: Column, text: str) -> Decimal:
+    """The exact number of a machine-written cell, within the column's format (schema)."""
+    assert column.number is not None, f"number column {column.name} has no format"
+    try:
+        return parse_decimal(text, column.number, machine=True)
+    except InputError as error:
+        if error.code == "whole":
+            raise CellError(f"not a whole number: {_quote(text)}") from None
+        raise CellError(str(error)) from None
 
 
 def parse_cell(column: Column, text: str) -> Value:
@@ -55,8 +54,9 @@ def parse_cell(column: Column, text: str) -> Value:
     """
     if _CONTROL_RE.search(text):
         raise CellError("contains a control character")
-    if len(text) > MAX_TEXT_LENGTH:
-        raise CellError(f"longer than {MAX_TEXT_LENGTH} characters")
+    limit = column.max_length or MAX_TEXT_LENGTH
+    if len(text) > limit:
+        raise CellError(f"longer than {limit} characters")
     stripped = text.strip()
     if not stripped:
         if column.required:
@@ -72,23 +72,21 @@ def parse_cell(column: Column, text: str) -> Value:
             raise CellError(f"not a valid code {_quote(stripped)}: use only a-z, 0-9, '_' and '-'{hint}")
         return stripped
     if kind in (Kind.YEAR, Kind.INTEGER):
-        if not _INTEGER_RE.fullmatch(stripped):
-            raise CellError(f"not a whole number: {_quote(stripped)}")
-        number = int(stripped)
+        number = int(_number(column, stripped))
         if column.non_negative and number < 0:
             raise CellError(f"must not be negative: {number}")
         return number
     if kind is Kind.DECIMAL:
-        decimal = _number(stripped)
+        decimal = _number(column, stripped)
         if column.non_negative and decimal < 0:
             raise CellError(f"must not be negative: {_quote(stripped)}")
         return decimal
     if kind is Kind.MONEY:
-        decimal = _number(stripped)
+        assert column.number is not None
         try:
-            ore = to_ore(decimal)
-        except MoneyError:
-            raise CellError(f"more than two decimals: {_quote(stripped)}") from None
+            ore = parse_amount(stripped, machine=True, fmt=column.number)
+        except InputError as error:
+            raise CellError(str(error)) from None
         if column.non_negative and ore < 0:
             raise CellError(f"must not be negative: {_quote(stripped)}")
         return ore

@@ -34,6 +34,10 @@ Rules that hold for every table:
   of a row in the table it points to.
 - Money is SEK with a dot and at most two decimals (`1136000000.00`); inside fordela it is integer
   öre. Decimals use a dot. Booleans are `true`/`false`. An empty cell is "no value".
+- Every length, decimal count and range below is what the database keeps: a package that
+  validates imports and exports again byte for byte, on SQLite and PostgreSQL alike. Amounts are
+  at most 999 999 999 999.99 SEK in magnitude; shares, quantities and driver values have at most
+  8 decimals and stay below 10 000 000 (15 significant digits); rates are fractions 0 … 1.
 - Every year lies inside the cycle: `first_year` … `last_year` (default base_year − 5 …
   target_year + 4).
 - A package with any problem is refused whole, every problem listed by table, row and column
@@ -61,6 +65,13 @@ def schema_markdown() -> str:
                 kind += f" → `{c.ref}`"
             if c.non_negative:
                 kind += ", ≥ 0"
+            if c.max_length is not None:
+                kind += f", ≤ {c.max_length} characters"
+            if c.number is not None:
+                low, high = (format(v, "f") for v in (c.number.minimum, c.number.maximum))
+                kind += f", {low} … {high}"
+                if c.number.places and c.kind is not Kind.MONEY:
+                    kind += f", ≤ {c.number.places} decimals"
             parts.append(f"| `{c.name}` | {kind} | {'yes' if c.required else 'no'} | {c.description} |\n")
     return "".join(parts)
 

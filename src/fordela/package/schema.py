@@ -11,6 +11,16 @@ from enum import StrEnum
 from typing import Any
 
 from fordela.engine import model as m
+from fordela.engine.parse import AMOUNT, COUNT, DECIMAL, RATE, YEAR, NumberFormat
+
+# The limits the database keeps, enforced by validation first (codec.parse_cell) and used by
+# the models (catalogue.models.schema_field) so that both can never disagree.
+CODE_LENGTH = 64
+NAME_LENGTH = 200
+TITLE_LENGTH = 300
+UNIT_LENGTH = 40
+# Excel refuses longer cells; refusing them keeps every valid package writable as .xlsx.
+MAX_TEXT_LENGTH = 32_767
 
 
 class Kind(StrEnum):
@@ -33,6 +43,15 @@ class Column:
     ref: str | None = None  # table whose `code` this column names
     choices: type[StrEnum] | None = None
     non_negative: bool = False
+    # Characters a code or text may have; the number format of a number column.
+    max_length: int | None = None
+    number: NumberFormat | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_length is None and self.kind in (Kind.CODE, Kind.TEXT):
+            object.__setattr__(self, "max_length", CODE_LENGTH if self.kind is Kind.CODE else MAX_TEXT_LENGTH)
+        if self.number is None and self.kind in _NUMBER_FORMATS:
+            object.__setattr__(self, "number", _NUMBER_FORMATS[self.kind])
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,14 @@ class Table:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+
+_NUMBER_FORMATS: dict[Kind, NumberFormat] = {
+    Kind.YEAR: YEAR,
+    Kind.INTEGER: COUNT,
+    Kind.MONEY: AMOUNT,
+    Kind.DECIMAL: DECIMAL,
+}
 
 
 def _c(name: str, kind: Kind, description: str, **options: Any) -> Column:
@@ -78,8 +105,12 @@ def _money(name: str, description: str, *, required: bool = True, non_negative: 
     return _c(name, Kind.MONEY, description, required=required, non_negative=non_negative)
 
 
-def _text(name: str, description: str, *, required: bool = False) -> Column:
-    return _c(name, Kind.TEXT, description, required=required)
+def _text(name: str, description: str, *, required: bool = False, max_length: int = MAX_TEXT_LENGTH) -> Column:
+    return _c(name, Kind.TEXT, description, required=required, max_length=max_length)
+
+
+def _name(description: str = "Name", *, name: str = "name", max_length: int = NAME_LENGTH) -> Column:
+    return _text(name, description, required=True, max_length=max_length)
 
 
 TABLES: tuple[Table, ...] = (
@@ -88,12 +119,20 @@ TABLES: tuple[Table, ...] = (
         m.Cycle,
         (
             _code("Code of the cycle, e.g. goteborg-2026"),
-            _text("title", "Title shown to users", required=True),
+            _name("Title shown to users", name="title"),
             _year("target_year", "The budget year being planned"),
             _year("base_year", "The year whose decided budget the bridge starts from"),
-            _c("index_rate", Kind.DECIMAL, "Price index for the target year, e.g. 0.03", non_negative=True),
-            _c("first_year", Kind.INTEGER, "First year with data (default base_year − 5)", required=False),
-            _c("last_year", Kind.INTEGER, "Last year of the outlook (default target_year + 4)", required=False),
+            _c(
+                "index_rate", Kind.DECIMAL, "Price index for the target year, e.g. 0.03", non_negative=True, number=RATE
+            ),
+            _c("first_year", Kind.INTEGER, "First year with data (default base_year − 5)", required=False, number=YEAR),
+            _c(
+                "last_year",
+                Kind.INTEGER,
+                "Last year of the outlook (default target_year + 4)",
+                required=False,
+                number=YEAR,
+            ),
             _ref("current_stage", "review_stages", "The review stage the cycle has reached", required=False),
             _text("note", "Free text, e.g. which values are illustrative"),
         ),
@@ -106,7 +145,7 @@ TABLES: tuple[Table, ...] = (
         m.Organisation,
         (
             _code(),
-            _text("name", "Name shown to users", required=True),
+            _name("Name shown to users"),
             _enum("kind", m.OrganisationKind, "administration, company or board (a supplier)"),
             _text("note", "Free text, e.g. 'illustrativ'"),
         ),
@@ -116,7 +155,7 @@ TABLES: tuple[Table, ...] = (
     Table(
         "drivers",
         m.Driver,
-        (_code(), _text("name", "Name", required=True), _text("unit", "Unit, e.g. st", required=True)),
+        (_code(), _name(), _name("Unit, e.g. st", name="unit", max_length=UNIT_LENGTH)),
         ("code",),
         "Quantities that keys are based on (employees, admin computers, payslips).",
     ),
@@ -137,7 +176,7 @@ TABLES: tuple[Table, ...] = (
         m.DistributionKey,
         (
             _code(),
-            _text("name", "Name", required=True),
+            _name(),
             _enum("method", m.KeyMethod, "driver, equal, fixed, frozen, subscription or hybrid"),
             _ref("driver", "drivers", "The driver of a `driver` key", required=False),
             _year("frozen_year", "The year whose split a `frozen` key repeats", required=False),
@@ -162,7 +201,7 @@ TABLES: tuple[Table, ...] = (
         m.Service,
         (
             _code(),
-            _text("name", "Name", required=True),
+            _name(),
             _ref("supplier", "organisations", "The supplier (a board)"),
             _enum("category", m.ServiceCategory, "base, add_on, infrastructure or opt_in"),
             _text("description", "What the service delivers; development plans"),
@@ -229,7 +268,7 @@ TABLES: tuple[Table, ...] = (
         m.ReviewStage,
         (
             _code(),
-            _text("name", "Name, e.g. Beredning", required=True),
+            _name("Name, e.g. Beredning"),
             _c("position", Kind.INTEGER, "Order: a later stage overrules an earlier one", non_negative=True),
         ),
         ("code",),
@@ -242,7 +281,7 @@ TABLES: tuple[Table, ...] = (
             _code(),
             _ref("supplier", "organisations", "The supplier that files it"),
             _enum("kind", m.ProposalKind, "What kind of proposal"),
-            _text("title", "Title", required=True),
+            _name("Title", name="title", max_length=TITLE_LENGTH),
             _enum("financing", m.Financing, "How it is financed"),
             _ref("service", "services", "The service it concerns or creates", required=False),
             _ref("key", "keys", "The key that splits an initiative's cost", required=False),
@@ -324,7 +363,7 @@ TABLES: tuple[Table, ...] = (
         m.Scenario,
         (
             _code(),
-            _text("name", "Name", required=True),
+            _name(),
             _enum("kind", m.ScenarioKind, "explicit, all_proposed or stage"),
             _ref("stage", "review_stages", "The stage of a `stage` scenario", required=False),
             _text("description", "What the scenario is for"),
@@ -375,7 +414,7 @@ TABLES: tuple[Table, ...] = (
         (
             _enum("organisation_kind", m.OrganisationKind, "The kind of customer, e.g. company"),
             _enum("category", m.ServiceCategory, "The category of service"),
-            _c("rate", Kind.DECIMAL, "VAT rate, e.g. 0.25", non_negative=True),
+            _c("rate", Kind.DECIMAL, "VAT rate, e.g. 0.25", non_negative=True, number=RATE),
         ),
         ("organisation_kind", "category"),
         "VAT on invoices: companies are separate legal entities and pay VAT where the city's rules say so. "
@@ -429,6 +468,16 @@ def as_json_schema() -> dict[str, Any]:
                         **({"references": f"{c.ref}.code"} if c.ref else {}),
                         **({"choices": [e.value for e in c.choices]} if c.choices else {}),
                         **({"non_negative": True} if c.non_negative else {}),
+                        **({"max_length": c.max_length} if c.max_length is not None else {}),
+                        **(
+                            {
+                                "decimals": c.number.places,
+                                "minimum": format(c.number.minimum, "f"),
+                                "maximum": format(c.number.maximum, "f"),
+                            }
+                            if c.number is not None
+                            else {}
+                        ),
                     }
                     for c in t.columns
                 ],

@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
+from decimal import Decimal
 from typing import Any
 
 from fordela.engine import model as m
+from fordela.engine import parse
 from fordela.engine.amounts import NOT_A_COST_CHANGE, proposal_management
 from fordela.engine.money import machine
 from fordela.package.codec import CellError, Value, all_text_rows, parse_cell, sort_rows
@@ -320,12 +322,24 @@ class _Checker:
                 self._flag("keys", row, needed, f"a {method} key needs a {needed}")
             if method is m.KeyMethod.FIXED and code is not None and code not in with_shares:
                 self._flag("keys", row, "method", f"fixed key {_q(code)} has no key_shares")
+        positive: set[Value] = set()
+        first_share: dict[Value, _Row] = {}
         for row in self.rows("key_shares"):
             key = row.values.get("key")
             method = methods.get(key)
             if method is not None and method is not m.KeyMethod.FIXED:
                 message = f"key {_q(key)} is a {method} key: shares belong to fixed keys"
                 self._flag("key_shares", row, "key", message)
+            share = row.values.get("share")
+            if "share" not in row.values or share is None or share != 0:
+                positive.add(key)  # a share that failed to parse is reported already
+            first_share.setdefault(key, row)
+        for key, row in first_share.items():
+            if key not in positive and methods.get(key) is m.KeyMethod.FIXED:
+                # Nothing could be split by it: refuse it here, not at invoicing time.
+                self._flag(
+                    "key_shares", row, "share", f"every share of key {_q(key)} is zero: at least one must be more"
+                )
 
     def _scenarios(self) -> None:
         kinds: dict[Value, Value] = {}
@@ -376,7 +390,13 @@ class _Checker:
     def _subscriptions(self) -> None:
         categories = {r.values.get("code"): r.values.get("category") for r in self.rows("services")}
         allowed = (m.ServiceCategory.ADD_ON, m.ServiceCategory.OPT_IN)
+        limit = parse.AMOUNT.maximum * parse.ORE_PER_SEK
         for row in self.rows("subscriptions"):
+            quantity, price = row.values.get("quantity"), row.values.get("unit_price")
+            if isinstance(quantity, Decimal) and isinstance(price, int) and quantity * price > limit:
+                # Each factor fits, the product would overflow the engine's int64 sums.
+                message = f"quantity × unit_price is more than {machine(int(limit))} SEK"
+                self._flag("subscriptions", row, "quantity", message)
             service = row.values.get("service")
             category = categories.get(service)
             if category is not None and category not in allowed:

@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from fordela.cycle.proposals import NON_FIELD, AmountRow, amount_field
 from fordela.cycle.reviews import condition_field
 from fordela.engine import model as m
-from fordela.engine.money import MoneyError, Unit, display, parse_swedish
+from fordela.engine.money import Unit, display
+from fordela.package.schema import CODE_LENGTH, TABLES_BY_NAME
+from fordela.web.forms.fields import MoneyField, YearField
 
 KIND_LABELS = {
     m.ProposalKind.NEW_SERVICE: _("New service"),
@@ -103,26 +105,6 @@ def money_initial(ore: int | None) -> str:
     return "" if ore is None else display(ore, Unit.KR, decimals=2 if ore % 100 else 0)
 
 
-class MoneyField(forms.CharField):
-    """An amount in kr typed the Swedish way (``1 091 600,50``, ``-9 000 000``) → int öre."""
-
-    default_error_messages = {"invalid": _("Enter an amount in kronor, e.g. 1 250 000 or 1 250 000,50.")}
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "class": "money"})
-
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return parse_swedish(text)
-        except MoneyError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-
 def _choices(labels: Mapping[Any, Any]) -> list[tuple[str, Any]]:
     return [(key.value, label) for key, label in labels.items()]
 
@@ -175,12 +157,12 @@ class ProposalForm(_AmountGridForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     code = forms.CharField(
         label=_("Code"),
-        max_length=64,
+        max_length=CODE_LENGTH,
         help_text=_("A short unique name: lowercase letters a–z, digits, hyphen, e.g. is-ai-infrastruktur."),
     )
     supplier = forms.ChoiceField(label=_("Supplier"))
     kind = forms.ChoiceField(label=_("Kind of proposal"), choices=_choices(KIND_LABELS))
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=TABLES_BY_NAME["proposals"].column("title").max_length)
     service = forms.ChoiceField(
         label=_("Service"),
         required=False,
@@ -204,9 +186,7 @@ class ProposalForm(_AmountGridForm):
         label=_("Future management cost per year (kr)"),
         help_text=_("Yearly running cost once the initiative is done; negative for a saving, e.g. −9 000 000."),
     )
-    future_management_from_year = forms.IntegerField(
-        label=_("Future management cost from year"), required=False, widget=forms.NumberInput(attrs={"step": 1})
-    )
+    future_management_from_year = YearField(label=_("Future management cost from year"))
     already_decided = forms.BooleanField(label=_("Already decided in an earlier cycle"), required=False)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
 

@@ -49,12 +49,13 @@ from fordela.engine.allocate import AllocationError
 from fordela.engine.bridge import suppliers
 from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of, invoicing_base
 from fordela.engine.model import Period
-from fordela.engine.money import MoneyError, Unit, parse_swedish
+from fordela.engine.money import Unit
 from fordela.engine.scenario import resolve_code
 from fordela.jobs.kinds import XLSX, decided_stage
 from fordela.reports import billing as reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
+from fordela.web.forms.fields import MoneyField
 from fordela.web.tables import html_table
 from fordela.web.views.common import CycleView, cycle_view
 
@@ -348,9 +349,9 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
 class OutcomeForm(forms.Form):
     service = forms.ChoiceField(label=_("Service"))
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-    amount = forms.CharField(
+    amount = MoneyField(
         label=_("Outcome (kr)"),
-        max_length=40,
+        required=True,
         help_text=_("The actual cost of the year in kronor, e.g. 78 675 000 or 1 091 600,50."),
     )
 
@@ -360,10 +361,7 @@ class OutcomeForm(forms.Form):
         self.fields["year"].choices = [(y, str(y)) for y in years]
 
     def clean_amount(self) -> int:
-        try:
-            amount = parse_swedish(self.cleaned_data["amount"])
-        except MoneyError:
-            raise forms.ValidationError(_("Write an amount in kronor, e.g. 78 675 000 or 1 091 600,50.")) from None
+        amount: int = self.cleaned_data["amount"]
         if amount < 0:
             raise forms.ValidationError(_("An outcome is a cost: zero or more."))
         return amount
