@@ -128,6 +128,9 @@ def _screen(text: str, machine: bool, fmt: NumberFormat) -> str:
     if "e" in stripped.lower():
         message = f"not a number: {stripped!r}: exponents such as 1e9 are not accepted; {_hint(machine, fmt)}"
         raise InputError("exponent", message)
+    if fmt.places == 0 and ("." in stripped or "," in stripped):
+        # 2026.0 is not how anyone writes a year: a separator here is a mistake somewhere.
+        raise InputError("whole", f"not a whole number: {stripped!r}")
     if not machine and "." in stripped:
         raise InputError(
             "dot",
@@ -161,9 +164,6 @@ def parse_decimal(text: str, fmt: NumberFormat, *, machine: bool = False) -> Dec
     Swedish spelling unless `machine`. Raises :class:`InputError` and nothing else.
     """
     stripped = _screen(text, machine, fmt)
-    if fmt.places == 0 and ("." in stripped or "," in stripped):
-        # 2026.0 is not how anyone writes a year: a separator here is a mistake somewhere.
-        raise InputError("whole", f"not a whole number: {stripped!r}")
     negative, whole, fraction = _split(stripped, machine, fmt)
     fraction = fraction.rstrip("0")
     if len(fraction) > fmt.places:

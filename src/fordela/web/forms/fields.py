@@ -1,7 +1,7 @@
 """Form fields for numbers, one per kind of input, all reading through ``fordela.engine.parse``.
 
 A field hands the typed text to the one parser of its kind and turns a refusal
-(:class:`~fordela.engine.parse.InputError`) into a Swedish message next to the field that says
+(:class:`~fordela.engine.parsing.InputError`) into a Swedish message next to the field that says
 how to type the number. The parsers never raise anything else, so no input reaches a 500.
 """
 
@@ -14,9 +14,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from fordela.engine import parse
+from fordela.engine import parse as parsing
 from fordela.engine.money import swedish_number
-from fordela.package.schema import MAX_TEXT_LENGTH
 
 
 def _messages(example: str) -> dict[str, str]:
@@ -24,7 +23,7 @@ def _messages(example: str) -> dict[str, str]:
     values = {"example": example}
     return {
         "too_long": gettext("Too long for a number: type at most %(limit)s characters.")
-        % {"limit": parse.MAX_INPUT_LENGTH},
+        % {"limit": parsing.MAX_INPUT_LENGTH},
         "control": gettext("Contains an invisible control character: type the number again, e.g. %(example)s.")
         % values,
         "foreign_digits": gettext("Use the digits 0–9, e.g. %(example)s.") % values,
@@ -52,7 +51,7 @@ class NumberField(forms.CharField):
     implement :meth:`parse`.
     """
 
-    fmt: parse.NumberFormat = parse.DECIMAL
+    fmt: parsing.NumberFormat = parsing.DECIMAL
     example: Any = "1 250"
     default_error_messages: dict[str, Any] = {"invalid": _("Enter a number, e.g. 1 250 or 1 250,5.")}
     # Shown scaled for the range message: 1 for plain numbers, 100 for percentages.
@@ -60,16 +59,13 @@ class NumberField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        # Far above any number, far below what would cost time: the parser refuses the rest.
-        kwargs.setdefault("max_length", MAX_TEXT_LENGTH)
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-        self.widget.attrs.pop("maxlength", None)
 
     def parse(self, text: str) -> Any:
         raise NotImplementedError
 
-    def message(self, error: parse.InputError) -> str:
+    def message(self, error: parsing.InputError) -> str:
         example = str(self.example)
         if error.code == "decimals":
             return gettext("At most %(places)s decimals, e.g. %(example)s.") % {
@@ -88,7 +84,7 @@ class NumberField(forms.CharField):
             return None
         try:
             return self.parse(text)
-        except parse.InputError as error:
+        except parsing.InputError as error:
             raise forms.ValidationError(self.message(error), code=error.code) from None
 
     def validate(self, value: Any) -> None:
@@ -96,16 +92,12 @@ class NumberField(forms.CharField):
         if value is None and self.required:
             raise forms.ValidationError(self.error_messages["required"], code="required")
 
-    def run_validators(self, value: Any) -> None:
-        # max_length applies to the typed text (already bounded by the parser), not the number.
-        return
-
 
 class MoneyField(NumberField):
     """An amount in kr typed the Swedish way (``1 091 600,50``, ``-9 000 000``) → int öre."""
 
-    fmt = parse.AMOUNT
-    example = "1 250 000"
+    fmt = parsing.AMOUNT
+    example = "1 250 000,50"
     default_error_messages = {"invalid": _("Enter an amount in kronor, e.g. 1 250 000 or 1 250 000,50.")}
 
     def __init__(self, *, non_negative: bool = False, **kwargs: Any) -> None:
@@ -114,12 +106,12 @@ class MoneyField(NumberField):
         self.widget.attrs["class"] = "money"
 
     def parse(self, text: str) -> int:
-        ore = parse.parse_amount(text)
+        ore = parsing.parse_amount(text)
         if self.non_negative and ore < 0:
-            raise parse.InputError("negative", "must not be negative")
+            raise parsing.InputError("negative", "must not be negative")
         return ore
 
-    def message(self, error: parse.InputError) -> str:
+    def message(self, error: parsing.InputError) -> str:
         if error.code == "decimals":
             return gettext("At most two decimals (öre), e.g. 1 250 000,50.")
         return super().message(error)
@@ -128,7 +120,7 @@ class MoneyField(NumberField):
 class YearField(NumberField):
     """A year of four digits → int."""
 
-    fmt = parse.YEAR
+    fmt = parsing.YEAR
     example = "2026"
     default_error_messages = {"invalid": _("Enter a year with four digits, e.g. 2026.")}
 
@@ -137,19 +129,19 @@ class YearField(NumberField):
         self.widget.attrs["inputmode"] = "numeric"
 
     def parse(self, text: str) -> int:
-        return parse.parse_year(text)
+        return parsing.parse_year(text)
 
 
 class PercentField(NumberField):
     """A percentage such as the index rate (``3`` or ``3,5``) → the fraction as Decimal (0.035)."""
 
-    fmt = parse.RATE
+    fmt = parsing.RATE
     example = "3,5"
     display_scale = 100
     default_error_messages = {"invalid": _("Enter a percentage, e.g. 3 or 3,5.")}
 
     def parse(self, text: str) -> Decimal:
-        return parse.parse_percent(text)
+        return parsing.parse_percent(text)
 
 
 class QuantityField(NumberField):
@@ -158,7 +150,7 @@ class QuantityField(NumberField):
     example = "1 250,5"
 
     def parse(self, text: str) -> Decimal:
-        return parse.parse_quantity(text)
+        return parsing.parse_quantity(text)
 
 
 class ShareField(NumberField):
@@ -168,4 +160,4 @@ class ShareField(NumberField):
     default_error_messages = {"invalid": _("Enter a share, e.g. 0,25 or 1.")}
 
     def parse(self, text: str) -> Decimal:
-        return parse.parse_share(text)
+        return parsing.parse_share(text)
