@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fordela.billing.cli import register as billing_commands
 from fordela.engine import bridge as b
+from fordela.engine import parse
 from fordela.engine.allocate import AllocationError, allocate
 from fordela.engine.model import CycleData, ScenarioKind
 from fordela.engine.scenario import Resolution, ScenarioError, resolve_code
@@ -234,7 +235,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p = command("allocate", cmd_allocate, "split every service's cost for a year among its customers")
     p.add_argument("cycle", metavar="PACKAGE_OR_CYCLE")
-    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--year", type=parse.year, required=True)
     p.add_argument("--scenario", help="scenario or review stage (years after the base year; default: current stage)")
     p = command("bridge", cmd_bridge, "the budget bridge per supplier, scenarios side by side")
     p.add_argument("cycle", metavar="CYCLE")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fordela.cycle.models import Proposal
 from fordela.web.forms.fields import MoneyField, PercentField, QuantityField, ShareField, YearField
@@ -154,3 +156,15 @@ def test_percent_share_and_quantity_fields() -> None:
         with pytest.raises(ValidationError) as caught:
             field.clean(typed)
         assert caught.value.messages == [message], (typed, caught.value.messages)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_every_text_is_a_number_or_a_swedish_message(typed: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    for field in (MoneyField(), YearField(), PercentField(), ShareField(), QuantityField()):
+        try:
+            field.clean(typed)
+        except ValidationError as error:
+            assert error.messages and all(message.strip() for message in error.messages)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from fordela.billing.exports import lines_csv, lines_xlsx
 from fordela.billing.sie import Accounts, invoices, sie_4i
+from fordela.engine import parse
 from fordela.engine.allocate import AllocationError
 from fordela.engine.invoicing import Granularity, InvoicingBase, InvoicingError, granularity_of, invoicing_base
 from fordela.engine.model import CycleData, Period
@@ -268,7 +269,7 @@ def register(sub: Any) -> None:
         return p
 
     def period(p: argparse.ArgumentParser, required: bool = False) -> None:
-        p.add_argument("--year", type=int)
+        p.add_argument("--year", type=parse.year)
         p.add_argument("--period", required=required, help="q1–q4 or m01–m12, optionally with the year: 2026-q1")
         p.add_argument("--scenario", help="decided scenario or stage (default: the cycle's current stage)")
 
@@ -298,7 +299,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--supplier")
     p.add_argument("--service", help="record: the service")
-    p.add_argument("--year", type=int, help="record: the year")
+    p.add_argument("--year", type=parse.year, help="record: the year")
     p.add_argument("--amount", help="record: the outcome in kr, e.g. 78675000 or '78 675 000'")
 
     from fordela.opendata.cli import register as register_opendata

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from fordela import cli
+from fordela.engine import parse
 from fordela.engine.allocate import AllocationError
 from fordela.engine.model import CycleData
 from fordela.engine.scenario import Resolution
@@ -137,4 +138,4 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     document("deck", cmd_deck, "the coordination group's deck (.pptx)", comparison=True)
     p = document("pdf", cmd_pdf, "bridges, lists, frames and an organisation's bill (.pdf)", comparison=True)
     p.add_argument("--organisation", help="add this organisation's bill")
-    p.add_argument("--year", type=int, help="year of the bill (default: the target year)")
+    p.add_argument("--year", type=parse.year, help="year of the bill (default: the target year)")

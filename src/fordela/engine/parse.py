@@ -246,3 +246,9 @@ def format_amount(ore: int) -> str:
     groups.append(digits)
     text = "\u00a0".join(reversed(groups))
     return f"{sign}{text},{rest:02d}" if rest else f"{sign}{text}"
+
+
+def year(text: str) -> int:
+    """:func:`parse_year` for ``argparse``'s ``type=``: its name makes the message read
+    ``argument --year: invalid year value: '2026.0'``."""
+    return parse_year(text)

@@ -46,6 +46,7 @@ from fordela.consultation.selectors import (
     threads_for_proposal,
     threads_visible,
 )
+from fordela.web.forms.fields import YearField
 from fordela.web.views.common import CycleView, cycle_view
 
 BADGE = {Thread.Status.OPEN: "warn", Thread.Status.ANSWERED: "good", Thread.Status.RESOLVED: "done"}
@@ -58,7 +59,7 @@ class ThreadForm(forms.Form):
     subject = forms.ChoiceField(choices=[("proposal", "proposal"), ("line", "line")])
     proposal = forms.SlugField(required=False, max_length=64)
     line_object = forms.SlugField(required=False, max_length=64)
-    line_year = forms.IntegerField(required=False)
+    line_year = YearField()
     organisation = forms.SlugField(max_length=64, error_messages={"required": gettext_lazy("Pick an organisation.")})
     text = forms.CharField(
         max_length=services.MAX_TEXT, error_messages={"required": gettext_lazy("Write something before sending.")}
