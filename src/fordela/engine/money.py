@@ -1,4 +1,4 @@
-"""The one place that parses and formats money.
+"""The one place that formats money (text people type is read by ``fordela.engine.parse``).
 
 Inside fordela money is ``int`` öre. At the edges it is ``Decimal`` SEK (machine formats, with
 a dot and two decimals) or Swedish display text as the seed documents write it: ``1 091,6``
