@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from fordela.package.schema import TABLES, Kind, as_json_schema
 
@@ -63,12 +64,13 @@ def schema_markdown() -> str:
                 kind += " " + ", ".join(f"`{e.value}`" for e in c.choices)
             if c.ref:
                 kind += f" → `{c.ref}`"
-            if c.non_negative:
+            if c.non_negative and c.number is None:
                 kind += ", ≥ 0"
             if c.max_length is not None:
                 kind += f", ≤ {c.max_length} characters"
             if c.number is not None:
-                low, high = (format(v, "f") for v in (c.number.minimum, c.number.maximum))
+                low = max(c.number.minimum, Decimal(0)) if c.non_negative else c.number.minimum
+                low, high = format(low, "f"), format(c.number.maximum, "f")
                 kind += f", {low} … {high}"
                 if c.number.places and c.kind is not Kind.MONEY:
                     kind += f", ≤ {c.number.places} decimals"
