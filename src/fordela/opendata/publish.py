@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fordela.billing.exports import safe
+from fordela.reports.render import spreadsheet_safe as safe
 from fordela.opendata.datasets import Dataset
 
 CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
