@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fordela.engine.scenario import resolve
 from fordela.package.reader import read_package
-from fordela.reports.cycle import scenario_summary
+from fordela.reports.scenarios import scenario_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "src" / "fordela" / "demo" / "goteborg-2026"

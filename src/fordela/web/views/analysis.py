@@ -56,7 +56,7 @@ from fordela.web.forms.analysis import (
 )
 from fordela.web.views.common import CycleView, cycle_view
 
-CONSULTATION_INSTALLED = find_spec("fordela.consultation.templatetags.consultation") is not None
+CONSULTATION_INSTALLED = find_spec("fordela.web.templatetags.consultation") is not None
 STATUS_LABELS = {"draft": gettext_lazy("Draft"), "submitted": gettext_lazy("Submitted")}
 
 
