@@ -13,6 +13,8 @@ from fordela.engine import model as m
 from fordela.engine.amounts import proposal_management
 from fordela.engine.model import ProposalKind as K
 
+SPLIT = ILLUSTRATIVE + ": fördelningen av den publicerade summan på tjänster"
+
 
 def build() -> m.CycleData:
     orgs, driver_values = organisations_and_drivers()
@@ -30,11 +32,16 @@ def build() -> m.CycleData:
     for code, _, _supplier, category, key, cost in SERVICES:
         history = DMS_HISTORY.get(code)
         for year in (2023, 2024) if history else ():
-            service_years.append(m.ServiceYear(code, year, key, outcome=history[year - 2023] * KR))
+            service_years.append(m.ServiceYear(code, year, key, outcome=history[year - 2023] * KR, note=SPLIT))
         if cost is not None:
             service_years.append(
                 m.ServiceYear(
-                    code, BASE, key, cost=cost, development_within_service=history[2] * KR if history else None
+                    code,
+                    BASE,
+                    key,
+                    cost=cost,
+                    development_within_service=history[2] * KR if history else None,
+                    note=SPLIT,
                 )
             )
         # the supplier's proposal for the target year: the base-year cost plus its proposals' management
@@ -50,17 +57,22 @@ def build() -> m.CycleData:
         )
         service_years.append(
             m.ServiceYear(
-                code, TARGET, key, cost=proposed, development_within_service=history[3] * KR if history else None
+                code,
+                TARGET,
+                key,
+                cost=proposed,
+                development_within_service=history[3] * KR if history else None,
+                note=SPLIT,
             )
         )
         if category in (B, INF):
             members = mandatory + (["framtiden", "energi"] if code in ("office365", "it-sakerhet", "e-handel") else [])
             start = TARGET if cost is None else 2023  # new services start in the target year
-            participation += [m.Participation(code, org, start) for org in members]
+            participation += [m.Participation(code, org, start, note=ILLUSTRATIVE) for org in members]
             if code == "kontaktcenter":  # DMS' dialogue on companies joining its base services (2026, illustrative)
-                participation += [m.Participation(code, org, TARGET) for org in ("higab", "hamn")]
+                participation += [m.Participation(code, org, TARGET, note=ILLUSTRATIVE) for org in ("higab", "hamn")]
         if category is OPT:
-            participation += [m.Participation(code, org, TARGET) for org in mandatory]
+            participation += [m.Participation(code, org, TARGET, note=ILLUSTRATIVE) for org in mandatory]
 
     subscriptions = []
     for code, price, buyers in [
@@ -73,12 +85,12 @@ def build() -> m.CycleData:
             for org, qty in buyers.items():
                 # 2026: one fewer subscription at Kultur shows an under-recovery (illustrative)
                 q = qty - 1 if (year == TARGET and org == "kultur") else qty
-                subscriptions.append(m.Subscription(code, org, year, Decimal(q), price * KR))
+                subscriptions.append(m.Subscription(code, org, year, Decimal(q), price * KR, ILLUSTRATIVE))
     for org, qty in {"grundskola": 2, "aldre-vard-omsorg": 2, "stadsmiljo": 1, "intraservice": 1}.items():
-        subscriptions.append(m.Subscription("automatisering", org, TARGET, Decimal(qty), 150_000 * KR))
+        subscriptions.append(m.Subscription("automatisering", org, TARGET, Decimal(qty), 150_000 * KR, ILLUSTRATIVE))
 
     stadsnat_shares = [
-        m.KeyShare("k-stadsnat", org, Decimal(20 + (7 * i) % 45) + Decimal("0.5") * (i % 2))
+        m.KeyShare("k-stadsnat", org, Decimal(20 + (7 * i) % 45) + Decimal("0.5") * (i % 2), ILLUSTRATIVE)
         for i, org in enumerate(sorted(mandatory))
     ]
     # What Telefoni actually invoiced in 2025 (kept so the frozen key can repeat it): computed once from
@@ -186,7 +198,9 @@ def with_invoicing(data: m.CycleData) -> m.CycleData:
     return replace(
         data,
         incurred_costs=tuple(m.IncurredCost(code, TARGET, q, kr * KR, ILLUSTRATIVE) for code, q, kr in incurred),
-        vat_rules=tuple(m.VatRule(m.OrganisationKind.COMPANY, c, Decimal("0.25")) for c in m.ServiceCategory),
+        vat_rules=tuple(
+            m.VatRule(m.OrganisationKind.COMPANY, c, Decimal("0.25"), ILLUSTRATIVE) for c in m.ServiceCategory
+        ),
         exemptions=(
             m.Exemption(
                 "e-arkiv",
@@ -206,5 +220,5 @@ def with_telefoni_history(data: m.CycleData) -> m.CycleData:
     from fordela.engine.allocate import allocate
 
     lines = [ln for ln in allocate(data, BASE).lines if ln.object == "telefoni"]
-    history = tuple(m.AllocationHistory("telefoni", ln.organisation, BASE, ln.amount) for ln in lines)
+    history = tuple(m.AllocationHistory("telefoni", ln.organisation, BASE, ln.amount, ILLUSTRATIVE) for ln in lines)
     return replace(data, allocation_history=history)

@@ -58,22 +58,26 @@ def organisations_and_drivers() -> tuple[list[m.Organisation], list[m.DriverValu
         orgs.append(m.Organisation(code, name, kind, ILLUSTRATIVE if kind is not m.OrganisationKind.BOARD else ""))
         for year in YEARS:
             staff = _round(Decimal(employees) * (1 + Decimal(growth) / 1000) ** (year - BASE))
-            values.append(m.DriverValue("employees", code, year, staff))
-            values.append(m.DriverValue("admin_computers", code, year, _round(staff * Decimal(computers))))
-            values.append(m.DriverValue("payslips", code, year, _round(staff * Decimal("13.4"))))
+            values.append(m.DriverValue("employees", code, year, staff, ILLUSTRATIVE))
+            values.append(
+                m.DriverValue("admin_computers", code, year, _round(staff * Decimal(computers)), ILLUSTRATIVE)
+            )
+            values.append(m.DriverValue("payslips", code, year, _round(staff * Decimal("13.4")), ILLUSTRATIVE))
     return orgs, values
 
 
+# Keys: the three driver keys, the 2025 frozen split and the hybrid key of automatisering are named in
+# seeds/000…; the other three are ILLUSTRATIVE (they give the demo a key of every method).
 KEYS = [
     m.DistributionKey("k-employees", "Antal anställda", m.KeyMethod.DRIVER, driver="employees"),
     m.DistributionKey("k-computers", "Antal administrativa datorer", m.KeyMethod.DRIVER, driver="admin_computers"),
     m.DistributionKey("k-payslips", "Antal lönespecifikationer", m.KeyMethod.DRIVER, driver="payslips"),
-    m.DistributionKey("k-equal", "Lika delar", m.KeyMethod.EQUAL),
+    m.DistributionKey("k-equal", "Lika delar", m.KeyMethod.EQUAL, note=ILLUSTRATIVE),
     m.DistributionKey(
         "k-frozen-2025", "Tillämpa 2025 års procentuella fördelning", m.KeyMethod.FROZEN, frozen_year=2025
     ),
-    m.DistributionKey("k-stadsnat", "Anslutningspunkter i stadsnätet", m.KeyMethod.FIXED),
-    m.DistributionKey("k-subscription", "Abonnemang (antal × pris)", m.KeyMethod.SUBSCRIPTION),
+    m.DistributionKey("k-stadsnat", "Anslutningspunkter i stadsnätet", m.KeyMethod.FIXED, note=ILLUSTRATIVE),
+    m.DistributionKey("k-subscription", "Abonnemang (antal × pris)", m.KeyMethod.SUBSCRIPTION, note=ILLUSTRATIVE),
     m.DistributionKey(
         "k-hybrid-employees",
         "Abonnemang, resten solidariskt per anställd",

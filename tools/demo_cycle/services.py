@@ -52,7 +52,10 @@ SERVICES = [
     ("e-handel", "E-handelssystem", U, B, "k-employees", 20 * MSEK),
     ("upphandlingsstod", "Upphandlingsstöd och avtalskatalog", U, B, "k-employees", 13 * MSEK),
 ]
+# Services the seeds do not name: the catalogue needs somewhere for Intraservice's published total to go.
+INVENTED = ("datacenter", "e-arkiv", "ekonomisystem", "hr-system", "servicedesk", "upphandlingsstod")
 DESCRIPTIONS = {
+    **{code: "Illustrativ tjänst: finns inte i underlagen." for code in INVENTED},
     "extern-service": "goteborg.se, kalendarium.goteborg.se och Mina sidor; stöd till e-tjänster "
     "och stadens officiella "
     "sociala medier. 2026: nya kartlösningar, tillgänglighet, enhetligare webbplats, alternativ webbplats vid "

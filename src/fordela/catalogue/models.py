@@ -81,6 +81,7 @@ class DriverValue(CycleRow):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     year = models.IntegerField()
     value = models.DecimalField(max_digits=24, decimal_places=8)
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("driver_value", "driver", "organisation", "year")]
@@ -94,6 +95,7 @@ class DistributionKey(CycleRow):
     driver = models.ForeignKey(Driver, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     frozen_year = models.IntegerField(null=True, blank=True)
     solidarity_driver = models.ForeignKey(Driver, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("key_code", "code")]
@@ -104,6 +106,7 @@ class KeyShare(CycleRow):
     key = models.ForeignKey(DistributionKey, on_delete=models.CASCADE)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     share = models.DecimalField(max_digits=24, decimal_places=8)
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("key_share", "key", "organisation")]
@@ -133,6 +136,7 @@ class ServiceYear(CycleRow):
     cost = models.BigIntegerField(null=True, blank=True)
     development_within_service = models.BigIntegerField(null=True, blank=True)
     outcome = models.BigIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("service_year", "service", "year")]
@@ -144,6 +148,7 @@ class Participation(CycleRow):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     from_year = models.IntegerField()
     to_year = models.IntegerField(null=True, blank=True)
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("participation", "service", "organisation", "from_year")]
@@ -156,6 +161,7 @@ class Subscription(CycleRow):
     year = models.IntegerField()
     quantity = models.DecimalField(max_digits=24, decimal_places=8)
     unit_price = models.BigIntegerField()
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("subscription", "service", "organisation", "year")]
@@ -167,6 +173,7 @@ class AllocationHistory(CycleRow):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     year = models.IntegerField()
     amount = models.BigIntegerField()
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("allocation_history", "service", "organisation", "year")]
