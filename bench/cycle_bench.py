@@ -37,8 +37,10 @@ def best(runs: int, work) -> float:
 
 def main() -> None:
     data = read_package(DEMO)
-    print(f"demo cycle: {len(data.proposals)} proposals, {len(data.services)} services, "
-          f"{len(data.organisations)} organisations")
+    print(
+        f"demo cycle: {len(data.proposals)} proposals, {len(data.services)} services, "
+        f"{len(data.organisations)} organisations"
+    )
     print("(a) scenario_summary, best of 20:")
     for scenario in data.scenarios:
         resolution = resolve(data, scenario)

@@ -1,12 +1,5 @@
-"""Build the demo cycle package `goteborg-2026` from the seed documents.
-
-The published figures (seeds/000…, seeds/004…) are typed in below exactly as the documents give
-them. Where the seeds give no detail — which administrations and companies exist, their driver
-values, how a published total splits into services and proposals — the values are ILLUSTRATIVE
-(marked so in the package's `note` columns and descriptions), chosen to add up exactly to the
-published figures. Run `make demo-package` after editing; the package in src/fordela/demo/ is
-what ships and what the tests read.
-"""
+"""`python tools/build_demo.py DIR`: write the demo cycle package that `tools/demo_cycle/` builds
+(`make demo-package` writes it to src/fordela/demo/goteborg-2026)."""
 
 from __future__ import annotations
 
