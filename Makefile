@@ -35,6 +35,7 @@ test-postgres: install
 lint: install
 	$(BIN)/ruff check src tests tools bench
 	$(BIN)/mypy src/fordela/engine
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fordela.engine.scenario import resolve
 from fordela.package.reader import read_package
-from fordela.reports.cycle import scenario_summary
+from fordela.reports.scenarios import scenario_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "src" / "fordela" / "demo" / "goteborg-2026"
@@ -37,8 +37,10 @@ def best(runs: int, work) -> float:
 
 def main() -> None:
     data = read_package(DEMO)
-    print(f"demo cycle: {len(data.proposals)} proposals, {len(data.services)} services, "
-          f"{len(data.organisations)} organisations")
+    print(
+        f"demo cycle: {len(data.proposals)} proposals, {len(data.services)} services, "
+        f"{len(data.organisations)} organisations"
+    )
     print("(a) scenario_summary, best of 20:")
     for scenario in data.scenarios:
         resolution = resolve(data, scenario)

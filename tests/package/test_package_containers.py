@@ -104,7 +104,7 @@ def test_zip_with_too_many_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 # -- xlsx ---------------------------------------------------------------------------------
-# An exported workbook has the people-friendly layout (fordela.documents.workbook): row 1 the
+# An exported workbook has the people-friendly layout (fordela.package.workbook): row 1 the
 # column names, row 2 Swedish headings, data from row 3.
 
 

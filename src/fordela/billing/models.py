@@ -33,6 +33,7 @@ class VatRule(CycleRow):
     organisation_kind = models.CharField(max_length=20, choices=choices(m.OrganisationKind))
     category = models.CharField(max_length=20, choices=choices(m.ServiceCategory))
     rate = schema_field("vat_rules", "rate")
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("vat_rule", "organisation_kind", "category")]

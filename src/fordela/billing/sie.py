@@ -123,6 +123,11 @@ def period_end(year: int, period: Period) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def company_name(data: CycleData) -> str:
+    """The ledger's company for #FNAMN: the cycle title up to its dash ("Göteborgs Stad – …")."""
+    return data.cycle.title.split(" – ")[0].strip() or data.cycle.code
+
+
 def quote(text: str) -> str:
     """A SIE field in quotes, with quotes and backslashes escaped as the standard says."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -99,6 +99,7 @@ class DriverValue(CycleRow):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     year = models.IntegerField()
     value = schema_field("driver_values", "value")
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("driver_value", "driver", "organisation", "year")]
@@ -112,6 +113,7 @@ class DistributionKey(CycleRow):
     driver = models.ForeignKey(Driver, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     frozen_year = models.IntegerField(null=True, blank=True)
     solidarity_driver = models.ForeignKey(Driver, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("key_code", "code")]
@@ -122,6 +124,7 @@ class KeyShare(CycleRow):
     key = models.ForeignKey(DistributionKey, on_delete=models.CASCADE)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     share = schema_field("key_shares", "share")
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("key_share", "key", "organisation")]
@@ -151,6 +154,7 @@ class ServiceYear(CycleRow):
     cost = models.BigIntegerField(null=True, blank=True)
     development_within_service = models.BigIntegerField(null=True, blank=True)
     outcome = models.BigIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("service_year", "service", "year")]
@@ -162,6 +166,7 @@ class Participation(CycleRow):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     from_year = models.IntegerField()
     to_year = models.IntegerField(null=True, blank=True)
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("participation", "service", "organisation", "from_year")]
@@ -174,6 +179,7 @@ class Subscription(CycleRow):
     year = models.IntegerField()
     quantity = schema_field("subscriptions", "quantity")
     unit_price = models.BigIntegerField()
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("subscription", "service", "organisation", "year")]
@@ -185,6 +191,7 @@ class AllocationHistory(CycleRow):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     year = models.IntegerField()
     amount = models.BigIntegerField()
+    note = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [unique_per_cycle("allocation_history", "service", "organisation", "year")]

@@ -6,24 +6,43 @@ equal column names, and a reference column is a ForeignKey resolved by code with
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import fields
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
+from django.apps import apps
 from django.db import models, transaction
 
-from fordela.billing import models as billing_models
 from fordela.catalogue import models as catalogue
-from fordela.cycle import models as cycle_models
 from fordela.engine.model import CycleData
 from fordela.package.schema import TABLES, Table
 
-MODELS: dict[str, type[models.Model]] = {
-    model.TABLE: model  # type: ignore[attr-defined]
-    for module in (catalogue, cycle_models, billing_models)
-    for model in vars(module).values()
-    if isinstance(model, type) and issubclass(model, models.Model) and hasattr(model, "TABLE")
-}
+
+class _PackageModels(Mapping[str, type[models.Model]]):
+    """Every installed model that stores a package table (it says which by its `TABLE`), by table.
+
+    Found through Django's app registry, so the apps that hold package tables (the catalogue, the
+    cycle, billing) plug in without this module importing them; filled on first use, once the
+    apps are loaded.
+    """
+
+    @cached_property
+    def _by_table(self) -> dict[str, type[models.Model]]:
+        return {model.TABLE: model for model in apps.get_models() if hasattr(model, "TABLE")}  # type: ignore[attr-defined]
+
+    def __getitem__(self, table: str) -> type[models.Model]:
+        return self._by_table[table]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_table)
+
+    def __len__(self) -> int:
+        return len(self._by_table)
+
+
+MODELS: Mapping[str, type[models.Model]] = _PackageModels()
 
 
 class CycleExistsError(ValueError):

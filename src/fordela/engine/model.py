@@ -153,6 +153,7 @@ class DriverValue:
     organisation: str
     year: int
     value: Decimal
+    note: str = ""  # where the row comes from, e.g. "illustrativ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,7 @@ class DistributionKey:
     driver: str | None = None
     frozen_year: int | None = None
     solidarity_driver: str | None = None
+    note: str = ""  # where the row comes from, e.g. "illustrativ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +172,7 @@ class KeyShare:
     key: str
     organisation: str
     share: Decimal
+    note: str = ""  # where the row comes from, e.g. "illustrativ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +192,7 @@ class ServiceYear:
     cost: int | None = None
     development_within_service: int | None = None
     outcome: int | None = None
+    note: str = ""  # where the row comes from, e.g. "illustrativ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +201,7 @@ class Participation:
     organisation: str
     from_year: int
     to_year: int | None = None
+    note: str = ""  # where the row comes from, e.g. "illustrativ"
 
     def covers(self, year: int) -> bool:
         return self.from_year <= year and (self.to_year is None or year <= self.to_year)
@@ -209,6 +214,7 @@ class Subscription:
     year: int
     quantity: Decimal
     unit_price: int
+    note: str = ""  # where the row comes from, e.g. "illustrativ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +223,7 @@ class AllocationHistory:
     organisation: str
     year: int
     amount: int
+    note: str = ""  # where the row comes from, e.g. "illustrativ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +326,7 @@ class VatRule:
     organisation_kind: OrganisationKind
     category: ServiceCategory
     rate: Decimal
+    note: str = ""  # where the row comes from, e.g. "illustrativ"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,9 @@ had approved). A proposal no stage has reviewed is not included in a stage scena
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from fordela.engine.amounts import amount_in_year, proposal_management
 from fordela.engine.model import (
@@ -28,6 +29,7 @@ from fordela.engine.model import (
 APPROVING = frozenset({ReviewOutcome.APPROVE, ReviewOutcome.APPROVE_WITH_CONDITIONS})
 
 AmountRows = tuple[tuple[int, AmountType, int], ...]
+R = TypeVar("R")
 
 
 class ScenarioError(ValueError):
@@ -88,6 +90,59 @@ def _as_proposed(proposal: Proposal, amounts: AmountRows, included: bool) -> Dec
     return Decision(proposal=proposal, included=included, amounts=amounts, future_management_included=included)
 
 
+def deciding_review(reviews: Iterable[R], position: Callable[[R], int], *, up_to: int | None = None) -> R | None:
+    """The review that decides a proposal: the one at the latest stage (at or before the stage at
+    position `up_to`, if given), so a later stage overrules an earlier one; None if none is there.
+
+    `reviews` are one proposal's reviews (engine rows or database rows alike); `position` gives a
+    review's stage position.
+    """
+    considered = [r for r in reviews if up_to is None or position(r) <= up_to]
+    return max(considered, key=position, default=None)
+
+
+def first_stage(data: CycleData) -> str | None:
+    """The first review stage (the one that recommends), None in a cycle without stages."""
+    return min(data.review_stages, key=lambda s: s.position).code if data.review_stages else None
+
+
+def decided_stage(data: CycleData) -> str | None:
+    """The stage whose decisions stand when nobody names one: the cycle's current stage, else the
+    latest stage with any review, else the first stage (before any review nothing is decided, so
+    nothing is included). None only in a cycle without review stages.
+    """
+    if data.cycle.current_stage:
+        return data.cycle.current_stage
+    positions = {s.code: s.position for s in data.review_stages}
+    reviewed = {r.stage for r in data.reviews}
+    return max(reviewed, key=positions.__getitem__) if reviewed else first_stage(data)
+
+
+def decided_scenario(data: CycleData) -> str | None:
+    """`decided_stage` as the cycle's own scenario of that stage when it has one (so pages show the
+    scenario's name), else the stage's code; a cycle without stages: its first scenario."""
+    stage = decided_stage(data)
+    if stage is None:
+        return next((s.code for s in data.scenarios), None)
+    return next((s.code for s in data.scenarios if s.kind is ScenarioKind.STAGE and s.stage == stage), stage)
+
+
+def proposed_scenario(data: CycleData) -> str | None:
+    """The cycle's "everything proposed" scenario, else its first scenario (None without scenarios)."""
+    proposed = [s.code for s in data.scenarios if s.kind is ScenarioKind.ALL_PROPOSED]
+    return next(iter(proposed or [s.code for s in data.scenarios]), None)
+
+
+def default_comparison(data: CycleData) -> list[str]:
+    """What the deck compares when nobody names scenarios: everything proposed next to the first
+    stage's recommendation (either may be missing in a small cycle)."""
+    codes = [s.code for s in data.scenarios if s.kind is ScenarioKind.ALL_PROPOSED][:1]
+    stage = first_stage(data)
+    if stage is not None:
+        codes.append(stage)
+    return codes or [s.code for s in data.scenarios][:1]
+
+
 def resolve_stage(data: CycleData, stage: str, *, code: str | None = None, name: str | None = None) -> Resolution:
     """Decisions as made by `stage` and the stages before it; the latest review wins."""
     positions = {s.code: s.position for s in data.review_stages}
@@ -101,11 +156,14 @@ def resolve_stage(data: CycleData, stage: str, *, code: str | None = None, name:
     conditions: dict[tuple[str, str], list[ReviewCondition]] = defaultdict(list)
     for c in data.review_conditions:
         conditions[(c.proposal, c.stage)].append(c)
-    latest: dict[str, Review] = {}
+    by_proposal: dict[str, list[Review]] = defaultdict(list)
     for review in data.reviews:
-        position = positions[review.stage]
-        if position <= limit and (review.proposal not in latest or positions[latest[review.proposal].stage] < position):
-            latest[review.proposal] = review
+        by_proposal[review.proposal].append(review)
+    latest: dict[str, Review] = {}
+    for proposal, reviews in by_proposal.items():
+        deciding = deciding_review(reviews, lambda r: positions[r.stage], up_to=limit)
+        if deciding is not None:
+            latest[proposal] = deciding
     decisions: dict[str, Decision] = {}
     for p in data.proposals:
         decided = latest.get(p.code)

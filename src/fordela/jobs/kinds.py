@@ -13,8 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from fordela.engine import bridge as b
-from fordela.engine.model import CycleData, ScenarioKind
-from fordela.engine.scenario import Resolution, resolve_code
+from fordela.engine.model import CycleData
+from fordela.engine.scenario import (
+    Resolution,
+    ScenarioError,
+    decided_stage,
+    first_stage,
+    proposed_scenario,
+    resolve_code,
+)
 
 Progress = Callable[[str], None]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,21 +39,10 @@ class Kind:
     write: Callable[[CycleData, Mapping[str, Any], Path, Progress], None]
 
 
-def proposed_scenario(data: CycleData) -> str:
-    return next((s.code for s in data.scenarios if s.kind is ScenarioKind.ALL_PROPOSED), data.scenarios[0].code)
-
-
-def first_stage(data: CycleData) -> str:
-    return min(data.review_stages, key=lambda s: s.position).code
-
-
-def decided_stage(data: CycleData) -> str:
-    """As `fordela report`: the cycle's current stage, else the latest stage with any review."""
-    if data.cycle.current_stage:
-        return data.cycle.current_stage
-    positions = {s.code: s.position for s in data.review_stages}
-    reviewed = {r.stage for r in data.reviews}
-    return max(reviewed, key=positions.__getitem__) if reviewed else first_stage(data)
+def _default(code: str | None) -> str:
+    if code is None:
+        raise ScenarioError("the cycle has no scenarios or review stages")
+    return code
 
 
 def _resolve(data: CycleData, params: Mapping[str, Any], name: str, default: str) -> Resolution:
@@ -58,7 +54,7 @@ def _suppliers(data: CycleData, params: Mapping[str, Any]) -> list[str]:
 
 
 def _write_workbook(data: CycleData, params: Mapping[str, Any], path: Path, progress: Progress) -> None:
-    from fordela.documents.workbook import write_workbook
+    from fordela.package.workbook import write_workbook
 
     progress(f"arbetsbok för {data.cycle.code}")
     write_workbook(data, path)
@@ -67,15 +63,15 @@ def _write_workbook(data: CycleData, params: Mapping[str, Any], path: Path, prog
 def _write_annual_analysis(data: CycleData, params: Mapping[str, Any], path: Path, progress: Progress) -> None:
     from fordela.documents.annual_analysis import write_annual_analysis
 
-    scenario = _resolve(data, params, "scenario", proposed_scenario(data))
+    scenario = _resolve(data, params, "scenario", _default(proposed_scenario(data)))
     write_annual_analysis(data, params["supplier"], path, scenario=scenario, progress=progress)
 
 
 def _comparison(data: CycleData, params: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "scenario": _resolve(data, params, "scenario", proposed_scenario(data)),
-        "stage": _resolve(data, params, "stage", first_stage(data)),
-        "frames": _resolve(data, params, "frames", decided_stage(data)),
+        "scenario": _resolve(data, params, "scenario", _default(proposed_scenario(data))),
+        "stage": _resolve(data, params, "stage", _default(first_stage(data))),
+        "frames": _resolve(data, params, "frames", _default(decided_stage(data))),
     }
 
 

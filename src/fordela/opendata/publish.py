@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fordela.billing.exports import safe
 from fordela.opendata.datasets import Dataset
+from fordela.reports.render import spreadsheet_safe as safe
 
 CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
 EU = "http://publications.europa.eu/resource/authority"

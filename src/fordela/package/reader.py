@@ -1,7 +1,7 @@
 """Reading a cycle package: a folder of CSV files, a .zip of them, or an .xlsx workbook.
 
 A workbook is either plain (row 1 the column names, data from row 2) or the people-friendly
-layout of `fordela.documents.workbook` (declared by the defined name ``fordela_header_rows``:
+layout of `fordela.package.workbook` (declared by the defined name ``fordela_header_rows``:
 row 1 the column names, row 2 Swedish headings, data from row 3, plus an ``Instruktioner``
 sheet that is skipped). Row numbers in problems are the sheet's own.
 
@@ -37,7 +37,7 @@ MAX_RATIO = 200  # unpacked / packed size of one entry
 RATIO_MIN_SIZE = 1024 * 1024
 MAX_COLUMNS = 200  # columns per sheet: a cell far to the right must not make every row huge
 
-# The people-friendly workbook (fordela.documents.workbook) carries this workbook-level name with
+# The people-friendly workbook (fordela.package.workbook) carries this workbook-level name with
 # the number of header rows: row 1 the machine column names, the rows below it headings for
 # people. Without it a sheet is the plain layout: one header row, data from row 2.
 HEADER_ROWS_NAME = "fordela_header_rows"

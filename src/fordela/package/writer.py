@@ -12,23 +12,20 @@ import io
 import os
 import zipfile
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from fordela.engine import model as m
-from fordela.engine.money import to_sek
-from fordela.package.codec import format_cell, text_rows
-from fordela.package.schema import TABLES, Column, Kind, Table
+from fordela.package.codec import text_rows
+from fordela.package.schema import TABLES, Table
+from fordela.package.workbook import write_workbook
 
 # 1980-01-01 is the earliest time a zip can hold; any fixed value makes the bytes stable.
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
-MONEY_FORMAT = "#,##0.00"
 
 
 def write_package(data: m.CycleData, path: Path) -> None:
     """Write `data` as a package at `path`: ``.xlsx`` → the people-friendly workbook
-    (`fordela.documents.workbook`), ``.zip`` → zip of CSV files, anything else → a folder of CSV
+    (`fordela.package.workbook`), ``.zip`` → zip of CSV files, anything else → a folder of CSV
     files (created if needed; other files in it are left).
 
     Every table is written, an empty one as its header alone.
@@ -79,39 +76,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def _exact_float(value: Decimal) -> float | None:
-    """`value` as a float when the workbook reads back as exactly `value`, else None."""
-    as_float = float(value)
-    # openpyxl stores a float as "%.16g"; the reader takes repr() of the float it reads.
-    stored = "%.16g" % as_float  # noqa: UP031 - mirrors openpyxl's own formatting
-    return as_float if Decimal(repr(float(stored))) == value else None
-
-
-def xlsx_value(column: Column, value: Any) -> str | int | float | None:
-    """The workbook cell of a typed value: numbers as numbers, everything else as text.
-
-    A decimal that a float cannot hold exactly (a share such as 0.333…3) is written as text
-    so the workbook round trip stays exact; the reader accepts both.
-    """
-    if value is None:
-        return None
-    kind = column.kind
-    if kind in (Kind.YEAR, Kind.INTEGER):
-        return int(value)
-    if kind in (Kind.MONEY, Kind.DECIMAL):
-        decimal = to_sek(value) if kind is Kind.MONEY else value
-        if decimal == decimal.to_integral_value() and abs(decimal) < 2**53:
-            return int(decimal)
-        exact = _exact_float(decimal)
-        return exact if exact is not None else format_cell(column, value)
-    text = format_cell(column, value)
-    return text or None
-
-
 def _write_xlsx(data: m.CycleData, path: Path) -> None:
     # The workbook is for people as much as for machines (Swedish headings, drop-down lists,
-    # instructions); its layout lives with the other documents. Imported here because the
-    # documents build on this module.
-    from fordela.documents.workbook import write_workbook
-
+    # instructions); its layout is in its own module.
     write_workbook(data, path)

@@ -37,6 +37,7 @@ from fordela.cycle.proposals import ConflictError, CycleInvalid, Filed, proposal
 from fordela.cycle.reviews import review_record
 from fordela.engine import model as m
 from fordela.engine.amounts import amount_in_year
+from fordela.engine.scenario import deciding_review
 from fordela.history.models import ChangeRecord
 from fordela.history.services import history_for
 from fordela.web.forms.analysis import (
@@ -55,7 +56,7 @@ from fordela.web.forms.analysis import (
 )
 from fordela.web.views.common import CycleView, cycle_view
 
-CONSULTATION_INSTALLED = find_spec("fordela.consultation.templatetags.consultation") is not None
+CONSULTATION_INSTALLED = find_spec("fordela.web.templatetags.consultation") is not None
 STATUS_LABELS = {"draft": gettext_lazy("Draft"), "submitted": gettext_lazy("Submitted")}
 
 
@@ -142,7 +143,7 @@ def proposals(request: HttpRequest, cycle: str) -> HttpResponse:
     rows = []
     for p in query:
         amounts = tuple((a.year, m.AmountType(a.type), a.amount) for a in p.amounts.all())
-        latest = max(p.reviews.all(), key=lambda r: r.stage.position, default=None)
+        latest = deciding_review(p.reviews.all(), lambda r: r.stage.position)
         rows.append(
             {
                 "proposal": p,
@@ -188,7 +189,8 @@ def _stage_reviews(proposal: Proposal) -> list[dict[str, Any]]:
     conditions: dict[int, list[tuple[str, str]]] = {}
     for c in ReviewCondition.objects.filter(proposal=proposal).order_by("kind"):
         conditions.setdefault(c.stage_id, []).append((CONDITION_LABELS[m.ConditionKind(c.kind)], c.text))
-    deciding = max((s for s in stages if s.pk in reviews), key=lambda s: s.position, default=None)
+    positions = {s.pk: s.position for s in stages}
+    decided_by = deciding_review(reviews.values(), lambda r: positions[r.stage_id])
     return [
         {
             "stage": s,
@@ -198,7 +200,7 @@ def _stage_reviews(proposal: Proposal) -> list[dict[str, Any]]:
             "as_proposed": s.pk in reviews and s.pk not in amounts and not _refusing(reviews[s.pk]),
             "approves_nothing": s.pk in reviews and _refusing(reviews[s.pk]),
             "conditions": conditions.get(s.pk, []),
-            "decides": deciding is not None and s.pk == deciding.pk,
+            "decides": decided_by is not None and s.pk == decided_by.stage_id,
         }
         for s in stages
     ]

@@ -33,7 +33,6 @@ from fordela.accounts.permissions import (
     organisation_of,
     role_of,
 )
-from fordela.billing.cli import company_name
 from fordela.billing.exports import lines_csv, lines_xlsx
 from fordela.billing.models import InvoicingFreeze
 from fordela.billing.services import (
@@ -45,13 +44,14 @@ from fordela.billing.services import (
     invoice_verify,
     outcome_record,
 )
+from fordela.billing.sie import company_name
 from fordela.engine.allocate import AllocationError
 from fordela.engine.bridge import suppliers
 from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of, invoicing_base
 from fordela.engine.model import Period
 from fordela.engine.money import Unit
-from fordela.engine.scenario import resolve_code
-from fordela.jobs.kinds import XLSX, decided_stage
+from fordela.engine.scenario import decided_stage, resolve_code
+from fordela.jobs.kinds import XLSX
 from fordela.reports import billing as reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts

@@ -9,8 +9,8 @@ from django.http import Http404, HttpRequest
 from fordela.catalogue.models import Cycle
 from fordela.cycle.selectors import CycleNotFound, cycle_data
 from fordela.engine.bridge import suppliers
-from fordela.engine.model import CycleData, ScenarioKind
-from fordela.engine.scenario import Resolution, ScenarioError, resolve_code
+from fordela.engine.model import CycleData
+from fordela.engine.scenario import Resolution, ScenarioError, decided_scenario, proposed_scenario, resolve_code
 
 
 @dataclass(frozen=True)
@@ -32,15 +32,11 @@ class CycleView:
         return [(s.code, s.name) for s in self.data.scenarios]
 
     def decided_scenario(self) -> str:
-        """The scenario of the cycle's current stage, else everything proposed."""
-        current = self.data.cycle.current_stage
-        for s in self.data.scenarios:
-            if s.kind is ScenarioKind.STAGE and s.stage == current:
-                return s.code
-        return current or next((s.code for s in self.data.scenarios), "")
+        """The scenario whose decisions stand (`fordela.engine.scenario.decided_scenario`)."""
+        return decided_scenario(self.data) or ""
 
     def proposed_scenario(self) -> str:
-        return next((s.code for s in self.data.scenarios if s.kind is ScenarioKind.ALL_PROPOSED), "")
+        return proposed_scenario(self.data) or ""
 
 
 def cycle_view(code: str) -> CycleView:

@@ -2,7 +2,7 @@
 
 Other pages put the threads about one item next to it with `consultation_slot` (below) and the
 include `web/consultation/_thread_slot.html`, or with the template tag `{% thread_slot %}`
-(fordela.consultation.templatetags.consultation).
+(fordela.web.templatetags.consultation).
 
 Refusals: a thread about a line of another organisation's bill is 404 (its existence is not
 confirmed); about a proposal, which every role sees, 403.

@@ -31,8 +31,7 @@ from fordela.accounts.permissions import (
     role_of,
 )
 from fordela.engine.allocate import AllocationError
-from fordela.engine.scenario import Resolution, resolve_code
-from fordela.jobs.kinds import decided_stage, first_stage, proposed_scenario
+from fordela.engine.scenario import Resolution, decided_stage, first_stage, proposed_scenario, resolve_code
 from fordela.jobs.models import Job
 from fordela.jobs.services import job_create, job_start
 from fordela.opendata.datasets import Dataset, open_datasets

@@ -30,6 +30,7 @@ from fordela.engine.allocate import AllocationError, allocate
 from fordela.engine.model import CycleData, OrganisationKind, ProposalKind
 from fordela.engine.scenario import Resolution, ScenarioError, resolve_code
 from fordela.reports import cycle as reports
+from fordela.reports import explained
 from fordela.web import charts
 from fordela.web.tables import html_table
 from fordela.web.views.common import CycleView, chosen_scenario, cycle_view
@@ -111,16 +112,16 @@ def organisation(request: HttpRequest, cycle: str, organisation: str) -> HttpRes
     except AllocationError as error:
         context["problems"] = error.problems
         return render(request, "web/organisations/organisation.html", context)
-    steps = reports.explained_steps_table(data, explanation)
-    bill = reports.explained_bill_table(data, explanation)
-    labels = reports.cause_labels(data)
+    steps = explained.explained_steps_table(data, explanation)
+    bill = explained.explained_bill_table(data, explanation)
+    labels = explained.cause_labels(data)
     context.update(
         {
             "explanation": explanation,
             "change_ratio": (explanation.change, explanation.before) if explanation.before else None,
             "steps": html_table(steps),
-            "by_cause": html_table(reports.explained_change_table(data, explanation)),
-            "new_objects": html_table(reports.explained_new_table(data, explanation)),
+            "by_cause": html_table(explained.explained_change_table(data, explanation)),
+            "new_objects": html_table(explained.explained_new_table(data, explanation)),
             "bill": html_table(bill),
             # The lines a customer may question in a consultation thread (fordela.consultation).
             "bill_lines": sorted({(row[0], row[1]) for row in bill.rows if row[0]}, key=lambda x: x[1]),
@@ -194,7 +195,7 @@ def simulator(request: HttpRequest, cycle: str) -> HttpResponse:
         except LookupError as error:
             context["problems"] = (str(error),)
         else:
-            table = reports.key_simulation_table(data, simulation, visible)
+            table = explained.key_simulation_table(data, simulation, visible)
             shown = [r for r in simulation.rows if visible is None or r.organisation in visible]
             context.update(
                 {
@@ -279,7 +280,7 @@ def outlook(request: HttpRequest, cycle: str) -> HttpResponse:
     if chosen:
         years = [data.cycle.base_year] + [y for y in data.cycle.years if y > data.cycle.base_year]
         bills = ex.bills_by_year(data, resolution, chosen, years)
-        table = reports.organisation_outlook_table(data, chosen, bills)
+        table = explained.organisation_outlook_table(data, chosen, bills)
         rows = [(x.year, str(_("Cost")), x.amount) for x in bills if x.amount is not None]
         rows += [
             (x.year, str(_("Cost incl. index")), x.amount_with_index) for x in bills if x.amount_with_index is not None

@@ -29,6 +29,7 @@ from fordela.engine.money import display, to_sek
 from fordela.engine.scenario import Resolution, ScenarioError, resolve, resolve_code, resolve_stage
 from fordela.history.services import history_for
 from fordela.reports import cycle as reports
+from fordela.reports import scenarios as scenario_reports
 from fordela.reports.render import as_csv
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
@@ -188,11 +189,11 @@ def _apply_toggles(request: HttpRequest, view: CycleView, code: str) -> str:
     if not wanted:
         return gettext("Nothing changed.")
     proposals = {p.code: p for p in Proposal.objects.filter(cycle=view.cycle, code__in=wanted)}
-    before = reports.scenario_summary(view.data, resolve_code(view.data, code))
+    before = scenario_reports.scenario_summary(view.data, resolve_code(view.data, code))
     for proposal_code, included in wanted.items():
         services.scenario_toggle(scenario=row, proposal=proposals[proposal_code], included=included, by=request.user)
     after_view = cycle_view(view.code)
-    after = reports.scenario_summary(after_view.data, resolve_code(after_view.data, code))
+    after = scenario_reports.scenario_summary(after_view.data, resolve_code(after_view.data, code))
     titles = {p.code: p.title for p in view.data.proposals}
     parts = [
         (gettext("%(title)s included.") if on else gettext("%(title)s left out.")) % {"title": titles[c]}
@@ -245,7 +246,7 @@ def _builder_context(
 ) -> dict[str, Any]:
     data = view.data
     resolution = resolve(data, found)
-    summary = reports.scenario_summary(data, resolution)
+    summary = scenario_reports.scenario_summary(data, resolution)
     visible = visible_organisations(request.user)
     results = [
         (code, reports.organisation_name(data, code), html_table(_headed(bridge)), html_table(lists))
@@ -266,7 +267,7 @@ def _builder_context(
         "groups": _proposal_groups(data, resolution),
         "results": results,
         "suppliers": html_table(reports.supplier_totals_table(data, resolution)),
-        "organisations": html_table(reports.organisation_change_table(data, summary, visible)),
+        "organisations": html_table(scenario_reports.organisation_change_table(data, summary, visible)),
         "problems": summary.problems,
         "limited": visible is not None,
         "changes": history_for(cycle=view.code, table="scenarios", object=found.code),
@@ -293,8 +294,8 @@ def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
     known = [s.code for s in data.scenarios]
     chosen = [c for c in dict.fromkeys(request.GET.getlist("s")) if c in known] or known
     resolutions = [resolve_code(data, c) for c in chosen]
-    summaries = [reports.scenario_summary(data, r) for r in resolutions]
-    suppliers_table = reports.scenario_compare_suppliers_table(data, resolutions)
+    summaries = [scenario_reports.scenario_summary(data, r) for r in resolutions]
+    suppliers_table = scenario_reports.scenario_compare_suppliers_table(data, resolutions)
     chart_rows = [
         (reports.organisation_name(data, x.supplier), s.resolution.name, x.total)
         for s in summaries
@@ -317,7 +318,9 @@ def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
             "chosen": chosen,
             "suppliers": html_table(suppliers_table),
             "organisations": html_table(
-                reports.scenario_compare_organisations_table(data, summaries, visible_organisations(request.user))
+                scenario_reports.scenario_compare_organisations_table(
+                    data, summaries, visible_organisations(request.user)
+                )
             ),
             "limited": visible_organisations(request.user) is not None,
             "chart": charts.bar_chart(
@@ -372,7 +375,7 @@ def bridge(request: HttpRequest, cycle: str) -> HttpResponse:
     data = view.data
     supplier, stage, proposed, decided = _bridge_choice(request, view)
     bridge_table = reports.bridge_table(data, supplier, [proposed, decided])
-    steps = reports.bridge_steps_table(data, b.bridge(data, supplier, decided))
+    steps = scenario_reports.bridge_steps_table(data, b.bridge(data, supplier, decided))
 
     def item(d: Any, amount: int) -> tuple[str, str, str, str, int]:
         outcome = reports.OUTCOME_LABELS.get(d.outcome, "") if d.outcome else gettext("Proposed")

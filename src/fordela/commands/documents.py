@@ -1,6 +1,6 @@
 """`fordela report workbook|annual-analysis|deck|pdf`: the documents from the command line.
 
-CYCLE is a package path or a cycle code in the database (`fordela.cli.load`). The defaults
+CYCLE is a package path or a cycle code in the database (`fordela.commands.common.load`). The defaults
 follow `fordela summary`: everything proposed compared with the first review stage, frames as
 decided by the cycle's current stage. Progress goes to stderr, one line per step.
 """
@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from fordela import cli
+from fordela.commands import common as cli
 from fordela.engine import parse
 from fordela.engine.allocate import AllocationError
 from fordela.engine.model import CycleData
@@ -35,9 +35,9 @@ def _output(args: argparse.Namespace, default: str, suffix: str, what: str) -> P
 def _comparison(data: CycleData, args: argparse.Namespace) -> tuple[Resolution, Resolution, Resolution]:
     """(compared scenario, recommending stage, deciding stage) from the options or the defaults."""
     defaults = cli.default_comparison(data)
-    scenario = cli._resolve(data, args.scenario or defaults[0])
-    stage = cli._resolve(data, args.stage or defaults[-1])
-    frames = cli._resolve(data, args.frames_stage or cli.decided_stage(data))
+    scenario = cli.resolve(data, args.scenario or defaults[0])
+    stage = cli.resolve(data, args.stage or defaults[-1])
+    frames = cli.resolve(data, args.frames_stage or cli.decided_stage(data))
     return scenario, stage, frames
 
 
@@ -60,8 +60,8 @@ def cmd_annual_analysis(args: argparse.Namespace) -> list[Table]:
     from fordela.documents.annual_analysis import write_annual_analysis
 
     data = cli.load(args.cycle)
-    (supplier,) = cli._suppliers(data, args.supplier)
-    scenario = cli._resolve(data, args.scenario or cli.default_comparison(data)[0])
+    (supplier,) = cli.suppliers(data, args.supplier)
+    scenario = cli.resolve(data, args.scenario or cli.default_comparison(data)[0])
     path = _output(args, f"arlig-analys-{data.cycle.target_year}-{supplier}.docx", ".docx", "the annual analysis")
     try:
         write_annual_analysis(data, supplier, path, scenario=scenario, progress=_progress)
@@ -74,7 +74,7 @@ def cmd_deck(args: argparse.Namespace) -> list[Table]:
     from fordela.documents.deck import write_deck
 
     data = cli.load(args.cycle)
-    suppliers = cli._suppliers(data, args.supplier)
+    suppliers = cli.suppliers(data, args.supplier)
     scenario, stage, frames = _comparison(data, args)
     path = _output(args, f"samordningsgrupp-{data.cycle.target_year}.pptx", ".pptx", "the deck")
     write_deck(data, path, scenario=scenario, stage=stage, frames=frames, suppliers=suppliers, progress=_progress)
@@ -85,7 +85,7 @@ def cmd_pdf(args: argparse.Namespace) -> list[Table]:
     from fordela.documents.pdf import write_pdf
 
     data = cli.load(args.cycle)
-    suppliers = cli._suppliers(data, args.supplier)
+    suppliers = cli.suppliers(data, args.supplier)
     scenario, stage, frames = _comparison(data, args)
     organisations = {o.code for o in data.organisations}
     if args.organisation is not None and args.organisation not in organisations:

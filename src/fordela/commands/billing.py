@@ -15,7 +15,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fordela.billing.exports import lines_csv, lines_xlsx
-from fordela.billing.sie import Accounts, invoices, sie_4i
+from fordela.billing.sie import Accounts, company_name, invoices, sie_4i
+from fordela.commands import common as cli
 from fordela.engine import parse
 from fordela.engine.allocate import AllocationError
 from fordela.engine.invoicing import Granularity, InvoicingBase, InvoicingError, granularity_of, invoicing_base
@@ -30,24 +31,11 @@ from fordela.reports.tables import Table
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-def _cli() -> Any:
-    # Imported late: fordela.cli imports this module while it builds its parser.
-    import fordela.cli as cli
-
-    return cli
-
-
 def _is_package(source: str) -> bool:
     return Path(source).exists()
 
 
-def company_name(data: CycleData) -> str:
-    """The ledger's company for #FNAMN: the cycle title up to its dash ("Göteborgs Stad – …")."""
-    return data.cycle.title.split(" – ")[0].strip() or data.cycle.code
-
-
 def _period(args: argparse.Namespace, data: CycleData) -> tuple[int, Period | None]:
-    cli = _cli()
     from fordela.engine.invoicing import parse_period
 
     year, period = args.year, None
@@ -64,12 +52,11 @@ def _period(args: argparse.Namespace, data: CycleData) -> tuple[int, Period | No
 
 
 def _scenario(args: argparse.Namespace, data: CycleData) -> str:
-    return args.scenario or _cli().decided_stage(data)
+    return args.scenario or cli.decided_stage(data)
 
 
 def _base(data: CycleData, year: int, scenario: str, granularity: Granularity) -> InvoicingBase:
-    cli = _cli()
-    resolution: Resolution | None = cli._resolve(data, scenario) if year > data.cycle.base_year else None
+    resolution: Resolution | None = cli.resolve(data, scenario) if year > data.cycle.base_year else None
     try:
         return invoicing_base(data, year, resolution, granularity=granularity)
     except (InvoicingError, AllocationError) as error:
@@ -77,7 +64,7 @@ def _base(data: CycleData, year: int, scenario: str, granularity: Granularity) -
 
 
 def cmd_base(args: argparse.Namespace) -> list[Table]:
-    data = _cli().load(args.cycle)
+    data = cli.load(args.cycle)
     year, period = _period(args, data)
     granularity = granularity_of(period) if period else Granularity(args.periods)
     base = _base(data, year, _scenario(args, data), granularity)
@@ -101,12 +88,11 @@ def _write_lines(lines: list[Any], data: CycleData, path: Path) -> None:
     elif path.suffix.lower() == ".csv":
         path.write_text(lines_csv(lines, data), encoding="utf-8")
     else:
-        raise _cli().UserError(f"write the invoicing base to a .csv or .xlsx file, not {path.name}")
+        raise cli.UserError(f"write the invoicing base to a .csv or .xlsx file, not {path.name}")
     print(f"wrote {len(lines)} lines to {path}", file=sys.stderr)
 
 
 def _db_cycle(args: argparse.Namespace, what: str) -> Any:
-    cli = _cli()
     if _is_package(args.cycle):
         raise cli.UserError(f"{what} needs a cycle in the database: `fordela import {args.cycle}` first")
     data = cli.load(args.cycle)
@@ -117,7 +103,7 @@ def cmd_freeze(args: argparse.Namespace) -> list[Table]:
     data = _db_cycle(args, "freezing")
     year, period = _period(args, data)
     if period is None:
-        raise _cli().UserError("name the period to freeze: --period 2026-q1")
+        raise cli.UserError("name the period to freeze: --period 2026-q1")
     freeze = _freeze(args, data, year, period)
     print(f"frozen {freeze}: {freeze.lines.count()} lines, inputs sha256 {freeze.inputs_sha256}", file=sys.stderr)
     return []
@@ -131,7 +117,7 @@ def _freeze(args: argparse.Namespace, data: CycleData, year: int, period: Period
             cycle=data.cycle.code, year=year, period=period, scenario=_scenario(args, data), data=data, by=_by(args)
         )
     except (BillingError, InvoicingError, AllocationError) as error:
-        raise _cli().UserError(str(error)) from None
+        raise cli.UserError(str(error)) from None
 
 
 def _by(args: argparse.Namespace) -> str:
@@ -150,12 +136,12 @@ def cmd_verify(args: argparse.Namespace) -> list[Table]:
     data = _db_cycle(args, "verifying a freeze")
     year, period = _period(args, data)
     if period is None:
-        raise _cli().UserError("name the frozen period: --period 2026-q1")
+        raise cli.UserError("name the frozen period: --period 2026-q1")
     freeze = _frozen(data.cycle.code, year, period)
     if freeze is None:
-        raise _cli().UserError(f"{data.cycle.code} {year}-{period} is not frozen")
+        raise cli.UserError(f"{data.cycle.code} {year}-{period} is not frozen")
     if not invoice_verify(freeze=freeze):
-        raise _cli().UserError(f"{freeze}: recomputing from the stored inputs does NOT give the stored lines")
+        raise cli.UserError(f"{freeze}: recomputing from the stored inputs does NOT give the stored lines")
     print(f"{freeze}: the stored inputs give the stored lines to the öre", file=sys.stderr)
     return []
 
@@ -166,11 +152,10 @@ def _accounts(args: argparse.Namespace) -> Accounts:
     try:
         return Accounts.from_json(Path(args.accounts).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise _cli().UserError(f"accounts file {args.accounts}: {error}") from None
+        raise cli.UserError(f"accounts file {args.accounts}: {error}") from None
 
 
 def cmd_sie(args: argparse.Namespace) -> list[Table]:
-    cli = _cli()
     data = cli.load(args.cycle)
     year, period = _period(args, data)
     if period is None:
@@ -216,25 +201,23 @@ def _sie(make: Any) -> Any:
     try:
         return make()
     except KeyError as error:
-        raise _cli().UserError(f"accounts: {error.args[0]}") from None
+        raise cli.UserError(f"accounts: {error.args[0]}") from None
 
 
 def cmd_outcome(args: argparse.Namespace) -> list[Table]:
-    cli = _cli()
     if args.service or args.amount is not None:
         if not (args.service and args.amount is not None and args.year):
             raise cli.UserError("recording an outcome needs --service, --year and --amount")
         _record_outcome(args)
     data = cli.load(args.cycle)
     if args.supplier:
-        cli._suppliers(data, args.supplier)
+        cli.suppliers(data, args.supplier)
     return [reports.outcome_table(data, args.supplier)]
 
 
 def _record_outcome(args: argparse.Namespace) -> None:
     from fordela.billing.services import BillingError, outcome_record
 
-    cli = _cli()
     data = _db_cycle(args, "recording an outcome")
     try:
         amount = parse_amount(args.amount)
@@ -252,7 +235,7 @@ def _record_outcome(args: argparse.Namespace) -> None:
 
 
 def register(sub: Any) -> None:
-    """Add `invoice` (with its sub-commands) and `opendata` to the `fordela` parser."""
+    """Add `invoice` (with its sub-commands) to the `fordela` parser."""
     invoice = sub.add_parser(
         "invoice",
         help="invoicing base, freezing, SIE export, outcome",
@@ -301,7 +284,3 @@ def register(sub: Any) -> None:
     p.add_argument("--service", help="record: the service")
     p.add_argument("--year", type=parse.year, help="record: the year")
     p.add_argument("--amount", help="record: the outcome in kr, e.g. 78675000 or '78 675 000'")
-
-    from fordela.opendata.cli import register as register_opendata
-
-    register_opendata(sub)

@@ -14,28 +14,59 @@ Layout (the reader in `fordela.package.reader` knows it by the workbook-level de
 - a first sheet ``Instruktioner`` (Swedish) explaining the layout, the rules and every column;
   the reader skips it.
 
-Cell values are exactly those of the plain workbook (`fordela.package.writer.xlsx_value`), so
+Cell values are exactly those of the plain workbook (`xlsx_value`), so
 export → import gives back the same cycle.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from fordela.documents.labels import column_heading, column_text, table_text
 from fordela.engine import model as m
-from fordela.package.codec import rows_of
+from fordela.engine.money import to_sek
+from fordela.package.codec import format_cell, rows_of
+from fordela.package.labels import column_heading, column_text, table_text
 from fordela.package.reader import HEADER_ROWS_NAME, INSTRUCTIONS_SHEET
 from fordela.package.schema import TABLES, TABLES_BY_NAME, Column, Kind, Table
-from fordela.package.writer import MONEY_FORMAT, xlsx_value
 
 HEADER_ROWS = 2
 FIRST_DATA_ROW = HEADER_ROWS + 1
 LAST_ROW = 1_048_576  # Excel's last row: validations cover every row a person may add
 MAX_INLINE_LIST = 255  # Excel refuses a literal list longer than this
 MIN_WIDTH, MAX_WIDTH = 8, 60
+MONEY_FORMAT = "#,##0.00"
 WIDTH_SAMPLE = 500  # rows looked at to size a column
+
+
+def _exact_float(value: Decimal) -> float | None:
+    """`value` as a float when the workbook reads back as exactly `value`, else None."""
+    as_float = float(value)
+    # openpyxl stores a float as "%.16g"; the reader takes repr() of the float it reads.
+    stored = "%.16g" % as_float  # noqa: UP031 - mirrors openpyxl's own formatting
+    return as_float if Decimal(repr(float(stored))) == value else None
+
+
+def xlsx_value(column: Column, value: Any) -> str | int | float | None:
+    """The workbook cell of a typed value: numbers as numbers, everything else as text.
+
+    A decimal that a float cannot hold exactly (a share such as 0.333…3) is written as text
+    so the workbook round trip stays exact; the reader accepts both.
+    """
+    if value is None:
+        return None
+    kind = column.kind
+    if kind in (Kind.YEAR, Kind.INTEGER):
+        return int(value)
+    if kind in (Kind.MONEY, Kind.DECIMAL):
+        decimal = to_sek(value) if kind is Kind.MONEY else value
+        if decimal == decimal.to_integral_value() and abs(decimal) < 2**53:
+            return int(decimal)
+        exact = _exact_float(decimal)
+        return exact if exact is not None else format_cell(column, value)
+    text = format_cell(column, value)
+    return text or None
 
 
 def write_workbook(data: m.CycleData, path: Path) -> None:

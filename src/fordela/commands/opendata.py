@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from fordela.commands import common as cli
 from fordela.engine.allocate import AllocationError
 from fordela.opendata.datasets import open_datasets
 from fordela.opendata.publish import Publisher, write_open_data
@@ -18,10 +19,8 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def cmd_opendata(args: argparse.Namespace) -> list[Table]:
-    import fordela.cli as cli
-
     data = cli.load(args.cycle)
-    resolution = cli._resolve(data, args.stage or cli.decided_stage(data))
+    resolution = cli.resolve(data, args.stage or cli.decided_stage(data))
     try:
         datasets = open_datasets(data, resolution)
     except AllocationError as error:
