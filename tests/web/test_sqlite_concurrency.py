@@ -71,7 +71,8 @@ for t in threads:
     t.join(120)
 included = sorted(ScenarioProposal.objects.filter(scenario__code="live").values_list("proposal__code", flat=True))
 wanted = sorted({{codes[(i * {ROUNDS} + n) % len(codes)] for i in range({CLIENTS}) for n in range({ROUNDS})}})
-print(json.dumps({{"journal": journal, "statuses": statuses, "errors": errors, "included": included, "wanted": wanted}}))
+result = {{"journal": journal, "statuses": statuses, "errors": errors, "included": included, "wanted": wanted}}
+print(json.dumps(result))
 """
 
 
