@@ -95,7 +95,18 @@ def _database() -> dict[str, object]:
     if url:
         return dict(dj_database_url.parse(url, conn_max_age=60))
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "fordela.sqlite3"}
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": VAR_DIR / "fordela.sqlite3",
+        # A handful of concurrent users on the embedded database: WAL lets readers run while one
+        # writes; IMMEDIATE takes the write lock at BEGIN, so a transaction waits (up to `timeout`
+        # seconds) instead of failing with "database is locked" when it upgrades from read to write.
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
 
 
 DATABASES = {"default": _database()}

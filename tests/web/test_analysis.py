@@ -24,6 +24,12 @@ def user(name: str):
     return get_user_model().objects.get(username=name)
 
 
+def seen(client, url: str) -> dict[str, str]:
+    """The hidden "what you saw" fields of a review form, as a browser would post them back."""
+    initial = client.get(url).context["form"].initial
+    return {name: str(initial[name]) for name in ("version", "proposal_version", "proposal_seen")}
+
+
 def form_data(**fields: str) -> dict[str, str]:
     data = {
         "supplier": "intraservice",
@@ -206,6 +212,7 @@ def test_a_coordinator_reviews_a_stage_with_approved_years_and_conditions(as_use
     response = bob.post(
         url,
         {
+            **seen(bob, url),
             "outcome": "approve_with_conditions",
             "amount_2026_development": "6 300 000",
             "invoice_after_incurred": "on",
@@ -233,9 +240,11 @@ def test_a_coordinator_reviews_a_stage_with_approved_years_and_conditions(as_use
 
 
 def test_a_rejecting_review_with_amounts_is_refused_next_to_the_amounts(as_user):
-    response = as_user("bob").post(
-        f"{BASE}/forslag/is-ai-infrastruktur/granskning/council/",
+    bob, url = as_user("bob"), f"{BASE}/forslag/is-ai-infrastruktur/granskning/council/"
+    response = bob.post(
+        url,
         {
+            **seen(bob, url),
             "outcome": "reject",
             "amount_2026_development": "100",
             "comment": "",
@@ -314,7 +323,7 @@ def test_permission_matrix(as_user, persona):
             (
                 "review",
                 f"{BASE}/forslag/{submitted.code}/granskning/preparation/",
-                {"outcome": "approve", "as_proposed": "on", "comment": "ok"},
+                {"outcome": "approve", "as_proposed": "on", "comment": "ok", "version": "0", "proposal_version": None},
                 submitted,
             ),
             ("delete", f"{BASE}/forslag/{submitted.code}/ta-bort/", {"version": None}, submitted),
@@ -324,7 +333,9 @@ def test_permission_matrix(as_user, persona):
         for action, url, data, target in attempts:
             if target is not None:
                 target.refresh_from_db()
-                if "version" in data:
+                if "proposal_version" in data:
+                    data["proposal_version"] = str(target.version)
+                elif "version" in data:
                     data["version"] = str(target.version)
             base_action = action.split()[0]
             allowed = _allowed(persona, supplier, base_action)

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -23,7 +23,7 @@ from fordela.billing.inputs import canonical_inputs, data_from_inputs, inputs_sh
 from fordela.billing.models import ExportBatch, FrozenLine, InvoicingFreeze
 from fordela.billing.sie import Accounts, invoices, sie_4i
 from fordela.catalogue.models import Cycle, Service, ServiceYear
-from fordela.cycle.services import cycle_touch
+from fordela.cycle.services import cycle_lock, cycle_touch
 from fordela.engine.invoicing import InvoiceLine, granularity_of, invoicing_base
 from fordela.engine.model import CycleData, Period, ServiceCategory
 from fordela.engine.scenario import resolve_code
@@ -218,28 +218,57 @@ def sie_bytes(freeze: InvoicingFreeze, *, company: str, accounts: Accounts | Non
     )
 
 
+class OutcomeConflict(BillingError):
+    """Someone else recorded this outcome after the user saw it; `current` is theirs (öre or None)."""
+
+    def __init__(self, current: int | None) -> None:
+        self.current = current
+        super().__init__("the outcome was recorded by someone else in the meantime")
+
+
+UNCHECKED = "unchecked"
+
+
 @transaction.atomic
-def outcome_record(*, cycle: Cycle, service: str, year: int, amount: int, by: Any = None) -> ServiceYear:
+def outcome_record(
+    *,
+    cycle: Cycle,
+    service: str,
+    year: int,
+    amount: int,
+    by: Any = None,
+    expected: int | None | Literal["unchecked"] = UNCHECKED,
+) -> ServiceYear:
     """Record the outcome (actual cost) of `service` in `year`, in öre, with history.
 
     The year's row is created when the service has none, carrying on the latest earlier key.
+    `expected`: the outcome the user saw (None: none yet); the write is an UPDATE … WHERE
+    outcome = expected, so an outcome someone else recorded meanwhile raises OutcomeConflict
+    instead of being overwritten (optimistic locking on the value itself).
     """
     from fordela.history.services import history_record
 
     service_row = Service.objects.filter(cycle=cycle, code=service).first()
     if service_row is None:
         raise BillingError(f"unknown service '{service}' in cycle {cycle.code}")
-    row = ServiceYear.objects.select_for_update().filter(cycle=cycle, service=service_row, year=year).first()
+    cycle_lock(cycle=cycle)
+    row = ServiceYear.objects.filter(cycle=cycle, service=service_row, year=year).first()
     old = row.outcome if row else None
     if row is None:
+        if expected not in (UNCHECKED, None):
+            raise OutcomeConflict(None)
         earlier = ServiceYear.objects.filter(cycle=cycle, service=service_row, year__lt=year).order_by("-year").first()
         later = earlier or ServiceYear.objects.filter(cycle=cycle, service=service_row).order_by("year").first()
         if later is None:
             raise BillingError(f"service '{service}' has no year with a key: record its budget first")
         row = ServiceYear.objects.create(cycle=cycle, service=service_row, year=year, key=later.key, outcome=amount)
     else:
+        rows = ServiceYear.objects.filter(pk=row.pk)
+        if expected != UNCHECKED:
+            rows = rows.filter(outcome__isnull=True) if expected is None else rows.filter(outcome=expected)
+        if not rows.update(outcome=amount):
+            raise OutcomeConflict(ServiceYear.objects.get(pk=row.pk).outcome)
         row.outcome = amount
-        row.save(update_fields=["outcome"])
     cycle_touch(cycle=cycle)
     history_record(
         user=by,

@@ -27,6 +27,9 @@ class Thread(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Last message or status change: the list shows the most recently active threads first.
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: every message and status change bumps it; a reply written on an older
+    # version (someone else wrote meanwhile) is refused so its author reads the thread first.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

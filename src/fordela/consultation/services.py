@@ -46,7 +46,11 @@ def _summary(text: str) -> str:
 
 def _record(*, by: Any, thread: Thread, action: str, old: str | None) -> None:
     history_record(
-        user=by, cycle=thread.cycle, table="threads", object=str(thread.pk), action=action,
+        user=by,
+        cycle=thread.cycle,
+        table="threads",
+        object=str(thread.pk),
+        action=action,
         changes={"status": (old, thread.status)},
     )
 
@@ -115,22 +119,34 @@ def thread_open(
     return thread
 
 
+class ThreadMoved(ValidationError):
+    """Someone wrote in the thread (or resolved it) after the author opened it."""
+
+
 @transaction.atomic
-def thread_reply(*, thread: Thread, by: Any, text: str) -> Message:
+def thread_reply(*, thread: Thread, by: Any, text: str, expected_version: int | None = None) -> Message:
     """Add a message. An answer by the supplier or a coordinator sets the thread answered; a
-    follow-up by the asker sets it open again. A resolved thread takes no more messages."""
+    follow-up by the asker sets it open again. A resolved thread takes no more messages.
+
+    `expected_version`: the thread version the author saw; ThreadMoved when it has moved on
+    (the row is locked, so the database decides), None skips the check (scripts)."""
     if not can_reply_thread(by, organisation=thread.organisation, supplier=thread.supplier):
         raise PermissionDenied(f"reply in thread {thread.pk}")
     text = _clean_text(text)
     locked = Thread.objects.select_for_update().get(pk=thread.pk)
     if locked.status == Thread.Status.RESOLVED:
         raise ValidationError(_("This thread is resolved. Start a new thread to ask something more."))
+    if expected_version is not None and locked.version != expected_version:
+        raise ThreadMoved(
+            _("Someone wrote in the thread while you were writing: read it above. Your text is kept; send it again.")
+        )
     old = locked.status
     locked.status = Thread.Status.ANSWERED if can_answer(by, locked.supplier) else Thread.Status.OPEN
+    locked.version += 1
     message = Message.objects.create(thread=locked, author=by, text=text)
-    locked.save(update_fields=["status", "updated_at"])
+    locked.save(update_fields=["status", "updated_at", "version"])
     _record(by=by, thread=locked, action="answer" if locked.status == Thread.Status.ANSWERED else "reply", old=old)
-    thread.status, thread.updated_at = locked.status, locked.updated_at
+    thread.status, thread.updated_at, thread.version = locked.status, locked.updated_at, locked.version
     return message
 
 
@@ -144,7 +160,8 @@ def thread_resolve(*, thread: Thread, by: Any) -> Thread:
         return locked
     old = locked.status
     locked.status = Thread.Status.RESOLVED
-    locked.save(update_fields=["status", "updated_at"])
+    locked.version += 1
+    locked.save(update_fields=["status", "updated_at", "version"])
     _record(by=by, thread=locked, action="resolve", old=old)
-    thread.status, thread.updated_at = locked.status, locked.updated_at
+    thread.status, thread.updated_at, thread.version = locked.status, locked.updated_at, locked.version
     return locked

@@ -76,6 +76,10 @@ class Review(CycleRow):
     outcome = models.CharField(max_length=40, choices=choices(m.ReviewOutcome))
     future_management_approved = models.BooleanField(default=False)
     comment = models.TextField(blank=True, default="")
+    # Optimistic locking, as on Proposal: a stage's record saved over one the reviewer did not see
+    # is refused. `proposal_version` is the proposal version the stage decided on (None: imported).
+    version = models.PositiveIntegerField(default=1)
+    proposal_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [unique_per_cycle("review", "proposal", "stage")]
@@ -135,3 +139,15 @@ class BudgetLine(CycleRow):
 
     class Meta:
         constraints = [unique_per_cycle("budget_line", "supplier", "year", "line")]
+
+
+class FormToken(models.Model):
+    """A one-time token of a form that creates something: the first submit creates the object, a
+    repeat (a double click, a reload) finds what the first one created instead of failing.
+    Unique in the database, so two submits racing each other cannot both create."""
+
+    cycle = models.ForeignKey("catalogue.Cycle", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    table = models.CharField(max_length=40)
+    object = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -33,7 +33,7 @@ from fordela.accounts.permissions import can_change_proposal, can_edit_supplier
 from fordela.catalogue.models import Cycle, DistributionKey, Organisation, Service, ServiceYear
 from fordela.cycle.models import Proposal, ProposalAmount
 from fordela.cycle.selectors import cycle_data
-from fordela.cycle.services import cycle_touch
+from fordela.cycle.services import cycle_lock, cycle_touch, form_token_check, form_token_spend
 from fordela.engine import model as m
 from fordela.engine.amounts import NOT_A_COST_CHANGE, proposal_management
 from fordela.engine.money import Unit, display
@@ -345,9 +345,14 @@ def _locked_update(proposal: Proposal, expected_version: int, **values: Any) -> 
 
 
 def _check_version(proposal: Proposal, expected_version: int) -> None:
-    current = Proposal.objects.get(pk=proposal.pk)
-    if current.version != expected_version:
-        raise ConflictError(current)
+    """Lock the cycle, reload `proposal` as committed and compare versions.
+
+    After the lock, every read of this write sees the cycle as the previous write left it, and the
+    final `_locked_update` (WHERE version = expected) still decides in the database."""
+    cycle_lock(cycle=proposal.cycle)
+    proposal.refresh_from_db()
+    if proposal.version != expected_version:
+        raise ConflictError(Proposal.objects.get(pk=proposal.pk))
 
 
 def _is_reviewed(proposal: Proposal) -> bool:
@@ -359,29 +364,47 @@ def _require_change(proposal: Proposal, by: Any) -> None:
         raise PermissionDenied(f"may not change proposal {proposal.code}")
 
 
+def _code_taken(code: str) -> dict[str, list[str]]:
+    return {"code": [f"a proposal with code '{code}' already exists (perhaps a draft or deleted one)"]}
+
+
 @transaction.atomic
-def proposal_create(*, cycle: Cycle, values: m.Proposal, amounts: Iterable[AmountRow], by: Any) -> Proposal:
-    """File a new proposal for `values.supplier`, as a draft (left out of the cycle until submitted)."""
+def proposal_create(
+    *, cycle: Cycle, values: m.Proposal, amounts: Iterable[AmountRow], by: Any, token: str | None = None
+) -> Proposal:
+    """File a new proposal for `values.supplier`, as a draft (left out of the cycle until submitted).
+
+    `token`: the form's one-time token; a second submit of the same form raises AlreadyCreated
+    with the proposal the first one created. A code that is taken, also by a writer racing this
+    one, is a CycleInvalid on `code` (the database's unique constraint decides).
+    """
     if not can_edit_supplier(by, values.supplier):
         raise PermissionDenied(f"may not file proposals for {values.supplier}")
+    cycle_lock(cycle=cycle)
+    form_token_check(cycle=cycle, token=token, table="proposals")
     filed = _filed(values, amounts)
     errors = _check_own_fields(cycle, values)
     if Proposal.objects.filter(cycle=cycle, code=values.code).exists():
-        errors["code"] = [f"a proposal with code '{values.code}' already exists (perhaps a draft or deleted one)"]
+        errors.update(_code_taken(values.code))
     try:
         _validate(cycle=cycle, code=values.code, before=None, check=filed)
     except CycleInvalid as invalid:
         _merge(errors, invalid.errors)
     if errors:
         raise CycleInvalid(errors)
-    proposal = Proposal.objects.create(
-        cycle=cycle,
-        code=values.code,
-        supplier=Organisation.objects.get(cycle=cycle, code=values.supplier),
-        status="draft",
-        **_refs(cycle, values),
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the clash must not abort the outer transaction
+            proposal = Proposal.objects.create(
+                cycle=cycle,
+                code=values.code,
+                supplier=Organisation.objects.get(cycle=cycle, code=values.supplier),
+                status="draft",
+                **_refs(cycle, values),
+            )
+    except IntegrityError:
+        raise CycleInvalid(_code_taken(values.code)) from None
     _write_amounts(proposal, filed.rows())
+    form_token_spend(cycle=cycle, token=token, table="proposals", code=proposal.code)
     history_record(
         user=by,
         cycle=cycle.code,

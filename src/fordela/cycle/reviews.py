@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from fordela.accounts.permissions import can_review
 from fordela.cycle.models import Proposal, Review, ReviewAmount, ReviewCondition, ReviewStage
@@ -28,7 +29,7 @@ from fordela.cycle.proposals import (
     problems_as_errors,
 )
 from fordela.cycle.selectors import cycle_data
-from fordela.cycle.services import cycle_touch
+from fordela.cycle.services import cycle_lock, cycle_touch
 from fordela.engine import model as m
 from fordela.history.services import history_record
 from fordela.package.errors import Problem
@@ -57,6 +58,24 @@ def _field_of(code: str, stage: str) -> Any:
     return field_of
 
 
+class ReviewConflict(Exception):
+    """Someone else recorded this stage's review after the reviewer opened the form.
+    `current` is what they saved (None: they removed it)."""
+
+    def __init__(self, current: Review | None) -> None:
+        self.current = current
+        super().__init__("the review was recorded by someone else in the meantime")
+
+
+class ProposalChanged(Exception):
+    """The proposal changed after the reviewer opened the form: the review would decide on
+    something the reviewer has not seen. `current` is the proposal as it is now."""
+
+    def __init__(self, current: Proposal) -> None:
+        self.current = current
+        super().__init__(f"proposal {current.code} is now version {current.version}")
+
+
 def _recorded(proposal: Proposal, stage: ReviewStage) -> dict[str, Any]:
     """What the stage has recorded so far, as history text."""
     review = Review.objects.filter(proposal=proposal, stage=stage).first()
@@ -79,15 +98,29 @@ def review_record(
     future_management_approved: bool,
     comment: str,
     by: Any,
+    expected_version: int | None = None,
+    proposal_version: int | None = None,
 ) -> Review:
     """Record (or replace) `stage`'s review of `proposal`.
 
     `approved_amounts`: (year, type, öre) rows the stage approves; None approves the amounts as
     proposed. `conditions`: condition kind → its text. Raises PermissionDenied for anyone but a
     coordinator or admin, CycleInvalid when the package rules refuse it; nothing is written then.
+
+    Optimistic locking, as for proposals: `expected_version` is the version of the stage's review
+    the reviewer saw (0: there was none), `proposal_version` the proposal version they decided
+    on. ReviewConflict when the stage's review has moved on, ProposalChanged when the proposal has
+    (so "as proposed" always approves what the reviewer saw). None skips a check (scripts).
     """
     if not can_review(by):
         raise PermissionDenied("only coordinators review proposals")
+    cycle_lock(cycle=proposal.cycle)
+    proposal.refresh_from_db()
+    if proposal_version is not None and proposal.version != proposal_version:
+        raise ProposalChanged(proposal)
+    existing = Review.objects.filter(proposal=proposal, stage=stage).first()
+    if expected_version is not None and (existing.version if existing else 0) != expected_version:
+        raise ReviewConflict(existing)
     if proposal.status != "submitted" or proposal.deleted_at is not None:
         raise CycleInvalid({NON_FIELD: ["only a submitted proposal that is not deleted can be reviewed"]})
     cycle = proposal.cycle
@@ -111,16 +144,25 @@ def review_record(
         raise CycleInvalid(errors)
 
     before = _recorded(proposal, stage)
-    saved, _ = Review.objects.update_or_create(
-        cycle=cycle,
-        proposal=proposal,
-        stage=stage,
-        defaults={
-            "outcome": outcome.value,
-            "future_management_approved": future_management_approved,
-            "comment": comment,
-        },
-    )
+    fields = {
+        "outcome": outcome.value,
+        "future_management_approved": future_management_approved,
+        "comment": comment,
+        "proposal_version": proposal.version,
+    }
+    if existing is None:
+        try:
+            with transaction.atomic():  # savepoint: a racing first review is a conflict, not a 500
+                saved = Review.objects.create(cycle=cycle, proposal=proposal, stage=stage, **fields)
+        except IntegrityError:
+            raise ReviewConflict(Review.objects.filter(proposal=proposal, stage=stage).first()) from None
+    else:
+        # The database decides: only the version read above may be replaced.
+        if not Review.objects.filter(pk=existing.pk, version=existing.version).update(
+            version=F("version") + 1, **fields
+        ):
+            raise ReviewConflict(Review.objects.filter(pk=existing.pk).first())
+        saved = Review.objects.get(pk=existing.pk)
     ReviewAmount.objects.filter(proposal=proposal, stage=stage).delete()
     ReviewAmount.objects.bulk_create(
         ReviewAmount(cycle=cycle, proposal=proposal, stage=stage, year=a.year, type=a.type.value, amount=a.amount)

@@ -9,17 +9,18 @@ scenario (table ``scenarios``, so the scenario's page shows it) and bumps the cy
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from fordela.accounts.permissions import can_edit_scenarios
 from fordela.catalogue.models import Cycle
 from fordela.cycle.models import Proposal, Scenario, ScenarioProposal
 from fordela.cycle.selectors import cycle_data
-from fordela.cycle.services import cycle_touch
+from fordela.cycle.services import cycle_lock, cycle_touch, form_token_check, form_token_spend
 from fordela.engine.model import ScenarioKind
 from fordela.engine.scenario import ScenarioError, resolve_code
 from fordela.history.services import history_record
@@ -47,16 +48,26 @@ def _live(proposal: Proposal) -> bool:
 
 @transaction.atomic
 def scenario_create(
-    *, cycle: Cycle, code: str, name: str, description: str = "", copy_from: str | None = None, by: Any
+    *,
+    cycle: Cycle,
+    code: str,
+    name: str,
+    description: str = "",
+    copy_from: str | None = None,
+    by: Any,
+    token: str | None = None,
 ) -> Scenario:
     """A new explicit scenario, empty or with the proposals another scenario (or stage) includes.
 
     Raises PermissionDenied for anyone but coordinators and admins, ValidationError for a bad or
-    taken code or an unknown `copy_from`.
+    taken code (also when a racing writer took it: the database's unique constraint decides) or
+    an unknown `copy_from`; AlreadyCreated when the form's one-time `token` was used before.
     """
     _check(by)
     if not CODE.match(code or ""):
         raise ValidationError({"code": _("Use lowercase letters, digits, - and _ only.")})
+    cycle_lock(cycle=cycle)
+    form_token_check(cycle=cycle, token=token, table="scenarios")
     if Scenario.objects.filter(cycle=cycle, code=code).exists():
         raise ValidationError({"code": _("The cycle already has a scenario with this code.")})
     if not (name or "").strip():
@@ -68,9 +79,14 @@ def scenario_create(
         except ScenarioError:
             raise ValidationError({"copy_from": _("No such scenario in this cycle.")}) from None
         included = sorted(d.proposal.code for d in resolution.included())
-    scenario = Scenario.objects.create(
-        cycle=cycle, code=code, name=name.strip(), kind=ScenarioKind.EXPLICIT.value, description=description
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the clash must not abort the outer transaction
+            scenario = Scenario.objects.create(
+                cycle=cycle, code=code, name=name.strip(), kind=ScenarioKind.EXPLICIT.value, description=description
+            )
+    except IntegrityError:
+        raise ValidationError({"code": _("The cycle already has a scenario with this code.")}) from None
+    form_token_spend(cycle=cycle, token=token, table="scenarios", code=code)
     proposals = Proposal.objects.filter(cycle=cycle, code__in=included)
     ScenarioProposal.objects.bulk_create(
         ScenarioProposal(cycle=cycle, scenario=scenario, proposal=p) for p in proposals
@@ -105,8 +121,9 @@ def scenario_toggle(*, scenario: Scenario, proposal: Proposal, included: bool, b
     _explicit(scenario)
     if proposal.cycle_id != scenario.cycle_id or not _live(proposal):
         raise ValidationError(_("The proposal is not part of this cycle's annual analysis."))
-    # Lock the scenario row: two coordinators toggling at once are applied one after the other.
-    Scenario.objects.select_for_update().filter(pk=scenario.pk).first()
+    # Two coordinators toggling at once are applied one after the other (the set of proposals has
+    # no lost update: each toggle says which state the person wants, and the same wish twice is a no-op).
+    cycle_lock(cycle=scenario.cycle)
     rows = ScenarioProposal.objects.filter(scenario=scenario, proposal=proposal)
     was = rows.exists()
     if was == included:
@@ -128,14 +145,26 @@ def scenario_toggle(*, scenario: Scenario, proposal: Proposal, included: bool, b
 
 
 @transaction.atomic
+def scenario_set(*, scenario: Scenario, wanted: Mapping[Proposal, bool], by: Any) -> list[Proposal]:
+    """Several toggles in one transaction: all are saved or, on any refusal, none.
+
+    `wanted`: proposal → include it or not. Returns the proposals whose state changed.
+    """
+    _check(by)
+    cycle_lock(cycle=scenario.cycle)
+    return [
+        p for p, included in wanted.items() if scenario_toggle(scenario=scenario, proposal=p, included=included, by=by)
+    ]
+
+
+@transaction.atomic
 def scenario_delete(*, scenario: Scenario, by: Any) -> None:
     """Delete an explicit scenario. The history keeps its name and proposals, so it can be rebuilt."""
     _check(by)
     _explicit(scenario)
     cycle = scenario.cycle
-    proposals = sorted(
-        ScenarioProposal.objects.filter(scenario=scenario).values_list("proposal__code", flat=True)
-    )
+    cycle_lock(cycle=cycle)
+    proposals = sorted(ScenarioProposal.objects.filter(scenario=scenario).values_list("proposal__code", flat=True))
     history_record(
         user=by,
         cycle=cycle.code,

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.db import models, transaction
 
 from fordela.catalogue import models as catalogue
+from fordela.cycle import models as cycle_models
 from fordela.engine.model import CycleData
 from fordela.package.schema import TABLES, Table
 
@@ -114,3 +115,41 @@ def cycle_touch(*, cycle: catalogue.Cycle) -> None:
     """Mark the cycle changed: every write calls this so cached computations are redone."""
     catalogue.Cycle.objects.filter(pk=cycle.pk).update(revision=models.F("revision") + 1)
     cycle.refresh_from_db(fields=["revision"])
+
+
+def cycle_lock(*, cycle: catalogue.Cycle) -> None:
+    """Serialise the writes to one cycle: take the cycle row's lock before reading what to validate.
+
+    Validation reads the whole cycle (`cycle_data`, many queries). Without the lock, another
+    write committing between those queries would be half-seen (its proposal amounts but not yet
+    its service cost rows, say) and a valid edit refused with "the cost does not add up". Every
+    write bumps the cycle row's revision anyway (`cycle_touch`), so writes to one cycle already
+    queue on this row; taking it first only moves the wait before the reads. Must run inside the
+    write's transaction. (On SQLite, IMMEDIATE transactions serialise writers at BEGIN.)
+    """
+    list(catalogue.Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk", flat=True))
+
+
+class AlreadyCreated(Exception):
+    """The form was submitted before (same one-time token): `code` is what that submit created."""
+
+    def __init__(self, table: str, code: str) -> None:
+        self.table, self.code = table, code
+        super().__init__(f"{table} {code} was already created by this form")
+
+
+def form_token_check(*, cycle: catalogue.Cycle, token: str | None, table: str) -> None:
+    """Raise AlreadyCreated when `token` has created something already. Call after `cycle_lock`,
+    so a submit racing the first one waits for it and then finds its token."""
+    if not token:
+        return
+    found = cycle_models.FormToken.objects.filter(token=token).first()
+    if found is not None:
+        raise AlreadyCreated(found.table, found.object)
+
+
+def form_token_spend(*, cycle: catalogue.Cycle, token: str | None, table: str, code: str) -> None:
+    """Record that `token` created `code`, in the creating transaction (unique: one creation per token)."""
+    if not token:
+        return
+    cycle_models.FormToken.objects.create(cycle=cycle, token=token[:64], table=table, object=code)

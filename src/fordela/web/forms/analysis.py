@@ -155,6 +155,8 @@ class _AmountGridForm(forms.Form):
 
 class ProposalForm(_AmountGridForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # One-time token of the "new proposal" form: a double submit finds what the first created.
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     code = forms.CharField(
         label=_("Code"),
         max_length=CODE_LENGTH,
@@ -255,6 +257,11 @@ def proposal_initial(p: m.Proposal, version: int) -> dict[str, Any]:
 
 
 class ReviewForm(_AmountGridForm):
+    # What the reviewer saw: the stage's review version (0: none yet), the proposal's version and a
+    # signed snapshot of the proposal, to show the difference if it changes before the save.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    proposal_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    proposal_seen = forms.CharField(widget=forms.HiddenInput, required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=_choices(OUTCOME_LABELS), widget=forms.RadioSelect)
     as_proposed = forms.BooleanField(
         label=_("Approves the amounts as proposed"),

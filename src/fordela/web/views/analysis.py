@@ -8,6 +8,7 @@ re-check permission, validate with the package rules and record history.
 
 from __future__ import annotations
 
+import secrets
 from importlib.util import find_spec
 from typing import Any
 from urllib.parse import urlencode
@@ -34,7 +35,8 @@ from fordela.accounts.permissions import (
 from fordela.cycle import proposals as services
 from fordela.cycle.models import Proposal, Review, ReviewAmount, ReviewCondition, ReviewStage
 from fordela.cycle.proposals import ConflictError, CycleInvalid, Filed, proposal_filed
-from fordela.cycle.reviews import review_record
+from fordela.cycle.reviews import ProposalChanged, ReviewConflict, review_record
+from fordela.cycle.services import AlreadyCreated
 from fordela.engine import model as m
 from fordela.engine.amounts import amount_in_year
 from fordela.engine.scenario import deciding_review
@@ -54,6 +56,7 @@ from fordela.web.forms.analysis import (
     proposal_initial,
     review_initial,
 )
+from fordela.web.snapshots import proposal_from_snapshot, proposal_snapshot
 from fordela.web.views.common import CycleView, cycle_view
 
 CONSULTATION_INSTALLED = find_spec("fordela.web.templatetags.consultation") is not None
@@ -259,7 +262,7 @@ def proposal_new(request: HttpRequest, cycle: str) -> HttpResponse:
     only_own = len(suppliers) == 1
     form = ProposalForm(
         request.POST if request.method == "POST" else None,
-        initial={"supplier": supplier, "financing": m.Financing.SOLIDARITY.value},
+        initial={"supplier": supplier, "financing": m.Financing.SOLIDARITY.value, "token": secrets.token_urlsafe(24)},
         suppliers=suppliers,
         **_form_choices(view, supplier if only_own else None),
     )
@@ -267,8 +270,16 @@ def proposal_new(request: HttpRequest, cycle: str) -> HttpResponse:
         values = form.values(code=form.cleaned_data["code"].strip(), supplier=supplier)
         try:
             created = services.proposal_create(
-                cycle=view.cycle, values=values, amounts=form.amount_rows(), by=request.user
+                cycle=view.cycle,
+                values=values,
+                amounts=form.amount_rows(),
+                by=request.user,
+                token=form.cleaned_data["token"] or None,
             )
+        except AlreadyCreated as done:
+            # The same form sent twice (a double click): the first submit created it; show that.
+            messages.success(request, _("The proposal is saved as a draft. Submit it for review when it is ready."))
+            return redirect("proposal", cycle=cycle, proposal=done.code)
         except CycleInvalid as invalid:
             form.add_problems(invalid.errors)
         else:
@@ -491,6 +502,12 @@ def proposal_review(request: HttpRequest, cycle: str, proposal: str, stage: str)
     filed = proposal_filed(found)
     years = range(view.data.cycle.base_year, view.data.cycle.years.stop)
     proposed_years = {y for y, _t, _a in filed.rows()}
+    conflict: dict[str, Any] | None = None
+    seen = {
+        "version": existing.version if existing else 0,
+        "proposal_version": found.version,
+        "proposal_seen": proposal_snapshot(filed),
+    }
     if request.method == "POST":
         form = ReviewForm(request.POST, years=sorted(set(years) | proposed_years))
         if form.is_valid():
@@ -504,7 +521,16 @@ def proposal_review(request: HttpRequest, cycle: str, proposal: str, stage: str)
                     future_management_approved=form.cleaned_data["future_management_approved"],
                     comment=form.cleaned_data["comment"],
                     by=request.user,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    proposal_version=form.cleaned_data["proposal_version"] or 0,
                 )
+            except (ReviewConflict, ProposalChanged) as error:
+                conflict = _review_conflict(cycle, found, the_stage, form, error)
+                # Keep the input; a second save, now against what is saved, is a conscious decision.
+                data = request.POST.copy()
+                data.update({name: str(value) for name, value in _review_seen(found, the_stage).items()})
+                form = ReviewForm(data, years=sorted(set(years) | proposed_years))
+                form.is_valid()
             except CycleInvalid as invalid:
                 form.add_review_problems(invalid.errors)
             else:
@@ -512,10 +538,11 @@ def proposal_review(request: HttpRequest, cycle: str, proposal: str, stage: str)
                 return redirect("proposal", cycle=cycle, proposal=found.code)
     else:
         form = ReviewForm(
-            initial=review_initial(existing, approved, conditions),
+            initial={**review_initial(existing, approved, conditions), **seen},
             years=sorted(set(years) | proposed_years),
             amounts=approved,
         )
+    filed = proposal_filed(found)  # as it is now, also after a refused save
     return render(
         request,
         "web/analysis/review_form.html",
@@ -528,8 +555,47 @@ def proposal_review(request: HttpRequest, cycle: str, proposal: str, stage: str)
             "proposed": _amount_table(filed.rows()),
             "filed": filed.proposal,
             "other_stages": [s for s in _stage_reviews(found) if s["review"] and s["stage"].pk != the_stage.pk],
+            "conflict": conflict,
         },
+        status=409 if conflict else 200,
     )
+
+
+def _review_seen(proposal: Proposal, stage: ReviewStage) -> dict[str, Any]:
+    """The hidden "what you saw" fields of the review form, as the proposal and stage are now."""
+    proposal.refresh_from_db()
+    review = Review.objects.filter(proposal=proposal, stage=stage).first()
+    return {
+        "version": review.version if review else 0,
+        "proposal_version": proposal.version,
+        "proposal_seen": proposal_snapshot(proposal_filed(proposal)),
+    }
+
+
+def _review_conflict(
+    cycle: str, proposal: Proposal, stage: ReviewStage, form: ReviewForm, error: Exception
+) -> dict[str, Any]:
+    """What to show a reviewer whose save was refused: the stage's review someone else recorded,
+    or how the proposal changed since the reviewer opened it."""
+    if isinstance(error, ReviewConflict):
+        table, obj = "reviews", f"{proposal.code}/{stage.code}"
+        current = next((s for s in _stage_reviews(proposal) if s["stage"].pk == stage.pk), None)
+        rows: list[tuple[str, str, str]] = []
+    else:
+        table, obj = "proposals", proposal.code
+        current = None
+        seen = proposal_from_snapshot(form.cleaned_data.get("proposal_seen", ""))
+        now = proposal_filed(proposal)
+        # (field, now, when you opened it): with no readable snapshot, everything as it is now.
+        rows = _conflict_rows(now, seen[0] if seen else None, seen[1] if seen else [])
+    last = ChangeRecord.objects.filter(cycle=cycle, table=table, object=obj).select_related("user").first()
+    return {
+        "kind": "review" if isinstance(error, ReviewConflict) else "proposal",
+        "stage_review": current,
+        "rows": rows,
+        "saved_by": (last.user.get_full_name() or last.user.get_username()) if last and last.user else "",
+        "saved_at": last.at if last else None,
+    }
 
 
 # -- history ---------------------------------------------------------------------------------

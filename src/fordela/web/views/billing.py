@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +37,9 @@ from fordela.accounts.permissions import (
 from fordela.billing.exports import lines_csv, lines_xlsx
 from fordela.billing.models import InvoicingFreeze
 from fordela.billing.services import (
+    UNCHECKED,
     BillingError,
+    OutcomeConflict,
     compute_lines,
     frozen_lines,
     invoice_export_sie,
@@ -49,7 +52,7 @@ from fordela.engine.allocate import AllocationError
 from fordela.engine.bridge import suppliers
 from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of, invoicing_base
 from fordela.engine.model import Period
-from fordela.engine.money import Unit
+from fordela.engine.money import Unit, display
 from fordela.engine.scenario import decided_stage, resolve_code
 from fordela.jobs.kinds import XLSX
 from fordela.reports import billing as reports
@@ -410,6 +413,27 @@ def _outcome_chart(table: Table) -> tuple[str, Table]:
     return chart, data_table
 
 
+OUTCOME_SEEN = "fordela.outcome-seen"
+
+
+def _outcome_seen(view: CycleView, services: list[tuple[str, str]]) -> str:
+    """The outcomes the page shows (service/year → öre), signed into the form: the save is an
+    UPDATE … WHERE outcome = what the user saw, so nobody's recorded outcome is overwritten unseen."""
+    mine = {code for code, _name in services}
+    seen = {f"{sy.service}/{sy.year}": sy.outcome for sy in view.data.service_years if sy.service in mine}
+    return signing.dumps(seen, salt=OUTCOME_SEEN, compress=True)
+
+
+def _outcome_expected(request: HttpRequest, service: str, year: int) -> int | None | str:
+    """What the user saw for (service, year); UNCHECKED when the form carried nothing readable."""
+    try:
+        seen = signing.loads(request.POST.get("seen", ""), salt=OUTCOME_SEEN)
+    except signing.BadSignature:
+        return UNCHECKED
+    value = seen.get(f"{service}/{year}") if isinstance(seen, dict) else None
+    return value if isinstance(value, int) else None
+
+
 def outcome(request: HttpRequest, cycle: str) -> HttpResponse:
     """Budget against outcome per supplier and service, and the form to record an outcome."""
     view = cycle_view(cycle)
@@ -434,7 +458,22 @@ def outcome(request: HttpRequest, cycle: str) -> HttpResponse:
         if form.is_valid():
             service, year, amount = (form.cleaned_data[k] for k in ("service", "year", "amount"))
             try:
-                outcome_record(cycle=view.cycle, service=service, year=year, amount=amount, by=request.user)
+                outcome_record(
+                    cycle=view.cycle,
+                    service=service,
+                    year=year,
+                    amount=amount,
+                    by=request.user,
+                    expected=_outcome_expected(request, service, year),  # type: ignore[arg-type]
+                )
+            except OutcomeConflict as conflict:
+                text = gettext(
+                    "Someone else recorded this outcome after you opened the page: it is now %(amount)s kr. "
+                    "Yours has not been saved; save again to replace it."
+                )
+                form.add_error("amount", text % {"amount": display(conflict.current or 0, Unit.KR, decimals=2)})
+                view = cycle_view(cycle)
+                status = 409
             except BillingError as error:
                 form.add_error("service", str(error))
             else:
@@ -443,7 +482,8 @@ def outcome(request: HttpRequest, cycle: str) -> HttpResponse:
                 messages.success(request, text % {"year": year, "name": name})
                 target = reverse("outcome", kwargs={"cycle": cycle})
                 return redirect(target + (f"?supplier={supplier}" if supplier else ""))
-        status = 400
+        status = status if status == 409 else 400
+    data = view.data
     table = reports.outcome_table(data, supplier)
     chart, chart_table = _outcome_chart(table)
     return render(
@@ -456,6 +496,7 @@ def outcome(request: HttpRequest, cycle: str) -> HttpResponse:
             "chart": chart,
             "chart_table": html_table(chart_table),
             "form": form if services else None,
+            "outcome_seen": _outcome_seen(view, services),
         },
         status=status,
     )

@@ -72,6 +72,7 @@ class ReplyForm(forms.Form):
     text = forms.CharField(
         max_length=services.MAX_TEXT, error_messages={"required": gettext_lazy("Write something before sending.")}
     )
+    version = forms.IntegerField(required=False, min_value=0)  # the thread version the author saw
 
 
 @dataclass
@@ -361,7 +362,12 @@ def thread_reply(request: HttpRequest, cycle: str, thread: int) -> HttpResponse:
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            services.thread_reply(thread=found, by=request.user, text=form.cleaned_data["text"])
+            services.thread_reply(
+                thread=found,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                expected_version=form.cleaned_data["version"],
+            )
         except PermissionDenied:
             deny(request, f"reply in thread {found.pk}")
         except ValidationError as error:

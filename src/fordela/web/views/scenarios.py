@@ -4,6 +4,7 @@ comparison of any number of scenarios, and the bridge / lists / frames page with
 from __future__ import annotations
 
 import io
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -22,6 +23,7 @@ from fordela.accounts.permissions import can_edit_scenarios, deny, visible_organ
 from fordela.billing.exports import safe
 from fordela.cycle import scenarios as services
 from fordela.cycle.models import Proposal, Scenario
+from fordela.cycle.services import AlreadyCreated
 from fordela.engine import bridge as b
 from fordela.engine.model import AmountType, CycleData, ProposalKind, ScenarioKind
 from fordela.engine.model import Scenario as EngineScenario
@@ -93,6 +95,8 @@ class ScenarioCreateForm(forms.Form):
     )
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # One-time token: a double submit finds the scenario the first one created.
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     copy_from = forms.ChoiceField(
         label=_("Start with the proposals included in"),
         required=False,
@@ -107,7 +111,9 @@ class ScenarioCreateForm(forms.Form):
 def scenarios(request: HttpRequest, cycle: str) -> HttpResponse:
     view = cycle_view(cycle)
     can_edit = can_edit_scenarios(request.user)
-    form = ScenarioCreateForm(request.POST or None, choices=view.scenario_choices())
+    form = ScenarioCreateForm(
+        request.POST or None, choices=view.scenario_choices(), initial={"token": secrets.token_urlsafe(24)}
+    )
     if request.method == "POST":
         if not can_edit:
             deny(request, f"scenario_create {cycle}")
@@ -120,7 +126,10 @@ def scenarios(request: HttpRequest, cycle: str) -> HttpResponse:
                     description=form.cleaned_data["description"],
                     copy_from=form.cleaned_data["copy_from"] or None,
                     by=request.user,
+                    token=form.cleaned_data["token"] or None,
                 )
+            except AlreadyCreated as done:
+                return redirect("scenario", cycle=cycle, scenario=done.code)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -190,8 +199,9 @@ def _apply_toggles(request: HttpRequest, view: CycleView, code: str) -> str:
         return gettext("Nothing changed.")
     proposals = {p.code: p for p in Proposal.objects.filter(cycle=view.cycle, code__in=wanted)}
     before = scenario_reports.scenario_summary(view.data, resolve_code(view.data, code))
-    for proposal_code, included in wanted.items():
-        services.scenario_toggle(scenario=row, proposal=proposals[proposal_code], included=included, by=request.user)
+    services.scenario_set(
+        scenario=row, wanted={proposals[c]: included for c, included in wanted.items()}, by=request.user
+    )
     after_view = cycle_view(view.code)
     after = scenario_reports.scenario_summary(after_view.data, resolve_code(after_view.data, code))
     titles = {p.code: p.title for p in view.data.proposals}
