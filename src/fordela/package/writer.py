@@ -7,7 +7,6 @@ checked into version control and compared byte for byte after a round trip.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import zipfile
@@ -18,6 +17,7 @@ from typing import Any
 
 from fordela.engine import model as m
 from fordela.engine.money import to_sek
+from fordela.package import tabular
 from fordela.package.codec import format_cell, text_rows
 from fordela.package.schema import TABLES, Column, Kind, Table
 
@@ -45,13 +45,17 @@ def write_package(data: m.CycleData, path: Path) -> None:
             (path / f"{table.name}.csv").write_bytes(csv_bytes(data, table))
 
 
+def guarded(column: Column) -> bool:
+    """Whether the column holds text that the writer guards against formulas (and the reader
+    unguards): text and codes; numbers, booleans and enums never start with a formula."""
+    return column.kind in (Kind.TEXT, Kind.CODE)
+
+
 def csv_bytes(data: m.CycleData, table: Table) -> bytes:
-    """One table of `data` as the bytes of its CSV file (UTF-8, comma, ``\\n``)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.column_names)
-    writer.writerows(text_rows(data, table))
-    return buffer.getvalue().encode("utf-8")
+    """One table of `data` as the bytes of its CSV file (UTF-8, comma, ``\\n``), through the one
+    CSV writer (`fordela.package.tabular`): CR/LF quoted, formula starts guarded in text."""
+    text = {i for i, column in enumerate(table.columns) if guarded(column)}
+    return tabular.csv_bytes(table.column_names, text_rows(data, table), text=text)
 
 
 def zip_bytes(data: m.CycleData) -> bytes:
