@@ -84,7 +84,7 @@ def test_database_flow_freeze_export_once_again_verify_outcome(capsys, tmp_path)
     status, _, err = run(capsys, "invoice", "sie", code, "--period", "2026-q1", "-o", tmp_path / "c.se", "--again")
     assert status == 0 and (tmp_path / "a.se").read_bytes() == (tmp_path / "c.se").read_bytes()
     status, _, err = run(capsys, "invoice", "freeze", code, "--period", "2026-m02")
-    assert status == 2 and "already frozen" in err
+    assert status == 2 and "redan låst" in err
     status, _, err = run(capsys, "invoice", "verify", code, "--period", "2026-q1")
     assert status == 0 and "to the öre" in err
     status, out, err = run(

@@ -18,5 +18,6 @@ urlpatterns = [
     path("fakturering/las/", billing.invoicing_freeze, name="invoicing_freeze"),
     path("fakturering/kontrollera/", billing.invoicing_verify, name="invoicing_verify"),
     path("fakturering/sie/", billing.invoicing_sie, name="invoicing_sie"),
+    path("fakturering/aterfor/", billing.invoicing_reverse, name="invoicing_reverse"),
     path("utfall/", billing.outcome, name="outcome"),
 ]

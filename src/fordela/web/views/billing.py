@@ -39,11 +39,14 @@ from fordela.billing.models import InvoicingFreeze
 from fordela.billing.services import (
     BillingError,
     compute_lines,
+    freeze_of,
     frozen_lines,
     invoice_export_sie,
     invoice_freeze,
+    invoice_reverse,
     invoice_verify,
     outcome_record,
+    own_services_of,
 )
 from fordela.engine.allocate import AllocationError
 from fordela.engine.bridge import suppliers
@@ -107,15 +110,13 @@ def _query(year: int, period: Period, organisation: str = "") -> str:
 
 
 def _freeze_of(cycle: str, year: int, period: Period) -> tuple[InvoicingFreeze | None, InvoicingFreeze | None]:
-    """(the freeze of exactly this period, a freeze of another period covering some of its months)."""
-    exact, covering = None, None
-    months = set(period.months)
-    for freeze in InvoicingFreeze.objects.filter(cycle_code=cycle, year=year).defer("inputs"):
-        if freeze.period == period.value:
-            exact = freeze
-        elif months & set(Period(freeze.period).months):
-            covering = freeze
-    return exact, covering
+    return freeze_of(cycle, year, period)  # the one overlap rule: fordela.billing.freezes
+
+
+def _reversed_freezes(cycle: str, year: int, period: Period) -> list[InvoicingFreeze]:
+    """The reversed freezes of exactly this period, newest first, with their reversal."""
+    freezes = InvoicingFreeze.objects.filter(cycle_code=cycle, year=year, period=period.value, reversed=True)
+    return list(freezes.defer("inputs").select_related("reversal").order_by("-created_at"))
 
 
 def _require_role(request: HttpRequest, what: str) -> None:
@@ -135,7 +136,8 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
     base: InvoicingBase | None = None
     try:
         resolution = resolve_code(data, scenario) if year > data.cycle.base_year else None
-        base = invoicing_base(data, year, resolution, granularity=granularity_of(period))
+        own = own_services_of(cycle)
+        base = invoicing_base(data, year, resolution, granularity=granularity_of(period), own_services=own)
     except (InvoicingError, AllocationError) as error:
         problems = error.problems
     lines: list[InvoiceLine] = frozen_lines(freeze) if freeze else list(base.for_period(period)) if base else []
@@ -154,7 +156,8 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
         "scenario_name": next((s.name for s in data.scenarios if s.code == scenario), scenario),
         "freeze": freeze,
         "covering": covering,
-        "export_batch": freeze.exports.filter(format="sie").first() if freeze else None,
+        "export_batch": freeze.exports.filter(format="sie", kind="invoice").first() if freeze else None,
+        "reversed_freezes": _reversed_freezes(cycle, year, period) if everyone else [],
         "may_invoice": can_invoice(request.user),
         "may_verify": can_verify_invoicing(request.user),
         "query": _query(year, period, organisation),
@@ -193,7 +196,8 @@ def _lines_for_export(request: HttpRequest, view: CycleView, year: int, period: 
     if freeze is not None:
         lines = frozen_lines(freeze)
     else:
-        lines = compute_lines(view.data, year=year, period=period, scenario=decided_stage(view.data))
+        scenario, own = decided_stage(view.data), own_services_of(view.code)
+        lines = compute_lines(view.data, year=year, period=period, scenario=scenario, own_services=own)
     if not can_see_every_invoice(request.user):
         own = organisation_of(request.user)
         lines = [ln for ln in lines if ln.organisation == own]
@@ -246,7 +250,6 @@ def invoicing_freeze(request: HttpRequest, cycle: str) -> HttpResponse:
             year=year,
             period=period,
             scenario=decided_stage(view.data),
-            data=view.data,
             by=request.user.get_username(),
             user=request.user,
         )
@@ -276,24 +279,62 @@ def invoicing_verify(request: HttpRequest, cycle: str) -> HttpResponse:
     else:
         freeze = InvoicingFreeze.objects.get(pk=freeze.pk)  # with its stored inputs
         try:
-            same = invoice_verify(freeze=freeze)
+            result = invoice_verify(freeze=freeze)
         except (BillingError, ValueError) as error:
             messages.error(request, str(error))
         else:
-            if same:
-                messages.success(
-                    request,
-                    gettext(
-                        "Verified: recomputing %(period)s from its stored inputs gives the stored lines to the öre."
-                    )
-                    % {"period": f"{year}-{period}"},
-                )
-            else:
-                messages.error(
-                    request,
-                    gettext("Recomputing %(period)s from its stored inputs does NOT give the stored lines.")
-                    % {"period": f"{year}-{period}"},
-                )
+            _verification_messages(request, result, f"{year}-{period}")
+    return _back(cycle, year, period, organisation)
+
+
+SHOWN_DIFFERENCES = 50
+
+
+def _verification_messages(request: HttpRequest, result: Any, shown: str) -> None:
+    """One message for the outcome and one per differing line (the first SHOWN_DIFFERENCES)."""
+    if result.ok:
+        text = gettext(
+            "Verified: the stored inputs and the current data both give the frozen lines of %(period)s to the öre."
+        )
+        messages.success(request, text % {"period": shown})
+        return
+    text = gettext(
+        "%(period)s differs: %(stored)s lines from what its stored inputs give, %(current)s from what the "
+        "current data gives."
+    )
+    messages.error(request, text % {"period": shown, "stored": len(result.stored), "current": len(result.current)})
+    if result.current_problem:
+        messages.error(request, result.current_problem)
+    found = [(gettext("stored inputs"), d) for d in result.stored] + [
+        (gettext("current data"), d) for d in result.current
+    ]
+    for source, difference in found[:SHOWN_DIFFERENCES]:
+        messages.warning(request, f"{source}: {difference.describe()}")
+    if len(found) > SHOWN_DIFFERENCES:
+        more = gettext("… and %(count)s more (fordela invoice verify lists them all).")
+        messages.warning(request, more % {"count": len(found) - SHOWN_DIFFERENCES})
+
+
+@require_POST
+def invoicing_reverse(request: HttpRequest, cycle: str) -> HttpResponse:
+    """Reverse the period's freeze: recorded with who, when and the reason given."""
+    view = cycle_view(cycle)
+    if not can_invoice(request.user):
+        deny(request, f"reverse invoicing {cycle}")
+    year, period, organisation = _chosen(request, view, request.POST)
+    freeze, _covering = _freeze_of(cycle, year, period)
+    if freeze is None:
+        text = gettext("%(period)s is not frozen: there is nothing to reverse.")
+        messages.error(request, text % {"period": f"{year}-{period}"})
+        return _back(cycle, year, period, organisation)
+    reason = request.POST.get("reason", "")[:2000]
+    try:
+        invoice_reverse(freeze=freeze, reason=reason, by=request.user.get_username(), user=request.user)
+    except BillingError as error:
+        messages.error(request, str(error))
+    else:
+        text = gettext("%(period)s is reversed; the period may be frozen again. Export the reversing vouchers below.")
+        messages.success(request, text % {"period": f"{year}-{period}"})
     return _back(cycle, year, period, organisation)
 
 
@@ -305,6 +346,8 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
     if not can_invoice(request.user):
         deny(request, f"export SIE {cycle}")
     year, period, organisation = _chosen(request, view, request.POST)
+    if request.POST.get("reversal") == "on":
+        return _reversal_sie(request, view, year, period, organisation)
     freeze, _covering = _freeze_of(cycle, year, period)
     if freeze is None:
         text = gettext("Freeze %(period)s before exporting it to the ledger.")
@@ -312,7 +355,7 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
         return _back(cycle, year, period, organisation)
     freeze = InvoicingFreeze.objects.get(pk=freeze.pk)
     again = request.POST.get("again") == "on"
-    batch = freeze.exports.filter(format="sie").first()
+    batch = freeze.exports.filter(format="sie", kind="invoice").first()
     if batch is not None and not again:
         # Refused here with the local time; invoice_export_sie refuses it too (and under a lock).
         text = gettext(
@@ -340,6 +383,35 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
         return _back(cycle, year, period, organisation)
     suffix = f"-igen-{export.batch.exported_again}" if export.again else ""
     return _attachment(export.content, "application/octet-stream", f"{cycle}-{year}-{period}{suffix}.se")
+
+
+def _reversal_sie(request: HttpRequest, view: CycleView, year: int, period: Period, organisation: str) -> HttpResponse:
+    """The reversing vouchers of the period's latest reversed freeze (`freeze` names another)."""
+    reversed_freezes = _reversed_freezes(view.code, year, period)
+    chosen = request.POST.get("freeze", "")
+    freeze = next(
+        (f for f in reversed_freezes if str(f.pk) == chosen), reversed_freezes[0] if reversed_freezes else None
+    )
+    if freeze is None:
+        text = gettext("%(period)s has no reversed freeze: there are no reversing vouchers.")
+        messages.error(request, text % {"period": f"{year}-{period}"})
+        return _back(view.code, year, period, organisation)
+    freeze = InvoicingFreeze.objects.get(pk=freeze.pk)
+    try:
+        export = invoice_export_sie(
+            freeze=freeze,
+            company=company_name(view.data),
+            again=request.POST.get("again") == "on",
+            reversal=True,
+            by=request.user.get_username(),
+            user=request.user,
+        )
+    except BillingError as error:
+        text = str(error).replace("use --again", gettext("choose “Export again”"))
+        messages.error(request, gettext("Not exported: %(reason)s") % {"reason": text})
+        return _back(view.code, year, period, organisation)
+    suffix = f"-igen-{export.batch.exported_again}" if export.again else ""
+    return _attachment(export.content, "application/octet-stream", f"{view.code}-{year}-{period}-aterforing{suffix}.se")
 
 
 # -- outcome -------------------------------------------------------------------------------------
