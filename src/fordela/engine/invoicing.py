@@ -287,11 +287,14 @@ class _Builder:
 
     def drop_own(self) -> None:
         """A supplier's own use of its services is not invoiced unless configured: not invoiced."""
+        dropped: dict[tuple[str, str], int] = defaultdict(int)
         for (obj, org, kind), months in list(self.months.items()):
             if org == self.supplier(obj) and org not in self.own_services:
                 del self.months[(obj, org, kind)]
-                if sum(months):
-                    self.not_invoiced.append(NotInvoiced(self.year, obj, "own_service", sum(months), None, org))
+                dropped[(obj, org)] += sum(months)
+        for (obj, org), amount in sorted(dropped.items()):
+            if amount:
+                self.not_invoiced.append(NotInvoiced(self.year, obj, "own_service", amount, None, org))
 
     def lines(self, granularity: Granularity) -> list[InvoiceLine]:
         lines = []
