@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from fordela.billing.freezes import FrozenPeriodsChanged
 from fordela.billing.models import ExportBatch, InvoicingFreeze
 from fordela.billing.services import (
     BillingError,
@@ -19,7 +20,6 @@ from fordela.billing.services import (
     invoice_verify,
     outcome_record,
 )
-from fordela.billing.freezes import FrozenPeriodsChanged
 from fordela.catalogue.models import Cycle, ServiceYear
 from fordela.cycle.selectors import cycle_data
 from fordela.cycle.services import cycle_import
@@ -84,7 +84,6 @@ def test_altered_inputs_are_detected(frozen):
 
 
 def test_a_period_is_frozen_once_and_overlaps_are_refused(frozen):
-    data = cycle_data(CODE)
     for period in (Period.Q1, Period.M02):
         with pytest.raises(BillingError, match="redan låst"):
             invoice_freeze(cycle=CODE, year=2026, period=period, scenario="coordination_group")
