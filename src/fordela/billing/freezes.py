@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fordela.billing.models import FrozenLine, InvoicingFreeze, InvoicingReversal, OwnServiceInvoicing
-from fordela.engine.invoicing import InvoiceLine, granularity_of, invoicing_base
+from fordela.engine.invoicing import InvoiceLine, InvoicingBase, granularity_of, invoicing_base
 from fordela.engine.model import CycleData, Period
 from fordela.engine.scenario import resolve_code
 
@@ -205,6 +205,8 @@ def invoice_reverse(*, freeze: InvoicingFreeze, reason: str, by: str = "", user:
     vouchers (`invoice_export_sie(..., reversal=True)`).
     """
     _require_invoicing(user)
+    # Control characters (a NUL from a form) are not text a database or a ledger can keep.
+    reason = "".join(ch for ch in reason if ch in "\n\t" or ord(ch) >= 32)[:2000]
     if not reason.strip():
         raise BillingError(_("Say why the freeze is reversed."))
     _lock_cycle(freeze.cycle_code)
@@ -290,11 +292,20 @@ def _norm(value: Any) -> Any:
     return value.normalize() if hasattr(value, "normalize") else value
 
 
-def current_lines(freeze: InvoicingFreeze, data: CycleData) -> list[InvoiceLine]:
-    """What the data gives now for the freeze's period, under the scenario it was frozen under."""
+def current_lines(
+    freeze: InvoicingFreeze, data: CycleData, bases: dict[tuple[Any, ...], InvoicingBase] | None = None
+) -> list[InvoiceLine]:
+    """What the data gives now for the freeze's period, under the scenario and own-services
+    setting it was frozen with. `bases`: a memo, so freezes of one year compute its base once."""
     scenario = freeze.scenario or decided_scenario(data) or ""
-    own = own_services_of(freeze.cycle_code)
-    return compute_lines(data, year=freeze.year, period=Period(freeze.period), scenario=scenario, own_services=own)
+    period = Period(freeze.period)
+    key = (freeze.year, granularity_of(period), scenario, tuple(sorted(freeze.own_services)))
+    memo = {} if bases is None else bases
+    if key not in memo:
+        resolution = resolve_code(data, scenario) if freeze.year > data.cycle.base_year else None
+        own = frozenset(freeze.own_services)
+        memo[key] = invoicing_base(data, freeze.year, resolution, granularity=key[1], own_services=own)
+    return list(memo[key].for_period(period))
 
 
 def invoice_verify(*, freeze: InvoicingFreeze, data: CycleData | None = None) -> Verification:
@@ -336,9 +347,10 @@ def guard_frozen_periods(*, code: str, **_kwargs: Any) -> None:
     count = 0
     from fordela.billing.services import frozen_lines
 
+    bases: dict[tuple[Any, ...], InvoicingBase] = {}
     for freeze in freezes:
         try:
-            now = current_lines(freeze, data)
+            now = current_lines(freeze, data, bases)
         except Exception:  # noqa: BLE001 - a cycle that no longer computes changes every line
             now = []
         found = differences(frozen_lines(freeze), now)
