@@ -183,3 +183,30 @@ def test_freeze_reverse_refreeze_and_verify_from_fresh_processes(tmp_path):
     again = _fordela(env, "invoice", "freeze", CODE, "--period", "2026-m04")
     assert again.returncode == 0, again.stderr
     assert _fordela(env, "invoice", "verify", CODE, "--period", "2026-m04").returncode == 0
+
+
+@pytest.mark.django_db
+def test_a_review_that_would_change_a_frozen_period_is_refused(imported):
+    from django.contrib.auth import get_user_model
+
+    from fordela.accounts.services import demo_accounts_create
+    from fordela.cycle.models import Proposal, Review, ReviewStage
+    from fordela.cycle.reviews import review_record
+    from fordela.engine import model as m
+
+    demo_accounts_create()
+    invoice_freeze(cycle=CODE, year=2026, period=Period.Q3, by="dana")
+    proposal = Proposal.objects.get(cycle=imported, code="is-hr-chatbot")
+    stage = ReviewStage.objects.get(cycle=imported, code=STAGE)
+    with pytest.raises(FrozenPeriodsChanged, match="2026-q3"):
+        review_record(
+            proposal=proposal,
+            stage=stage,
+            outcome=m.ReviewOutcome.APPROVE,
+            approved_amounts=None,
+            conditions={},
+            future_management_approved=False,
+            comment="godkänns ändå",
+            by=get_user_model().objects.get(username="bob"),
+        )
+    assert Review.objects.get(proposal=proposal, stage=stage).outcome == "reject"  # rolled back
