@@ -9,8 +9,7 @@ only their own organisation's lines; only finance and admin freeze and export.
 from __future__ import annotations
 
 import dataclasses
-import tempfile
-from pathlib import Path
+import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -43,7 +42,6 @@ from fordela.billing.services import (
     frozen_lines,
     invoice_export_sie,
     invoice_freeze,
-    invoice_reverse,
     invoice_verify,
     outcome_record,
     own_services_of,
@@ -220,11 +218,9 @@ def invoicing_export(request: HttpRequest, cycle: str) -> HttpResponse:
         lines = [ln for ln in lines if ln.organisation == organisation]
     name = f"fakturaunderlag-{cycle}-{year}-{period}" + (f"-{organisation}" if organisation else "")
     if fmt == "xlsx":
-        with tempfile.TemporaryDirectory() as directory:
-            path = Path(directory) / "lines.xlsx"
-            lines_xlsx(lines, view.data, path)
-            content = path.read_bytes()
-        return _attachment(content, XLSX, f"{name}.xlsx")
+        buffer = io.BytesIO()
+        lines_xlsx(lines, view.data, buffer)
+        return _attachment(buffer.getvalue(), XLSX, f"{name}.xlsx")
     return _attachment(lines_csv(lines, view.data).encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")
 
 
@@ -283,58 +279,9 @@ def invoicing_verify(request: HttpRequest, cycle: str) -> HttpResponse:
         except (BillingError, ValueError) as error:
             messages.error(request, str(error))
         else:
-            _verification_messages(request, result, f"{year}-{period}")
-    return _back(cycle, year, period, organisation)
+            from fordela.web.views.reversal import verification_messages
 
-
-SHOWN_DIFFERENCES = 50
-
-
-def _verification_messages(request: HttpRequest, result: Any, shown: str) -> None:
-    """One message for the outcome and one per differing line (the first SHOWN_DIFFERENCES)."""
-    if result.ok:
-        text = gettext(
-            "Verified: the stored inputs and the current data both give the frozen lines of %(period)s to the öre."
-        )
-        messages.success(request, text % {"period": shown})
-        return
-    text = gettext(
-        "%(period)s differs: %(stored)s lines from what its stored inputs give, %(current)s from what the "
-        "current data gives."
-    )
-    messages.error(request, text % {"period": shown, "stored": len(result.stored), "current": len(result.current)})
-    if result.current_problem:
-        messages.error(request, result.current_problem)
-    found = [(gettext("stored inputs"), d) for d in result.stored] + [
-        (gettext("current data"), d) for d in result.current
-    ]
-    for source, difference in found[:SHOWN_DIFFERENCES]:
-        messages.warning(request, f"{source}: {difference.describe()}")
-    if len(found) > SHOWN_DIFFERENCES:
-        more = gettext("… and %(count)s more (fordela invoice verify lists them all).")
-        messages.warning(request, more % {"count": len(found) - SHOWN_DIFFERENCES})
-
-
-@require_POST
-def invoicing_reverse(request: HttpRequest, cycle: str) -> HttpResponse:
-    """Reverse the period's freeze: recorded with who, when and the reason given."""
-    view = cycle_view(cycle)
-    if not can_invoice(request.user):
-        deny(request, f"reverse invoicing {cycle}")
-    year, period, organisation = _chosen(request, view, request.POST)
-    freeze, _covering = _freeze_of(cycle, year, period)
-    if freeze is None:
-        text = gettext("%(period)s is not frozen: there is nothing to reverse.")
-        messages.error(request, text % {"period": f"{year}-{period}"})
-        return _back(cycle, year, period, organisation)
-    reason = request.POST.get("reason", "")[:2000]
-    try:
-        invoice_reverse(freeze=freeze, reason=reason, by=request.user.get_username(), user=request.user)
-    except BillingError as error:
-        messages.error(request, str(error))
-    else:
-        text = gettext("%(period)s is reversed; the period may be frozen again. Export the reversing vouchers below.")
-        messages.success(request, text % {"period": f"{year}-{period}"})
+            verification_messages(request, result, f"{year}-{period}")
     return _back(cycle, year, period, organisation)
 
 
@@ -347,7 +294,9 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
         deny(request, f"export SIE {cycle}")
     year, period, organisation = _chosen(request, view, request.POST)
     if request.POST.get("reversal") == "on":
-        return _reversal_sie(request, view, year, period, organisation)
+        from fordela.web.views.reversal import reversal_sie
+
+        return reversal_sie(request, view, year, period, organisation)
     freeze, _covering = _freeze_of(cycle, year, period)
     if freeze is None:
         text = gettext("Freeze %(period)s before exporting it to the ledger.")
@@ -383,35 +332,6 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
         return _back(cycle, year, period, organisation)
     suffix = f"-igen-{export.batch.exported_again}" if export.again else ""
     return _attachment(export.content, "application/octet-stream", f"{cycle}-{year}-{period}{suffix}.se")
-
-
-def _reversal_sie(request: HttpRequest, view: CycleView, year: int, period: Period, organisation: str) -> HttpResponse:
-    """The reversing vouchers of the period's latest reversed freeze (`freeze` names another)."""
-    reversed_freezes = _reversed_freezes(view.code, year, period)
-    chosen = request.POST.get("freeze", "")
-    freeze = next(
-        (f for f in reversed_freezes if str(f.pk) == chosen), reversed_freezes[0] if reversed_freezes else None
-    )
-    if freeze is None:
-        text = gettext("%(period)s has no reversed freeze: there are no reversing vouchers.")
-        messages.error(request, text % {"period": f"{year}-{period}"})
-        return _back(view.code, year, period, organisation)
-    freeze = InvoicingFreeze.objects.get(pk=freeze.pk)
-    try:
-        export = invoice_export_sie(
-            freeze=freeze,
-            company=company_name(view.data),
-            again=request.POST.get("again") == "on",
-            reversal=True,
-            by=request.user.get_username(),
-            user=request.user,
-        )
-    except BillingError as error:
-        text = str(error).replace("use --again", gettext("choose “Export again”"))
-        messages.error(request, gettext("Not exported: %(reason)s") % {"reason": text})
-        return _back(view.code, year, period, organisation)
-    suffix = f"-igen-{export.batch.exported_again}" if export.again else ""
-    return _attachment(export.content, "application/octet-stream", f"{view.code}-{year}-{period}-aterforing{suffix}.se")
 
 
 # -- outcome -------------------------------------------------------------------------------------
