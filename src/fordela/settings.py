@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # the accessibility statement); a test walks the URLconf to prove it.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A write refused because it would change frozen invoicing: a message, not a 500.
+    "fordela.web.frozen.FrozenPeriodsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

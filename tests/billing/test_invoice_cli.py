@@ -84,7 +84,7 @@ def test_database_flow_freeze_export_once_again_verify_outcome(capsys, tmp_path)
     status, _, err = run(capsys, "invoice", "sie", code, "--period", "2026-q1", "-o", tmp_path / "c.se", "--again")
     assert status == 0 and (tmp_path / "a.se").read_bytes() == (tmp_path / "c.se").read_bytes()
     status, _, err = run(capsys, "invoice", "freeze", code, "--period", "2026-m02")
-    assert status == 2 and "already frozen" in err
+    assert status == 2 and "redan låst" in err
     status, _, err = run(capsys, "invoice", "verify", code, "--period", "2026-q1")
     assert status == 0 and "to the öre" in err
     status, out, err = run(
@@ -96,3 +96,23 @@ def test_database_flow_freeze_export_once_again_verify_outcome(capsys, tmp_path)
 def test_opendata_command_writes_the_catalogue(capsys, tmp_path):
     status, _, err = run(capsys, "opendata", DEMO, "-o", tmp_path, "--issued", "2026-01-15")
     assert status == 0 and (tmp_path / "catalog.jsonld").exists() and (tmp_path / "kostnadsfordelning.csv").exists()
+
+
+@pytest.mark.django_db
+def test_own_services_are_invoiced_only_once_configured(capsys):
+    assert run(capsys, "demo")[0] == 0
+    code = "goteborg-2026"
+
+    def own_lines() -> set[str]:
+        status, out, _ = run(capsys, "invoice", "base", code, "--period", "2026-q1", "--format", "csv")
+        assert status == 0
+        return {r["supplier"] for r in csv.DictReader(io.StringIO(out)) if r["supplier"] == r["organisation"]}
+
+    assert own_lines() == set()
+    status, _, err = run(capsys, "invoice", "own-services", code, "--supplier", "intraservice")
+    assert status == 0 and "intraservice" in err
+    assert own_lines() == {"intraservice"}
+    status, _, err = run(capsys, "invoice", "own-services", code, "--supplier", "nope")
+    assert status == 2 and "Okänd leverantör" in err
+    assert run(capsys, "invoice", "own-services", code, "--supplier", "intraservice", "--off")[0] == 0
+    assert own_lines() == set()

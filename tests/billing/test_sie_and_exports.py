@@ -13,11 +13,12 @@ import openpyxl
 import pytest
 from tests.billing.sieparse import parse_sie
 
-from fordela.billing.exports import lines_csv, lines_xlsx, safe
+from fordela.billing.exports import lines_csv, lines_xlsx
 from fordela.billing.sie import Accounts, invoices, quote, sie_4i
 from fordela.engine.invoicing import invoicing_base
 from fordela.engine.model import Period
 from fordela.engine.scenario import resolve_code
+from fordela.package.tabular import inert as safe
 
 
 @pytest.fixture(scope="module")

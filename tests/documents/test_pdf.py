@@ -46,4 +46,30 @@ def test_bill(text: str, demo: CycleData, coordination_group: Resolution) -> Non
     allocation = allocate_year(demo, 2026, coordination_group)
     total = allocation.by_organisation()["grundskola"]
     assert "Grundskoleförvaltningen: kostnader 2026" in text
-    assert display(total, Unit.KR).replace(NBSP, " ") in text
+    assert display(total, Unit.KR, decimals=2).replace(NBSP, " ") in text
+
+
+def test_the_bill_adds_up_on_its_face_and_says_what_it_includes(
+    demo: CycleData, coordination_group: Resolution
+) -> None:
+    from decimal import Decimal
+
+    from fordela.documents.pdf import bill_view
+    from fordela.reports.cycle import organisation_bill_table
+
+    allocation = allocate_year(demo, 2026, coordination_group)
+    company = next(o.code for o in demo.organisations if o.kind.value == "company")
+    for organisation in ("grundskola", company):
+        bill = bill_view(organisation_bill_table(demo, allocation, organisation), demo, organisation)
+        amounts = [
+            Decimal(row[-1].replace(NBSP, "").replace(" ", "").replace("−", "-").replace(",", ".")) for row in bill.rows
+        ]
+        *lines, total = amounts
+        assert sum(lines) == total  # exactly, as printed
+        assert total * 100 == allocation.by_organisation()[organisation]
+        notes = " ".join(bill.notes)
+        assert "Index ingår inte" in notes and "3,0" in notes and "Moms ingår inte" in notes
+
+
+def test_bill_text_states_index_and_vat(text: str) -> None:
+    assert "Index ingår inte" in text and "Moms ingår inte" in text and "summerar exakt" in text

@@ -32,8 +32,14 @@ def decided(demo):
 
 
 @pytest.fixture(scope="module")
-def quarterly(demo, decided):
-    return invoicing_base(demo, 2026, decided)
+def everyone(demo):
+    """Every supplier invoiced for its own services too: the whole distribution as lines."""
+    return frozenset(o.code for o in demo.organisations)
+
+
+@pytest.fixture(scope="module")
+def quarterly(demo, decided, everyone):
+    return invoicing_base(demo, 2026, decided, own_services=everyone)
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +122,8 @@ def test_companies_pay_vat_administrations_do_not(demo, quarterly):
     assert all(ln.vat == 0 for ln in quarterly.lines if kinds[ln.organisation] is not OrganisationKind.COMPANY)
 
 
-def test_months_and_quarters_agree(demo, decided, quarterly):
-    monthly = invoicing_base(demo, 2026, decided, granularity=Granularity.MONTH)
+def test_months_and_quarters_agree(demo, decided, quarterly, everyone):
+    monthly = invoicing_base(demo, 2026, decided, granularity=Granularity.MONTH, own_services=everyone)
     by_quarter = defaultdict(int)
     for ln in monthly.lines:
         quarter = Period(f"q{(ln.period.months[0] - 1) // 3 + 1}")
@@ -133,7 +139,8 @@ def test_a_year_after_the_base_year_needs_the_decided_scenario(demo):
 def test_the_base_year_is_invoiced_without_index(demo):
     base = invoicing_base(demo, 2025)
     assert base.index_years == 0
-    assert base.net_total() == sum(ln.amount for ln in allocate(demo, 2025).lines)
+    own = sum(n.amount for n in base.not_invoiced if n.kind == "own_service")
+    assert base.net_total() + own == sum(ln.amount for ln in allocate(demo, 2025).lines)
 
 
 @pytest.mark.parametrize(
@@ -188,3 +195,20 @@ def test_indexed_split_sums_to_the_indexed_total(amounts, rate, years):
     parts = indexed_split(total, amounts, rate, years)
     assert set(parts) == set(amounts)
     assert sum(parts.values()) == (with_index(total, rate, years) if years and total else total)
+
+
+def test_a_supplier_is_not_invoiced_for_its_own_services_unless_configured(demo, decided, quarterly):
+    default = invoicing_base(demo, 2026, decided)
+    own = [ln for ln in quarterly.lines if ln.supplier == ln.organisation]
+    assert own, "the demo has suppliers using their own services"
+    assert not any(ln.supplier == ln.organisation for ln in default.lines)
+    assert set(default.lines) == set(quarterly.lines) - set(own)
+    # What is not invoiced is reported, per object and supplier, to the öre.
+    reported = {(n.object, n.organisation): n.amount for n in default.not_invoiced if n.kind == "own_service"}
+    expected = defaultdict(int)
+    for ln in own:
+        expected[(ln.object, ln.organisation)] += ln.net
+    assert reported == dict(expected)
+    one = own[0].supplier
+    configured = invoicing_base(demo, 2026, decided, own_services=frozenset({one}))
+    assert {ln.supplier for ln in configured.lines if ln.supplier == ln.organisation} == {one}

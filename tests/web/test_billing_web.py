@@ -146,3 +146,87 @@ def test_outcome_permissions(as_user):
     assert _outcome("kontaktcenter", 2025) == before
     assert as_user("alice").post(OUTCOME, {"service": "datacenter", "year": "2025", "amount": "1"}).status_code == 302
     assert _outcome("datacenter", 2025) == 100
+
+
+def test_freeze_reverse_refreeze_and_verify_from_the_web(as_user):
+    from fordela.billing.models import InvoicingReversal
+
+    dana = as_user("dana")
+    outlook = dana.post(f"{PAGE}las/", {"year": "2030", "period": "q4"}, follow=True).content.decode()
+    assert "beslutade åren" in outlook or InvoicingFreeze.objects.count() == 0
+    assert not InvoicingFreeze.objects.exists()
+
+    assert _freeze(dana).status_code == 302
+    page = dana.get(f"{PAGE}?year=2026&period=q1").content.decode()
+    assert 'id="reverse-form"' in page and 'id="verify"' in page
+    charlie = as_user("charlie")
+    assert charlie.post(f"{PAGE}aterfor/", {**Q1, "reason": "x"}).status_code == 403
+    export = dana.post(f"{PAGE}sie/", Q1)
+    assert export.status_code == 200
+
+    refused = dana.post(f"{PAGE}aterfor/", {**Q1, "reason": " "}, follow=True).content.decode()
+    assert "Ange varför" in refused and not InvoicingReversal.objects.exists()
+    done = dana.post(f"{PAGE}aterfor/", {**Q1, "reason": "fel\x00 nyckel"}, follow=True).content.decode()
+    assert "är återförd" in done and 'id="reversals"' in done and "fel nyckel" in done and 'id="freeze"' in done
+    reversal = InvoicingReversal.objects.get()
+    assert (reversal.created_by, reversal.freeze.reversed, reversal.reason) == ("dana", True, "fel nyckel")
+
+    back = dana.post(f"{PAGE}sie/", {**Q1, "reversal": "on", "freeze": str(reversal.freeze_id)})
+    assert back.status_code == 200 and back["Content-Disposition"].endswith('2026-q1-aterforing.se"')
+    _, original = parse_sie(export.content)
+    _, reversing = parse_sie(back.content)
+    assert [t[2] for v in reversing for t in v["trans"]] == [-t[2] for v in original for t in v["trans"]]
+
+    assert _freeze(dana).status_code == 302  # frozen again
+    live = InvoicingFreeze.objects.get(reversed=False)
+    assert live.pk != reversal.freeze_id and InvoicingFreeze.objects.count() == 2
+    verified = dana.post(f"{PAGE}kontrollera/", Q1, follow=True).content.decode()
+    assert "Kontrollerat" in verified and 'class="message success"' in verified
+
+
+def test_verify_on_the_web_lists_every_diverging_line(as_user):
+    from fordela.billing.models import FrozenLine
+
+    dana = as_user("dana")
+    _freeze(dana)
+    line = FrozenLine.objects.order_by("id").first()
+    FrozenLine.objects.filter(pk=line.pk).update(net=line.net + 1)  # as if the stored lines were altered
+    page = dana.post(f"{PAGE}kontrollera/", Q1, follow=True).content.decode()
+    assert "avviker" in page and f"net {line.net + 1} ≠ {line.net}" in page
+    assert f"{line.supplier} → {line.organisation}, {line.object}" in page
+
+
+def test_a_web_edit_that_would_change_a_frozen_period_is_refused_with_a_message(as_user):
+    """Any view whose write ends in cycle_touch is refused through FrozenPeriodsMiddleware:
+    the write is rolled back and the user is sent back with the message naming the period."""
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.db import transaction
+    from django.test import RequestFactory
+
+    from fordela.catalogue.models import Cycle, ServiceYear
+    from fordela.cycle.services import cycle_touch
+    from fordela.web.frozen import FrozenPeriodsMiddleware
+
+    _freeze(as_user("dana"))
+    cycle = Cycle.objects.get(code=CYCLE)
+    row = ServiceYear.objects.filter(cycle=cycle, year=2025).order_by("-cost").first()
+
+    def editing_view(request):
+        with transaction.atomic():
+            ServiceYear.objects.filter(pk=row.pk).update(cost=row.cost + 100)
+            cycle_touch(cycle=cycle)
+        return None
+
+    request = RequestFactory().post("/x/", HTTP_REFERER="http://testserver/c/goteborg-2026/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    middleware = FrozenPeriodsMiddleware(editing_view)
+    with pytest.raises(Exception) as raised:  # noqa: PT011 - handed to the middleware as Django does
+        editing_view(request)
+    response = middleware.process_exception(request, raised.value)
+    assert response.status_code == 302 and response["Location"] == "http://testserver/c/goteborg-2026/"
+    assert "2026-q1" in " ".join(str(m) for m in request._messages)
+    assert ServiceYear.objects.get(pk=row.pk).cost == row.cost
+    other = RequestFactory().post("/x/", HTTP_HX_REQUEST="true")
+    assert middleware.process_exception(other, raised.value).status_code == 409
+    assert middleware.process_exception(other, ValueError("x")) is None

@@ -1,21 +1,21 @@
 """The invoicing base as CSV and Excel, safe to open in a spreadsheet (no Django here).
 
-A text cell that starts with ``= + - @``, a tab or a carriage return is read as a formula by
-spreadsheet programs (CSV/formula injection, OWASP): such cells get a leading ``'``. Only text
-cells are guarded — names and notes come from users; amounts are numbers we write ourselves.
+Written through the one CSV/XLSX writer, `fordela.package.tabular`: a text cell that starts with
+``= + - @``, a tab or a carriage return gets a leading ``'`` (CSV/formula injection, OWASP), and
+CR/LF inside a cell are quoted. Only text cells are guarded — names come from users; amounts are
+numbers we write ourselves.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import IO
 
 from fordela.engine.invoicing import InvoiceLine
 from fordela.engine.model import CycleData
-from fordela.engine.money import machine, to_sek
-from fordela.reports.render import spreadsheet_safe as safe
+from fordela.engine.money import to_sek
+from fordela.package import tabular
 
 HEADER = (
     "year",
@@ -61,43 +61,24 @@ def _rows(lines: Sequence[InvoiceLine], data: CycleData) -> list[tuple[object, .
     ]
 
 
+TEXT_COLUMNS = frozenset(i for i, h in enumerate(HEADER) if h not in MONEY_COLUMNS | {"year", "vat_rate"})
+
+
 def lines_csv(lines: Sequence[InvoiceLine], data: CycleData) -> str:
     """The lines as CSV: amounts in SEK with a dot and two decimals, text cells guarded."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
-    for row in _rows(lines, data):
-        writer.writerow(
-            [
-                machine(v) if h in MONEY_COLUMNS and isinstance(v, int) else safe(v) if isinstance(v, str) else v
-                for h, v in zip(HEADER, row, strict=True)
-            ]
-        )
-    return buffer.getvalue()
+    rows = (_sek(row) for row in _rows(lines, data))
+    return tabular.csv_text(HEADER, rows, text=TEXT_COLUMNS)
 
 
-def lines_xlsx(lines: Sequence[InvoiceLine], data: CycleData, path: Path) -> None:
-    """The lines as one sheet: amounts as numbers in kr, every text cell stored as text."""
-    import openpyxl
-    from openpyxl.styles import Font
+def _sek(row: tuple[object, ...]) -> list[tabular.Cell]:
+    return [
+        to_sek(v) if h in MONEY_COLUMNS and isinstance(v, int) else v  # type: ignore[misc]
+        for h, v in zip(HEADER, row, strict=True)
+    ]
 
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "fakturaunderlag"
-    sheet.append(list(HEADER))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r, row in enumerate(_rows(lines, data), start=2):
-        for c, (heading, value) in enumerate(zip(HEADER, row, strict=True), start=1):
-            cell = sheet.cell(row=r, column=c)
-            if heading in MONEY_COLUMNS:
-                # openpyxl writes a Decimal as its exact text: the workbook holds the öre exactly.
-                cell.value = to_sek(value) if isinstance(value, int) else value
-                cell.number_format = MONEY_FORMAT
-            elif isinstance(value, str):
-                cell.value = safe(value)
-                cell.data_type = "s"  # never a formula, whatever it says
-            else:
-                cell.value = value if isinstance(value, int) else str(value)
-    sheet.freeze_panes = "A2"
-    book.save(path)
+
+def lines_xlsx(lines: Sequence[InvoiceLine], data: CycleData, target: Path | IO[bytes]) -> None:
+    """The lines as one sheet: amounts as numbers in kr (exact Decimal), every text cell as text."""
+    formats = {i: MONEY_FORMAT for i, h in enumerate(HEADER) if h in MONEY_COLUMNS}
+    sheet = tabular.Sheet("fakturaunderlag", HEADER, (_sek(r) for r in _rows(lines, data)), formats, TEXT_COLUMNS)
+    tabular.write_xlsx(target, [sheet])

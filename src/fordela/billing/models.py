@@ -53,7 +53,13 @@ class Exemption(CycleRow):
 
 
 class InvoicingFreeze(models.Model):
-    """One invoiced period: the inputs it was computed from, their hash, and its lines."""
+    """One invoiced period: the inputs it was computed from, their hash, and its lines.
+
+    Never deleted: a freeze is undone only by an `InvoicingReversal`, which sets `reversed` in
+    the same transaction; then the period may be frozen again (a new row). At most one freeze
+    per period is live (a partial unique constraint); overlapping periods (q2 and m04) are kept
+    apart by `invoice_freeze`, which holds a row lock on the cycle while it checks and writes.
+    """
 
     cycle_code = models.CharField(max_length=64)
     year = models.IntegerField()
@@ -67,10 +73,19 @@ class InvoicingFreeze(models.Model):
     vat_total = models.BigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.CharField(max_length=150, blank=True, default="")
+    # The suppliers invoiced for their own use of their services when frozen (default none).
+    own_services = models.JSONField(default=list)
+    reversed = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["cycle_code", "year", "period"], name="freeze_once_per_period")]
-        ordering = ["cycle_code", "year", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle_code", "year", "period"],
+                condition=models.Q(reversed=False),
+                name="freeze_live_once_per_period",
+            )
+        ]
+        ordering = ["cycle_code", "year", "period", "created_at"]
 
     def __str__(self) -> str:
         return f"{self.cycle_code} {self.year}-{self.period}"
@@ -91,11 +106,41 @@ class FrozenLine(models.Model):
         ordering = ["id"]
 
 
+class InvoicingReversal(models.Model):
+    """The recorded undoing of a freeze: who, when, why. Exported as reversing vouchers."""
+
+    freeze = models.OneToOneField(InvoicingFreeze, on_delete=models.PROTECT, related_name="reversal")
+    reason = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.CharField(max_length=150, blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"reversal of {self.freeze}"
+
+
+class OwnServiceInvoicing(models.Model):
+    """A supplier of a cycle that is invoiced for its own use of its services (default: not)."""
+
+    cycle_code = models.CharField(max_length=64)
+    supplier = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.CharField(max_length=150, blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cycle_code", "supplier"], name="own_service_once")]
+
+
 class ExportBatch(models.Model):
-    """A file sent to the ledger. Once per freeze and format: the ledger must not book it twice."""
+    """A file sent to the ledger. Once per freeze, format and kind: the ledger must not book it twice.
+
+    `kind` is "invoice" (the freeze's vouchers) or "reversal" (the reversing vouchers of its reversal).
+    """
 
     freeze = models.ForeignKey(InvoicingFreeze, on_delete=models.PROTECT, related_name="exports")
     format = models.CharField(max_length=10, choices=[("sie", "SIE 4I")])
+    kind = models.CharField(
+        max_length=10, choices=[("invoice", "invoice"), ("reversal", "reversal")], default="invoice"
+    )
     sha256 = models.CharField(max_length=64)
     vouchers = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -105,4 +150,4 @@ class ExportBatch(models.Model):
     last_exported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["freeze", "format"], name="export_once_per_period")]
+        constraints = [models.UniqueConstraint(fields=["freeze", "format", "kind"], name="export_once_per_freeze_kind")]

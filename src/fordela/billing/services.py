@@ -11,149 +11,49 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from fordela.billing.inputs import canonical_inputs, data_from_inputs, inputs_sha256
-from fordela.billing.models import ExportBatch, FrozenLine, InvoicingFreeze
+from fordela.billing.freezes import (
+    BillingError,
+    FrozenPeriodsChanged,
+    _require_invoicing,
+    compute_lines,
+    freeze_of,
+    frozen_data,
+    frozen_lines,
+    invoice_freeze,
+    invoice_reproduce,
+    invoice_reverse,
+    invoice_verify,
+    lines_sha256,
+    own_services_of,
+    periods_overlap,
+)
+from fordela.billing.models import ExportBatch, InvoicingFreeze, InvoicingReversal
 from fordela.billing.sie import Accounts, invoices, sie_4i
 from fordela.catalogue.models import Cycle, Service, ServiceYear
 from fordela.cycle.services import cycle_lock, cycle_touch
-from fordela.engine.invoicing import InvoiceLine, granularity_of, invoicing_base
-from fordela.engine.model import CycleData, Period, ServiceCategory
-from fordela.engine.scenario import resolve_code
 
-
-class BillingError(ValueError):
-    """A request the invoicing rules refuse (already frozen, already exported, unknown service)."""
-
-
-def _lines_sha256(lines: list[InvoiceLine]) -> str:
-    text = "\n".join(",".join(str(value) for value in row) for row in _normalised(lines))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def compute_lines(data: CycleData, *, year: int, period: Period, scenario: str) -> list[InvoiceLine]:
-    """The lines of one period, computed from `data` under `scenario` (pure: no database)."""
-    resolution = resolve_code(data, scenario) if year > data.cycle.base_year else None
-    base = invoicing_base(data, year, resolution, granularity=granularity_of(period))
-    return list(base.for_period(period))
-
-
-def _overlapping(cycle: str, year: int, period: Period) -> InvoicingFreeze | None:
-    months = set(period.months)
-    for freeze in InvoicingFreeze.objects.filter(cycle_code=cycle, year=year):
-        if months & set(Period(freeze.period).months):
-            return freeze
-    return None
-
-
-def _require_invoicing(user: Any) -> None:
-    """Defence in depth for requests from the web (`user` given); the CLI is the server's operator."""
-    from fordela.accounts.permissions import can_invoice
-
-    if user is not None and not can_invoice(user):
-        raise PermissionDenied("only finance or an administrator may freeze or export invoicing")
-
-
-@transaction.atomic
-def invoice_freeze(
-    *, cycle: str, year: int, period: Period, scenario: str, data: CycleData, by: str = "", user: Any = None
-) -> InvoicingFreeze:
-    """Freeze the invoicing of `period`: store `data`'s canonical inputs, their hash and the lines.
-
-    `data` is the cycle as loaded now (`cycle_data(cycle)`). Refused with BillingError when a
-    freeze of the cycle already covers any month of the period (q1 and m02 overlap).
-    """
-    _require_invoicing(user)
-    existing = _overlapping(cycle, year, period)
-    if existing is not None:
-        raise BillingError(
-            f"{cycle} {year}-{existing.period} is already frozen (on {existing.created_at:%Y-%m-%d}); "
-            f"it covers {year}-{period}: an invoiced period is never invoiced twice"
-        )
-    lines = compute_lines(data, year=year, period=period, scenario=scenario)
-    inputs = canonical_inputs(data)
-    try:
-        with transaction.atomic():
-            freeze = InvoicingFreeze.objects.create(
-                cycle_code=cycle,
-                year=year,
-                period=period.value,
-                scenario=scenario,
-                inputs=inputs,
-                inputs_sha256=inputs_sha256(inputs),
-                lines_sha256=_lines_sha256(lines),
-                net_total=sum(ln.net for ln in lines),
-                vat_total=sum(ln.vat for ln in lines),
-                created_by=by,
-            )
-    except IntegrityError:
-        raise BillingError(f"{cycle} {year}-{period} is already frozen") from None
-    FrozenLine.objects.bulk_create(
-        FrozenLine(
-            freeze=freeze,
-            supplier=ln.supplier,
-            organisation=ln.organisation,
-            object=ln.object,
-            kind=ln.kind,
-            category=ln.category.value,
-            net=ln.net,
-            vat_rate=ln.vat_rate,
-            vat=ln.vat,
-        )
-        for ln in lines
-    )
-    return freeze
-
-
-def frozen_lines(freeze: InvoicingFreeze) -> list[InvoiceLine]:
-    """The stored lines of a freeze as the engine's InvoiceLine."""
-    period = Period(freeze.period)
-    return [
-        InvoiceLine(
-            freeze.year,
-            period,
-            row.supplier,
-            row.organisation,
-            row.object,
-            row.kind,
-            ServiceCategory(row.category),
-            row.net,
-            Decimal(row.vat_rate).normalize(),
-            row.vat,
-        )
-        for row in freeze.lines.order_by("id")
-    ]
-
-
-def frozen_data(freeze: InvoicingFreeze) -> CycleData:
-    """The cycle exactly as it was frozen, after checking the stored inputs against their hash."""
-    if inputs_sha256(freeze.inputs) != freeze.inputs_sha256:
-        raise BillingError(f"the stored inputs of {freeze} do not match their sha256: they were altered")
-    return data_from_inputs(freeze.inputs)
-
-
-def invoice_reproduce(*, freeze: InvoicingFreeze) -> list[InvoiceLine]:
-    """Recompute the freeze's lines from its stored inputs alone."""
-    return compute_lines(frozen_data(freeze), year=freeze.year, period=Period(freeze.period), scenario=freeze.scenario)
-
-
-def invoice_verify(*, freeze: InvoicingFreeze) -> bool:
-    """True when recomputing from the stored inputs gives exactly the stored lines."""
-    return _normalised(invoice_reproduce(freeze=freeze)) == _normalised(frozen_lines(freeze))
-
-
-def _normalised(lines: list[InvoiceLine]) -> list[tuple[Any, ...]]:
-    return [
-        (ln.supplier, ln.organisation, ln.object, ln.kind, ln.category, ln.net, ln.vat_rate.normalize(), ln.vat)
-        for ln in lines
-    ]
+__all__ = [  # the freeze lifecycle lives in fordela.billing.freezes; callers may import it from here
+    "BillingError",
+    "FrozenPeriodsChanged",
+    "compute_lines",
+    "frozen_data",
+    "frozen_lines",
+    "invoice_reproduce",
+    "lines_sha256",
+    "freeze_of",
+    "invoice_freeze",
+    "invoice_reverse",
+    "invoice_verify",
+    "own_services_of",
+    "periods_overlap",
+]
 
 
 @dataclass(frozen=True)
@@ -170,18 +70,37 @@ def invoice_export_sie(
     company: str,
     accounts: Accounts | None = None,
     again: bool = False,
+    reversal: bool = False,
     by: str = "",
     user: Any = None,
 ) -> Export:
-    """The SIE 4I file of a frozen period, recorded as an export batch.
+    """The SIE 4I file of a frozen period (or, `reversal`, the reversing vouchers of its reversal),
+    recorded as an export batch.
 
-    A second export of the same freeze is refused (BillingError) unless `again`, which gives
-    the very same bytes (the file is dated by the freeze) and counts the re-export.
+    A second export of the same freeze and kind is refused (BillingError) unless `again`, which
+    gives the very same bytes (the file is dated by the freeze or reversal) and counts it. The
+    invoice of a reversed freeze is not exported; a reversal is exported only after its invoice.
     """
     _require_invoicing(user)
-    content = sie_bytes(freeze, company=company, accounts=accounts)
+    kind = "reversal" if reversal else "invoice"
+    batches = ExportBatch.objects.select_for_update().filter(freeze=freeze, format="sie")
+    existing = batches.filter(kind=kind).first()
+    shown = f"{freeze.year}-{freeze.period}"
+    record = InvoicingReversal.objects.filter(freeze=freeze).first()
+    if reversal:
+        if record is None:
+            raise BillingError(_("%(period)s is not reversed: there are no reversing vouchers.") % {"period": shown})
+        if not batches.filter(kind="invoice").exists():
+            raise BillingError(
+                _("%(period)s was never exported to the ledger: there is nothing to reverse there.") % {"period": shown}
+            )
+    elif record is not None and existing is None:
+        raise BillingError(
+            _("%(period)s was reversed on %(at)s: freeze the period again before exporting it.")
+            % {"period": shown, "at": f"{record.created_at:%Y-%m-%d}"}
+        )
+    content = sie_bytes(freeze, company=company, accounts=accounts, reversal=record if reversal else None)
     digest = hashlib.sha256(content).hexdigest()
-    existing = ExportBatch.objects.select_for_update().filter(freeze=freeze, format="sie").first()
     if existing is not None:
         if not again:
             raise BillingError(
@@ -198,16 +117,23 @@ def invoice_export_sie(
     try:
         with transaction.atomic():
             batch = ExportBatch.objects.create(
-                freeze=freeze, format="sie", sha256=digest, vouchers=content.count(b"#VER"), created_by=by
+                freeze=freeze, format="sie", kind=kind, sha256=digest, vouchers=content.count(b"#VER"), created_by=by
             )
     except IntegrityError:
         raise BillingError(f"{freeze} was already exported to SIE") from None
     return Export(content, batch, again=False)
 
 
-def sie_bytes(freeze: InvoicingFreeze, *, company: str, accounts: Accounts | None = None) -> bytes:
-    """The SIE 4I file of a freeze, from its stored lines and inputs only."""
-    generated: date = timezone.localdate(freeze.created_at)
+def sie_bytes(
+    freeze: InvoicingFreeze,
+    *,
+    company: str,
+    accounts: Accounts | None = None,
+    reversal: InvoicingReversal | None = None,
+) -> bytes:
+    """The SIE 4I file of a freeze (or the reversing vouchers of its reversal), from its stored
+    lines and inputs only."""
+    generated: date = timezone.localdate(reversal.created_at if reversal else freeze.created_at)
     return sie_4i(
         invoices(frozen_lines(freeze)),
         frozen_data(freeze),
@@ -215,6 +141,7 @@ def sie_bytes(freeze: InvoicingFreeze, *, company: str, accounts: Accounts | Non
         generated=generated,
         year=freeze.year,
         accounts=accounts,
+        reversal=generated if reversal else None,
     )
 
 
@@ -279,3 +206,26 @@ def outcome_record(
         changes={"outcome": (old, amount)},
     )
     return row
+
+
+@transaction.atomic
+def own_services_set(*, cycle: str, supplier: str, invoiced: bool, by: str = "", user: Any = None) -> None:
+    """Whether `supplier` of `cycle` is invoiced for its own use of its services (default: not).
+
+    Applies to periods frozen afterwards; a frozen period keeps the setting it was frozen with.
+    """
+    from fordela.billing.models import OwnServiceInvoicing
+    from fordela.cycle.selectors import cycle_data
+    from fordela.engine.bridge import suppliers
+
+    _require_invoicing(user)
+    known = suppliers(cycle_data(cycle))
+    if supplier not in known:
+        raise BillingError(
+            _("Unknown supplier %(supplier)s (suppliers: %(known)s).")
+            % {"supplier": supplier, "known": ", ".join(known)}
+        )
+    if invoiced:
+        OwnServiceInvoicing.objects.get_or_create(cycle_code=cycle, supplier=supplier, defaults={"created_by": by})
+    else:
+        OwnServiceInvoicing.objects.filter(cycle_code=cycle, supplier=supplier).delete()

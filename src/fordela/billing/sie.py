@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -128,20 +129,38 @@ def company_name(data: CycleData) -> str:
     return data.cycle.title.split(" – ")[0].strip() or data.cycle.code
 
 
+# Control characters (C0, DEL, C1) and Unicode line/paragraph separators would end or break a
+# record of the file: text fields never carry them (a CR or LF becomes a space).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def quote(text: str) -> str:
-    """A SIE field in quotes, with quotes and backslashes escaped as the standard says."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A SIE field in quotes, with quotes and backslashes escaped as the standard says and
+    control characters replaced by a space (they would break the record)."""
+    clean = _CONTROL.sub(" ", text)
+    return '"' + clean.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _objects(lines: Sequence[tuple[int, str]]) -> str:
     return "{" + " ".join(f"{dim} {quote(code)}" for dim, code in lines) + "}"
 
 
-def voucher(invoice: Invoice, kinds: Mapping[str, str], accounts: Accounts, names: Mapping[str, str]) -> list[str]:
-    """The #VER of one invoice and its #TRANS lines (debit positive, credit negative)."""
-    day = period_end(invoice.year, invoice.period).strftime("%Y%m%d")
+def voucher(
+    invoice: Invoice,
+    kinds: Mapping[str, str],
+    accounts: Accounts,
+    names: Mapping[str, str],
+    reversal: date | None = None,
+) -> list[str]:
+    """The #VER of one invoice and its #TRANS lines (debit positive, credit negative).
+
+    `reversal`: the reversing voucher instead, dated that day — the same lines with opposite signs."""
+    day = (reversal or period_end(invoice.year, invoice.period)).strftime("%Y%m%d")
     customer = (8, invoice.organisation)
     text = f"Faktura {names.get(invoice.supplier, invoice.supplier)} till {names.get(invoice.organisation, '')}"
+    if reversal is not None:
+        text = f"Återföring av {text[0].lower()}{text[1:]}"
+        invoice = replace(invoice, lines=tuple(replace(ln, net=-ln.net, vat=-ln.vat) for ln in invoice.lines))
     text = f"{text.strip()} {invoice.year}-{invoice.period}"
     receivable = accounts.receivable[kinds[invoice.organisation]]
     out = [f'#VER "" "" {day} {quote(text)}', "{"]
@@ -171,8 +190,12 @@ def sie_4i(
     year: int,
     accounts: Accounts | None = None,
     version: str = "0.1.0",
+    reversal: date | None = None,
 ) -> bytes:
     """The SIE 4I file of `invoice_list` as CP437 bytes. `data` gives the names of objects.
+
+    `reversal`: reversing vouchers of the invoices instead (opposite signs), dated that day, in
+    the financial year of that day.
 
     Raises KeyError naming a VAT rate or organisation kind that `accounts` has no account for.
     """
@@ -181,6 +204,7 @@ def sie_4i(
     names = {o.code: o.name for o in data.organisations}
     object_names = {s.code: s.name for s in data.services} | {p.code: p.title for p in data.proposals}
     _check_accounts(invoice_list, kinds, accounts)
+    ledger_year = reversal.year if reversal is not None else year
     lines = [
         "#FLAGGA 0",
         f"#PROGRAM {quote(PROGRAM)} {quote(version)}",
@@ -188,7 +212,7 @@ def sie_4i(
         f"#GEN {generated.strftime('%Y%m%d')}",
         "#SIETYP 4",
         f"#FNAMN {quote(company)}",
-        f"#RAR 0 {year}0101 {year}1231",
+        f"#RAR 0 {ledger_year}0101 {ledger_year}1231",
         f"#KPTYP {quote(accounts.chart)}",
     ]
     used: set[str] = set()
@@ -198,7 +222,7 @@ def sie_4i(
     for invoice in invoice_list:
         if not invoice.lines:
             continue
-        body.extend(voucher(invoice, kinds, accounts, names))
+        body.extend(voucher(invoice, kinds, accounts, names, reversal))
         customers.add(invoice.organisation)
         used.add(accounts.receivable[kinds[invoice.organisation]])
         for line in invoice.lines:

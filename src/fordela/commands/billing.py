@@ -1,4 +1,4 @@
-"""`fordela invoice …` and `fordela opendata`: the invoicing base, freezing, SIE export, outcome.
+"""`fordela invoice …`: the invoicing base, freezing, SIE export, outcome.
 
 A CYCLE is a package path (computed directly; nothing is frozen or recorded) or a cycle code in
 the database (freezing, export batches and outcome are recorded there).
@@ -55,10 +55,15 @@ def _scenario(args: argparse.Namespace, data: CycleData) -> str:
     return args.scenario or cli.decided_stage(data)
 
 
-def _base(data: CycleData, year: int, scenario: str, granularity: Granularity) -> InvoicingBase:
+def _base(data: CycleData, year: int, scenario: str, granularity: Granularity, source: str = "") -> InvoicingBase:
     resolution: Resolution | None = cli.resolve(data, scenario) if year > data.cycle.base_year else None
+    own: frozenset[str] = frozenset()
+    if source and not _is_package(source):
+        from fordela.billing.services import own_services_of
+
+        own = own_services_of(data.cycle.code)
     try:
-        return invoicing_base(data, year, resolution, granularity=granularity)
+        return invoicing_base(data, year, resolution, granularity=granularity, own_services=own)
     except (InvoicingError, AllocationError) as error:
         raise cli.UserError(str(error)) from None
 
@@ -67,7 +72,7 @@ def cmd_base(args: argparse.Namespace) -> list[Table]:
     data = cli.load(args.cycle)
     year, period = _period(args, data)
     granularity = granularity_of(period) if period else Granularity(args.periods)
-    base = _base(data, year, _scenario(args, data), granularity)
+    base = _base(data, year, _scenario(args, data), granularity, args.cycle)
     lines = list(base.for_period(period)) if period else list(base.lines)
     if args.output:
         _write_lines(lines, data, Path(args.output))
@@ -113,9 +118,7 @@ def _freeze(args: argparse.Namespace, data: CycleData, year: int, period: Period
     from fordela.billing.services import BillingError, invoice_freeze
 
     try:
-        return invoice_freeze(
-            cycle=data.cycle.code, year=year, period=period, scenario=_scenario(args, data), data=data, by=_by(args)
-        )
+        return invoice_freeze(cycle=data.cycle.code, year=year, period=period, scenario=args.scenario, by=_by(args))
     except (BillingError, InvoicingError, AllocationError) as error:
         raise cli.UserError(str(error)) from None
 
@@ -125,24 +128,75 @@ def _by(args: argparse.Namespace) -> str:
 
 
 def _frozen(code: str, year: int, period: Period) -> Any:
-    from fordela.billing.models import InvoicingFreeze
+    from fordela.billing.services import freeze_of
 
-    return InvoicingFreeze.objects.filter(cycle_code=code, year=year, period=period.value).first()
+    return freeze_of(code, year, period)[0]
 
 
-def cmd_verify(args: argparse.Namespace) -> list[Table]:
-    from fordela.billing.services import invoice_verify
-
-    data = _db_cycle(args, "verifying a freeze")
+def _frozen_or_refuse(args: argparse.Namespace, what: str) -> Any:
+    data = _db_cycle(args, what)  # sets Django up: everything below may touch the database
     year, period = _period(args, data)
     if period is None:
         raise cli.UserError("name the frozen period: --period 2026-q1")
     freeze = _frozen(data.cycle.code, year, period)
     if freeze is None:
         raise cli.UserError(f"{data.cycle.code} {year}-{period} is not frozen")
-    if not invoice_verify(freeze=freeze):
-        raise cli.UserError(f"{freeze}: recomputing from the stored inputs does NOT give the stored lines")
-    print(f"{freeze}: the stored inputs give the stored lines to the öre", file=sys.stderr)
+    from fordela.billing.models import InvoicingFreeze
+
+    return InvoicingFreeze.objects.get(pk=freeze.pk), data
+
+
+def cmd_verify(args: argparse.Namespace) -> list[Table]:
+    freeze, data = _frozen_or_refuse(args, "verifying a freeze")
+    from fordela.billing.services import BillingError, invoice_verify
+
+    try:
+        result = invoice_verify(freeze=freeze, data=data)
+    except BillingError as error:
+        raise cli.UserError(str(error)) from None
+    for title, found in (("the stored inputs", result.stored), ("the current data", result.current)):
+        for difference in found:
+            print(f"{freeze} against {title}: {difference.describe()}", file=sys.stderr)
+    if result.current_problem:
+        print(f"{freeze}: the current data cannot be computed: {result.current_problem}", file=sys.stderr)
+    if not result.ok:
+        raise cli.UserError(
+            f"{freeze}: {len(result.stored)} lines differ from what the stored inputs give, "
+            f"{len(result.current)} from what the current data gives"
+        )
+    print(f"{freeze}: the stored inputs and the current data give the frozen lines to the öre", file=sys.stderr)
+    return []
+
+
+def cmd_reverse(args: argparse.Namespace) -> list[Table]:
+    freeze, _data = _frozen_or_refuse(args, "reversing a freeze")
+    from fordela.billing.services import BillingError, invoice_reverse
+
+    try:
+        reversal = invoice_reverse(freeze=freeze, reason=args.reason, by=_by(args))
+    except BillingError as error:
+        raise cli.UserError(str(error)) from None
+    print(
+        f"reversed {freeze} ({reversal.created_by}, {reversal.created_at:%Y-%m-%d %H:%M}): {reversal.reason}; "
+        f"export the reversing vouchers with `fordela invoice sie --reversal`",
+        file=sys.stderr,
+    )
+    return []
+
+
+def cmd_own_services(args: argparse.Namespace) -> list[Table]:
+    data = _db_cycle(args, "configuring invoicing")
+    from fordela.billing.services import BillingError, own_services_set
+
+    try:
+        if args.supplier:
+            own_services_set(cycle=data.cycle.code, supplier=args.supplier, invoiced=not args.off, by=_by(args))
+    except BillingError as error:
+        raise cli.UserError(str(error)) from None
+    from fordela.billing.services import own_services_of
+
+    own = sorted(own_services_of(data.cycle.code))
+    print(f"invoiced for their own services: {', '.join(own) if own else 'no supplier'}", file=sys.stderr)
     return []
 
 
@@ -178,11 +232,19 @@ def cmd_sie(args: argparse.Namespace) -> list[Table]:
     else:
         from fordela.billing.services import BillingError, invoice_export_sie
 
-        freeze = _frozen(data.cycle.code, year, period) or _freeze(args, data, year, period)
+        if args.reversal:
+            freeze = _reversed(data.cycle.code, year, period)
+        else:
+            freeze = _frozen(data.cycle.code, year, period) or _freeze(args, data, year, period)
         try:
             export = _sie(
                 lambda: invoice_export_sie(
-                    freeze=freeze, company=company, accounts=accounts, again=args.again, by=_by(args)
+                    freeze=freeze,
+                    company=company,
+                    accounts=accounts,
+                    again=args.again,
+                    reversal=args.reversal,
+                    by=_by(args),
                 )
             )
         except BillingError as error:
@@ -195,6 +257,19 @@ def cmd_sie(args: argparse.Namespace) -> list[Table]:
     vouchers = content.count(b"#VER")
     print(f"wrote {args.output}: {vouchers} vouchers, SIE 4I, CP437; {note}", file=sys.stderr)
     return []
+
+
+def _reversed(code: str, year: int, period: Period) -> Any:
+    from fordela.billing.models import InvoicingFreeze
+
+    freeze = (
+        InvoicingFreeze.objects.filter(cycle_code=code, year=year, period=period.value, reversed=True)
+        .order_by("-created_at")
+        .first()
+    )
+    if freeze is None:
+        raise cli.UserError(f"{code} {year}-{period} has no reversed freeze")
+    return freeze
 
 
 def _sie(make: Any) -> Any:
@@ -268,12 +343,23 @@ def register(sub: Any) -> None:
     p = command("freeze", cmd_freeze, "freeze a period's invoicing: store its inputs, their hash and its lines")
     period(p, required=True)
     p.add_argument("--by", help="who freezes (default: the login name)")
-    p = command("verify", cmd_verify, "recompute a frozen period from its stored inputs and compare")
+    p = command(
+        "verify", cmd_verify, "compare a frozen period, line by line, with its stored inputs and the current data"
+    )
     period(p, required=True)
+    p = command("reverse", cmd_reverse, "reverse a freeze (recorded: who, when, why); the period may be frozen again")
+    period(p, required=True)
+    p.add_argument("--reason", required=True, help="why the freeze is reversed")
+    p.add_argument("--by", help="who reverses (default: the login name)")
+    p = command("own-services", cmd_own_services, "which suppliers are invoiced for their own use of their services")
+    p.add_argument("--supplier", help="the supplier to configure")
+    p.add_argument("--off", action="store_true", help="stop invoicing the supplier for its own use (the default)")
+    p.add_argument("--by", help="who configures (default: the login name)")
     p = command("sie", cmd_sie, "export a period as SIE 4I for the ledger (freezes it first if needed)")
     period(p, required=True)
     p.add_argument("-o", "--output", required=True, help="the .se/.si file to write")
     p.add_argument("--again", action="store_true", help="export an already exported period again (same bytes)")
+    p.add_argument("--reversal", action="store_true", help="the reversing vouchers of a reversed freeze")
     p.add_argument("--accounts", help="JSON file overriding the default accounts (docs/invoicing.md)")
     p.add_argument("--company", help="#FNAMN (default: the cycle title up to its dash)")
     p.add_argument("--by", help="who exports (default: the login name)")

@@ -25,11 +25,12 @@ def cmd_import(args: argparse.Namespace) -> list[Table]:
 
     data = read_package(Path(args.path))
     cli.django_setup()
+    from fordela.billing.freezes import FrozenPeriodsChanged
     from fordela.cycle.services import CycleExistsError, cycle_import
 
     try:
         cycle_import(data=data, replace=args.replace)
-    except CycleExistsError as error:
+    except (CycleExistsError, FrozenPeriodsChanged) as error:
         raise cli.UserError(str(error)) from None
     print(
         f"imported cycle {data.cycle.code}: {len(data.services)} services, {len(data.proposals)} proposals",

@@ -71,6 +71,11 @@ def cycle_data(code: str) -> m.CycleData:
     return data
 
 
+def cycle_data_uncached(code: str) -> m.CycleData:
+    """The cycle as it stands in the current transaction, never cached (it may be uncommitted)."""
+    return _load(code)
+
+
 def _load(code: str) -> m.CycleData:
     cycle = cycle_get(code)
     cycle_table = TABLES[0]

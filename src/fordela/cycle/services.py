@@ -14,6 +14,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models, transaction
+from django.dispatch import Signal
 
 from fordela.catalogue import models as catalogue
 from fordela.cycle import models as cycle_models
@@ -60,6 +61,11 @@ def _cell(value: Any) -> Any:
     return value
 
 
+# Sent inside every write to a cycle (import, cycle_touch) with `code`; a receiver refuses the
+# write by raising. Lets fordela.billing guard frozen periods without cycle importing billing.
+cycle_changed = Signal()
+
+
 @transaction.atomic
 def cycle_import(*, data: CycleData, replace: bool = False) -> catalogue.Cycle:
     """Store a validated cycle package. All or nothing: any failure rolls the whole import back.
@@ -84,6 +90,8 @@ def cycle_import(*, data: CycleData, replace: bool = False) -> catalogue.Cycle:
         created = model.objects.bulk_create(instances, batch_size=2000)
         if "code" in table.column_names:
             by_code[table.name] = {obj.code: obj for obj in created}  # type: ignore[attr-defined]
+    # Inside the transaction: a receiver may refuse the import (frozen invoicing), rolling it back.
+    cycle_changed.send(sender=catalogue.Cycle, code=code)
     return cycle
 
 
@@ -112,9 +120,14 @@ def cycle_delete(*, cycle: catalogue.Cycle) -> None:
 
 
 def cycle_touch(*, cycle: catalogue.Cycle) -> None:
-    """Mark the cycle changed: every write calls this so cached computations are redone."""
+    """Mark the cycle changed: every write calls this so cached computations are redone.
+
+    Called inside the write's transaction: `cycle_changed` receivers (the frozen-invoicing guard
+    of fordela.billing) may refuse the write by raising, which rolls it back.
+    """
     catalogue.Cycle.objects.filter(pk=cycle.pk).update(revision=models.F("revision") + 1)
     cycle.refresh_from_db(fields=["revision"])
+    cycle_changed.send(sender=catalogue.Cycle, code=cycle.code)
 
 
 def cycle_lock(*, cycle: catalogue.Cycle) -> None:

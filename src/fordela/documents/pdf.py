@@ -8,6 +8,7 @@ space, the minus sign U+2212) that the PDF standard fonts lack.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,12 @@ from fordela.documents import charts
 from fordela.documents.common import Progress, TableView, no_progress, short_line_labels, view
 from fordela.engine import bridge as b
 from fordela.engine.model import CycleData
+from fordela.engine.money import Unit, display, percent
 from fordela.engine.scenario import Resolution
 from fordela.package.writer import write_atomically
 from fordela.reports import cycle as reports
 from fordela.reports.analysis import allocate_year
+from fordela.reports.tables import Table
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 LIST_COLUMNS = ("list_label", "title", "already_decided", "outcome", "conditions", "amount")
@@ -77,10 +80,51 @@ def write_pdf(
         progress(f"kostnader {bill_year} för {reports.organisation_name(data, organisation)}")
         allocation = allocate_year(data, bill_year, frames)
         bill = reports.organisation_bill_table(data, allocation, organisation)
-        pdf.table(view(bill), (12.0, 4.0, 5.0, 4.0), title=bill.title, new_page=True)
+        pdf.table(bill_view(bill, data, organisation), (12.0, 4.0, 5.0, 4.0), title=bill.title, new_page=True)
         if bill_year > data.cycle.base_year:
             pdf.paragraph(f"Beräknat enligt {frames.name}.")
     write_atomically(path, pdf.save)
+
+
+def bill_view(bill: Table, data: CycleData, organisation: str) -> TableView:
+    """The bill as shown: amounts in kronor and öre from the integer öre, so the lines add up to
+    the total on the page exactly, and notes saying what the amounts include (index, VAT)."""
+    shown = view(bill)
+    amount = next(i for i, c in enumerate(bill.columns) if c.key == "amount")
+    position = [i for i, c in enumerate(bill.columns) if c.shown].index(amount)
+    rows = tuple(
+        tuple(
+            display(bill.rows[r][amount], Unit.KR, decimals=2) if i == position else text for i, text in enumerate(row)
+        )
+        for r, row in enumerate(shown.rows)
+    )
+    headings = tuple("Belopp (kr)" if i == position else h for i, h in enumerate(shown.headings))
+    return replace(shown, rows=rows, headings=headings, notes=(*shown.notes, *bill_notes(data, organisation)))
+
+
+def _ore(amount: int) -> str:
+    return display(amount, Unit.KR, decimals=2)
+
+
+def bill_notes(data: CycleData, organisation: str) -> tuple[str, ...]:
+    """What the bill's amounts include and leave out, in words."""
+    cycle = data.cycle
+    rate = percent(int(cycle.index_rate * 10_000), 10_000)
+    kind = next(o.kind for o in data.organisations if o.code == organisation)
+    vat = sorted({r.rate for r in data.vat_rules if r.organisation_kind is kind and r.rate})
+    vat_text = (
+        "Moms ingår inte; vid fakturering läggs moms på med "
+        + " eller ".join(percent(int(r * 10_000), 10_000) for r in vat)
+        + " enligt momsreglerna."
+        if vat
+        else "Moms ingår inte och tas inte ut för den här organisationen."
+    )
+    return (
+        "Beloppen är i kronor och ören och summerar exakt till summan (ingen avrundning).",
+        f"Index ingår inte: beloppen är i {cycle.base_year} års priser; vid fakturering räknas de upp med "
+        f"{rate} per år efter {cycle.base_year}.",
+        vat_text,
+    )
 
 
 class Pdf:

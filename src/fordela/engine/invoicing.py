@@ -20,6 +20,9 @@ The rules (docs/invoicing.md says them for users):
   then; its share of those months is re-split among the service's other participants by their
   distributed amounts (the seeds: the customers taking part share the service's whole cost, so the
   supplier's frame stays financed). Nobody left to pay → reported as not invoiced.
+* **Own services.** A supplier is not invoiced for its own use of its services (it would book
+  revenue and cost against itself) unless configured per supplier (`own_services`); what it uses
+  is reported as not invoiced (`own_service`).
 * **VAT.** A line carries VAT at the `vat_rules` rate for the organisation's kind and the service's
   category (companies are separate legal entities; no rule = no VAT), rounded half-up per line.
 """
@@ -88,7 +91,7 @@ class NotInvoiced:
 
     year: int
     object: str
-    kind: str  # not_incurred | exempted_unshared
+    kind: str  # not_incurred | exempted_unshared | own_service
     amount: int
     period: Period | None = None
     organisation: str | None = None
@@ -166,8 +169,16 @@ def charged_after_incurred(incurred_by_month: Mapping[int, int], cap: int) -> tu
 class _Builder:
     """Monthly amounts per (object, organisation, kind), then periods, VAT and the reports."""
 
-    def __init__(self, data: CycleData, year: int, allocation: Allocation, resolution: Resolution | None) -> None:
+    def __init__(
+        self,
+        data: CycleData,
+        year: int,
+        allocation: Allocation,
+        resolution: Resolution | None,
+        own_services: frozenset[str] = frozenset(),
+    ) -> None:
         self.data = data
+        self.own_services = own_services
         self.year = year
         self.allocation = allocation
         self.resolution = resolution
@@ -274,6 +285,17 @@ class _Builder:
         service = self.services.get(obj)
         return service.supplier if service else self.proposals[obj].supplier
 
+    def drop_own(self) -> None:
+        """A supplier's own use of its services is not invoiced unless configured: not invoiced."""
+        dropped: dict[tuple[str, str], int] = defaultdict(int)
+        for (obj, org, kind), months in list(self.months.items()):
+            if org == self.supplier(obj) and org not in self.own_services:
+                del self.months[(obj, org, kind)]
+                dropped[(obj, org)] += sum(months)
+        for (obj, org), amount in sorted(dropped.items()):
+            if amount:
+                self.not_invoiced.append(NotInvoiced(self.year, obj, "own_service", amount, None, org))
+
     def lines(self, granularity: Granularity) -> list[InvoiceLine]:
         lines = []
         for (obj, org, kind), months in self.months.items():
@@ -298,20 +320,23 @@ def invoicing_base(
     resolution: Resolution | None = None,
     *,
     granularity: Granularity = Granularity.QUARTER,
+    own_services: frozenset[str] = frozenset(),
 ) -> InvoicingBase:
     """The invoicing base of `year`: invoice lines per period, organisation and service.
 
     Years after the base year need `resolution` (the decided scenario). Lines per object and
     organisation sum over the year's periods to the distributed amount with index (module
     docstring); subscriptions to quantity × unit price; after-incurred initiatives to what is
-    incurred, capped. Raises InvoicingError (or AllocationError) with every problem.
+    incurred, capped. `own_services`: the suppliers invoiced for their own use of their services
+    (default none). Raises InvoicingError (or AllocationError) with every problem.
     """
     if year > data.cycle.base_year and resolution is None:
         raise InvoicingError([f"{year} is after the base year {data.cycle.base_year}: name the decided scenario"])
     allocation = allocate(data, year, resolution if year > data.cycle.base_year else None)
-    builder = _Builder(data, year, allocation, resolution)
+    builder = _Builder(data, year, allocation, resolution, own_services)
     builder.distribute()
     builder.exempt()
+    builder.drop_own()
     if builder.problems:
         raise InvoicingError(builder.problems)
     return InvoicingBase(

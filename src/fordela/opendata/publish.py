@@ -10,9 +10,7 @@ sha256 checksum). Licence CC0 1.0: public sector data without conditions, as dat
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fordela.opendata.datasets import Dataset
-from fordela.reports.render import spreadsheet_safe as safe
+from fordela.package.tabular import csv_bytes
 
 CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
 EU = "http://publications.europa.eu/resource/authority"
@@ -47,18 +45,10 @@ class Publisher:
 
 
 def dataset_csv(dataset: Dataset) -> bytes:
-    """The dataset as UTF-8 CSV; text cells guarded against spreadsheet formulas."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(dataset.columns)
-    for row in dataset.rows:
-        writer.writerow(
-            [
-                "" if v is None else safe(v) if c in dataset.text_columns and isinstance(v, str) else v
-                for c, v in zip(dataset.columns, row, strict=True)
-            ]
-        )
-    return buffer.getvalue().encode("utf-8")
+    """The dataset as UTF-8 CSV through the one writer (`fordela.package.tabular`): text cells
+    guarded against spreadsheet formulas, CR/LF quoted."""
+    text = {i for i, c in enumerate(dataset.columns) if c in dataset.text_columns}
+    return csv_bytes(dataset.columns, dataset.rows, text=text)
 
 
 def dataset_json(dataset: Dataset) -> bytes:

@@ -43,6 +43,9 @@ Rules that hold for every table:
   target_year + 4).
 - A package with any problem is refused whole, every problem listed by table, row and column
   (row 1 is the header); nothing is imported.
+- In CSV, a text or code cell starting with `= + - @`, a tab, a carriage return or `'` is written
+  with a leading `'` so that no spreadsheet runs it as a formula; reading removes that one `'`
+  again. A cell holding a comma, quote, CR or LF is quoted.
 - Management amounts of proposals are level changes against the base year, held until a later
   row of the same proposal changes them; development amounts count in their own year only;
   a future management cost counts every year from its start year.

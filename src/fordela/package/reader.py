@@ -25,7 +25,8 @@ from typing import Any
 
 from fordela.engine import model as m
 from fordela.package.errors import PackageError, Problem
-from fordela.package.schema import TABLES_BY_NAME, Kind
+from fordela.package.schema import TABLES_BY_NAME, Kind, guarded
+from fordela.package.tabular import uninert
 from fordela.package.validate import RawRow, RawTable, check_tables
 
 MAX_ROWS = 1_000_000  # data rows per table
@@ -105,6 +106,7 @@ def parse_csv(name: str, data: bytes, source: str) -> tuple[RawTable | None, lis
     text = text.removeprefix("\ufeff")  # Excel writes a byte order mark
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: tuple[str, ...] | None = None
+    guarded_at: frozenset[int] = frozenset()
     rows: list[RawRow] = []
     number = 0
     try:
@@ -114,15 +116,32 @@ def parse_csv(name: str, data: bytes, source: str) -> tuple[RawTable | None, lis
                 if len(header) == 1 and ";" in header[0]:
                     message = "columns are separated by ';'; a package uses commas"
                     return None, [Problem(name, 1, None, message, source)]
+                guarded_at = _guarded_columns(name, header)
                 continue
             if number - 1 > MAX_ROWS:
                 return None, [Problem(name, number, None, f"more than {MAX_ROWS} rows", source)]
-            rows.append(RawRow(number, tuple(values)))
+            rows.append(RawRow(number, _unguarded(values, guarded_at)))
     except csv.Error as error:
         return None, [Problem(name, number + 1, None, f"not valid CSV: {error}", source)]
     if header is None:
         return None, [Problem(name, None, None, "the file is empty: it needs a header row", source)]
     return RawTable(name, header, tuple(rows), source), []
+
+
+def _guarded_columns(name: str, header: tuple[str, ...]) -> frozenset[int]:
+    """Where the package writer guards text against formulas (`fordela.package.schema.guarded`)."""
+    table = TABLES_BY_NAME.get(name)
+    if table is None:
+        return frozenset()
+    columns = {c.name: c for c in table.columns}
+    return frozenset(i for i, h in enumerate(header) if h in columns and guarded(columns[h]))
+
+
+def _unguarded(values: list[str], guarded_at: frozenset[int]) -> tuple[str, ...]:
+    """The cells as written before the writer's formula guard (`tabular.uninert`)."""
+    if not guarded_at:
+        return tuple(values)
+    return tuple(uninert(v) if i in guarded_at else v for i, v in enumerate(values))
 
 
 def _header(values: Iterable[Any]) -> tuple[str, ...]:

@@ -493,3 +493,9 @@ def as_json_schema() -> dict[str, Any]:
             for t in TABLES
         ]
     }
+
+
+def guarded(column: Column) -> bool:
+    """Whether the column holds text that the writer guards against formulas (and the reader
+    unguards): text and codes; numbers, booleans and enums never start with a formula."""
+    return column.kind in (Kind.TEXT, Kind.CODE)

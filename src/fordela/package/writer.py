@@ -7,7 +7,6 @@ checked into version control and compared byte for byte after a round trip.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import zipfile
@@ -15,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fordela.engine import model as m
+from fordela.package import tabular
 from fordela.package.codec import text_rows
-from fordela.package.schema import TABLES, Table
+from fordela.package.schema import TABLES, Table, guarded
 from fordela.package.workbook import write_workbook
 
 # 1980-01-01 is the earliest time a zip can hold; any fixed value makes the bytes stable.
@@ -43,12 +43,10 @@ def write_package(data: m.CycleData, path: Path) -> None:
 
 
 def csv_bytes(data: m.CycleData, table: Table) -> bytes:
-    """One table of `data` as the bytes of its CSV file (UTF-8, comma, ``\\n``)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.column_names)
-    writer.writerows(text_rows(data, table))
-    return buffer.getvalue().encode("utf-8")
+    """One table of `data` as the bytes of its CSV file (UTF-8, comma, ``\\n``), through the one
+    CSV writer (`fordela.package.tabular`): CR/LF quoted, formula starts guarded in text."""
+    text = {i for i, column in enumerate(table.columns) if guarded(column)}
+    return tabular.csv_bytes(table.column_names, text_rows(data, table), text=text)
 
 
 def zip_bytes(data: m.CycleData) -> bytes:

@@ -98,7 +98,11 @@ def invoice_totals_table(data: CycleData, base: InvoicingBase, period: Period | 
 def not_invoiced_table(data: CycleData, base: InvoicingBase) -> Table:
     """What the distribution holds but nobody is charged: not incurred, or exempted with nobody left."""
     names = _object_names(data)
-    labels = {"not_incurred": "Ej upparbetat (faktureras aldrig)", "exempted_unshared": "Dispens utan andra betalare"}
+    labels = {
+        "not_incurred": "Ej upparbetat (faktureras aldrig)",
+        "exempted_unshared": "Dispens utan andra betalare",
+        "own_service": "Leverantörens egen användning (faktureras inte)",
+    }
     columns = (
         Col("object", "Objekt", shown=False),
         Col("object_name", "Tjänst/insats"),

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from fordela.engine.money import display, machine, percent, swedish_number
+from fordela.engine.money import display, machine, percent, swedish_number, to_sek
+from fordela.package.tabular import Sheet, csv_text, xlsx_bytes
 from fordela.reports.tables import Col, ColumnKind, Table
 
 FORMATS = ("table", "csv", "json")
-# A cell starting with one of these can start a formula when the file is opened in a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """`text` made inert for spreadsheets (no formula injection): a leading ``'`` where needed."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def display_cell(col: Col, value: Any) -> str:
@@ -75,20 +67,40 @@ def as_text(table: Table) -> str:
     return "\n".join(out) + "\n"
 
 
-def as_csv(table: Table) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.key for c in table.columns])
+def _machine_rows(table: Table) -> Iterator[list[Any]]:
     for row in table.rows:
-        cells = (_machine_cell(c, x) for c, x in zip(table.columns, row, strict=True))
-        # Text may come from users (names, comments): inert in spreadsheets. Numbers stay numbers.
-        writer.writerow(
-            [
-                "" if v is None else spreadsheet_safe(v) if c.kind is ColumnKind.TEXT else v
-                for c, v in zip(table.columns, cells, strict=True)
+        yield [_machine_cell(c, x) for c, x in zip(table.columns, row, strict=True)]
+
+
+def _text_columns(table: Table) -> frozenset[int]:
+    # Text may come from users (names, comments): guarded in spreadsheets. Numbers stay numbers.
+    return frozenset(i for i, c in enumerate(table.columns) if c.kind is ColumnKind.TEXT)
+
+
+def as_csv(table: Table) -> str:
+    """The table as CSV through the one writer (`fordela.package.tabular`)."""
+    return csv_text([c.key for c in table.columns], _machine_rows(table), text=_text_columns(table))
+
+
+def as_xlsx(table: Table) -> bytes:
+    """One sheet: a header row with units, money as numbers in kr (exact Decimal, ``#,##0``),
+    percentages as numbers (``0.0%``), text as text — through the one writer."""
+    headings = [c.label or c.key for c in table.columns]
+    headings = [f"{h} (kr)" if c.kind is ColumnKind.MONEY else h for h, c in zip(headings, table.columns, strict=True)]
+    formats = {
+        i: "#,##0" if c.kind is ColumnKind.MONEY else "0.0%"
+        for i, c in enumerate(table.columns)
+        if c.kind in (ColumnKind.MONEY, ColumnKind.PERCENT)
+    }
+
+    def cells() -> Iterator[list[Any]]:
+        for row in table.rows:
+            yield [
+                None if v is None else to_sek(v) if c.kind is ColumnKind.MONEY else v
+                for c, v in zip(table.columns, row, strict=True)
             ]
-        )
-    return buffer.getvalue()
+
+    return xlsx_bytes([Sheet("tabell", headings, cells(), formats, _text_columns(table))])
 
 
 def as_records(table: Table) -> list[dict[str, str | None]]:

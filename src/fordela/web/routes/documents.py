@@ -3,7 +3,7 @@ included under c/<cycle>/ by fordela.urls."""
 
 from django.urls import path
 
-from fordela.web.views import billing, documents
+from fordela.web.views import billing, documents, outcome, reversal
 
 urlpatterns = [
     path("dokument/", documents.documents, name="documents"),
@@ -18,5 +18,6 @@ urlpatterns = [
     path("fakturering/las/", billing.invoicing_freeze, name="invoicing_freeze"),
     path("fakturering/kontrollera/", billing.invoicing_verify, name="invoicing_verify"),
     path("fakturering/sie/", billing.invoicing_sie, name="invoicing_sie"),
-    path("utfall/", billing.outcome, name="outcome"),
+    path("fakturering/aterfor/", reversal.invoicing_reverse, name="invoicing_reverse"),
+    path("utfall/", outcome.outcome, name="outcome"),
 ]

@@ -9,14 +9,12 @@ only their own organisation's lines; only finance and admin freeze and export.
 from __future__ import annotations
 
 import dataclasses
-import tempfile
-from pathlib import Path
+import io
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +25,6 @@ from django.views.decorators.http import require_POST
 
 from fordela.accounts.permissions import (
     can_invoice,
-    can_record_outcome,
     can_see_every_invoice,
     can_verify_invoicing,
     deny,
@@ -37,28 +34,23 @@ from fordela.accounts.permissions import (
 from fordela.billing.exports import lines_csv, lines_xlsx
 from fordela.billing.models import InvoicingFreeze
 from fordela.billing.services import (
-    UNCHECKED,
     BillingError,
-    OutcomeConflict,
     compute_lines,
+    freeze_of,
     frozen_lines,
     invoice_export_sie,
     invoice_freeze,
     invoice_verify,
-    outcome_record,
+    own_services_of,
 )
 from fordela.billing.sie import company_name
 from fordela.engine.allocate import AllocationError
-from fordela.engine.bridge import suppliers
 from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of, invoicing_base
 from fordela.engine.model import Period
-from fordela.engine.money import Unit, display
 from fordela.engine.scenario import decided_stage, resolve_code
 from fordela.jobs.kinds import XLSX
 from fordela.reports import billing as reports
-from fordela.reports.tables import Col, ColumnKind, Table
-from fordela.web import charts
-from fordela.web.forms.fields import MoneyField
+from fordela.reports.tables import Table
 from fordela.web.tables import html_table
 from fordela.web.views.common import CycleView, cycle_view
 
@@ -111,15 +103,13 @@ def _query(year: int, period: Period, organisation: str = "") -> str:
 
 
 def _freeze_of(cycle: str, year: int, period: Period) -> tuple[InvoicingFreeze | None, InvoicingFreeze | None]:
-    """(the freeze of exactly this period, a freeze of another period covering some of its months)."""
-    exact, covering = None, None
-    months = set(period.months)
-    for freeze in InvoicingFreeze.objects.filter(cycle_code=cycle, year=year).defer("inputs"):
-        if freeze.period == period.value:
-            exact = freeze
-        elif months & set(Period(freeze.period).months):
-            covering = freeze
-    return exact, covering
+    return freeze_of(cycle, year, period)  # the one overlap rule: fordela.billing.freezes
+
+
+def _reversed_freezes(cycle: str, year: int, period: Period) -> list[InvoicingFreeze]:
+    """The reversed freezes of exactly this period, newest first, with their reversal."""
+    freezes = InvoicingFreeze.objects.filter(cycle_code=cycle, year=year, period=period.value, reversed=True)
+    return list(freezes.defer("inputs").select_related("reversal").order_by("-created_at"))
 
 
 def _require_role(request: HttpRequest, what: str) -> None:
@@ -139,7 +129,8 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
     base: InvoicingBase | None = None
     try:
         resolution = resolve_code(data, scenario) if year > data.cycle.base_year else None
-        base = invoicing_base(data, year, resolution, granularity=granularity_of(period))
+        own = own_services_of(cycle)
+        base = invoicing_base(data, year, resolution, granularity=granularity_of(period), own_services=own)
     except (InvoicingError, AllocationError) as error:
         problems = error.problems
     lines: list[InvoiceLine] = frozen_lines(freeze) if freeze else list(base.for_period(period)) if base else []
@@ -158,7 +149,8 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
         "scenario_name": next((s.name for s in data.scenarios if s.code == scenario), scenario),
         "freeze": freeze,
         "covering": covering,
-        "export_batch": freeze.exports.filter(format="sie").first() if freeze else None,
+        "export_batch": freeze.exports.filter(format="sie", kind="invoice").first() if freeze else None,
+        "reversed_freezes": _reversed_freezes(cycle, year, period) if everyone else [],
         "may_invoice": can_invoice(request.user),
         "may_verify": can_verify_invoicing(request.user),
         "query": _query(year, period, organisation),
@@ -197,7 +189,8 @@ def _lines_for_export(request: HttpRequest, view: CycleView, year: int, period: 
     if freeze is not None:
         lines = frozen_lines(freeze)
     else:
-        lines = compute_lines(view.data, year=year, period=period, scenario=decided_stage(view.data))
+        scenario, own = decided_stage(view.data), own_services_of(view.code)
+        lines = compute_lines(view.data, year=year, period=period, scenario=scenario, own_services=own)
     if not can_see_every_invoice(request.user):
         own = organisation_of(request.user)
         lines = [ln for ln in lines if ln.organisation == own]
@@ -220,11 +213,9 @@ def invoicing_export(request: HttpRequest, cycle: str) -> HttpResponse:
         lines = [ln for ln in lines if ln.organisation == organisation]
     name = f"fakturaunderlag-{cycle}-{year}-{period}" + (f"-{organisation}" if organisation else "")
     if fmt == "xlsx":
-        with tempfile.TemporaryDirectory() as directory:
-            path = Path(directory) / "lines.xlsx"
-            lines_xlsx(lines, view.data, path)
-            content = path.read_bytes()
-        return _attachment(content, XLSX, f"{name}.xlsx")
+        buffer = io.BytesIO()
+        lines_xlsx(lines, view.data, buffer)
+        return _attachment(buffer.getvalue(), XLSX, f"{name}.xlsx")
     return _attachment(lines_csv(lines, view.data).encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")
 
 
@@ -250,7 +241,6 @@ def invoicing_freeze(request: HttpRequest, cycle: str) -> HttpResponse:
             year=year,
             period=period,
             scenario=decided_stage(view.data),
-            data=view.data,
             by=request.user.get_username(),
             user=request.user,
         )
@@ -280,24 +270,11 @@ def invoicing_verify(request: HttpRequest, cycle: str) -> HttpResponse:
     else:
         freeze = InvoicingFreeze.objects.get(pk=freeze.pk)  # with its stored inputs
         try:
-            same = invoice_verify(freeze=freeze)
+            result = invoice_verify(freeze=freeze)
         except (BillingError, ValueError) as error:
             messages.error(request, str(error))
         else:
-            if same:
-                messages.success(
-                    request,
-                    gettext(
-                        "Verified: recomputing %(period)s from its stored inputs gives the stored lines to the öre."
-                    )
-                    % {"period": f"{year}-{period}"},
-                )
-            else:
-                messages.error(
-                    request,
-                    gettext("Recomputing %(period)s from its stored inputs does NOT give the stored lines.")
-                    % {"period": f"{year}-{period}"},
-                )
+            verification_messages(request, result, f"{year}-{period}")
     return _back(cycle, year, period, organisation)
 
 
@@ -309,6 +286,8 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
     if not can_invoice(request.user):
         deny(request, f"export SIE {cycle}")
     year, period, organisation = _chosen(request, view, request.POST)
+    if request.POST.get("reversal") == "on":
+        return reversal_sie(request, view, year, period, organisation)
     freeze, _covering = _freeze_of(cycle, year, period)
     if freeze is None:
         text = gettext("Freeze %(period)s before exporting it to the ledger.")
@@ -316,7 +295,7 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
         return _back(cycle, year, period, organisation)
     freeze = InvoicingFreeze.objects.get(pk=freeze.pk)
     again = request.POST.get("again") == "on"
-    batch = freeze.exports.filter(format="sie").first()
+    batch = freeze.exports.filter(format="sie", kind="invoice").first()
     if batch is not None and not again:
         # Refused here with the local time; invoice_export_sie refuses it too (and under a lock).
         text = gettext(
@@ -346,157 +325,58 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
     return _attachment(export.content, "application/octet-stream", f"{cycle}-{year}-{period}{suffix}.se")
 
 
-# -- outcome -------------------------------------------------------------------------------------
+SHOWN_DIFFERENCES = 50
 
 
-class OutcomeForm(forms.Form):
-    service = forms.ChoiceField(label=_("Service"))
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
-    amount = MoneyField(
-        label=_("Outcome (kr)"),
-        required=True,
-        help_text=_("The actual cost of the year in kronor, e.g. 78 675 000 or 1 091 600,50."),
+def verification_messages(request: HttpRequest, result: Any, shown: str) -> None:
+    """One message for the outcome and one per differing line (the first SHOWN_DIFFERENCES)."""
+    if result.ok:
+        text = gettext(
+            "Verified: the stored inputs and the current data both give the frozen lines of %(period)s to the öre."
+        )
+        messages.success(request, text % {"period": shown})
+        return
+    text = gettext(
+        "%(period)s differs: %(stored)s lines from what its stored inputs give, %(current)s from what the "
+        "current data gives."
     )
-
-    def __init__(self, *args: Any, services: list[tuple[str, str]], years: range, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", ""), *services]
-        self.fields["year"].choices = [(y, str(y)) for y in years]
-
-    def clean_amount(self) -> int:
-        amount: int = self.cleaned_data["amount"]
-        if amount < 0:
-            raise forms.ValidationError(_("An outcome is a cost: zero or more."))
-        return amount
-
-
-def _outcome_services(request: HttpRequest, view: CycleView) -> list[tuple[str, str]]:
-    """The services whose outcome the user may record, as (code, 'supplier: name')."""
-    return [
-        (s.code, f"{view.organisation_name(s.supplier)}: {s.name}")
-        for s in sorted(view.data.services, key=lambda s: (s.supplier, s.name))
-        if can_record_outcome(request.user, s.supplier)
+    messages.error(request, text % {"period": shown, "stored": len(result.stored), "current": len(result.current)})
+    if result.current_problem:
+        messages.error(request, result.current_problem)
+    found = [(gettext("stored inputs"), d) for d in result.stored] + [
+        (gettext("current data"), d) for d in result.current
     ]
+    for source, difference in found[:SHOWN_DIFFERENCES]:
+        messages.warning(request, f"{source}: {difference.describe()}")
+    if len(found) > SHOWN_DIFFERENCES:
+        more = gettext("… and %(count)s more (fordela invoice verify lists them all).")
+        messages.warning(request, more % {"count": len(found) - SHOWN_DIFFERENCES})
 
 
-def _outcome_chart(table: Table) -> tuple[str, Table]:
-    """Budget and outcome per year, summed over the table's supplier sum rows: chart and its table."""
-    sums: dict[int, list[int | None]] = {}
-    for index in sorted(table.emphasis):
-        row = dict(zip((c.key for c in table.columns), table.rows[index], strict=True))
-        total = sums.setdefault(row["year"], [None, None])
-        for i, key in enumerate(("budget", "outcome")):
-            if row[key] is not None:
-                total[i] = (total[i] or 0) + row[key]
-    money = ColumnKind.MONEY
-    rows = tuple(
-        (str(year), budget, outcome, None if budget is None or outcome is None else outcome - budget)
-        for year, (budget, outcome) in sorted(sums.items())
+def reversal_sie(request: HttpRequest, view: CycleView, year: int, period: Period, organisation: str) -> HttpResponse:
+    """The reversing vouchers of the period's latest reversed freeze (`freeze` names another)."""
+    reversed_freezes = _reversed_freezes(view.code, year, period)
+    chosen = request.POST.get("freeze", "")
+    freeze = next(
+        (f for f in reversed_freezes if str(f.pk) == chosen), reversed_freezes[0] if reversed_freezes else None
     )
-    data_table = Table(
-        gettext("Budget and outcome per year, tkr"),
-        (
-            Col("year", gettext("Year")),
-            Col("budget", gettext("Budget"), money, Unit.TKR),
-            Col("outcome", gettext("Outcome"), money, Unit.TKR),
-            Col("deviation", gettext("Deviation"), money, Unit.TKR),
-        ),
-        rows,
-    )
-    bars = [
-        (year, label, value)
-        for year, budget, outcome, _d in rows
-        for label, value in ((gettext("Budget"), budget), (gettext("Outcome"), outcome))
-        if value is not None
-    ]
-    chart = charts.bar_chart(bars, title=gettext("Budget and outcome per year, mkr"), x_title=gettext("Year"))
-    return chart, data_table
-
-
-OUTCOME_SEEN = "fordela.outcome-seen"
-
-
-def _outcome_seen(view: CycleView, services: list[tuple[str, str]]) -> str:
-    """The outcomes the page shows (service/year → öre), signed into the form: the save is an
-    UPDATE … WHERE outcome = what the user saw, so nobody's recorded outcome is overwritten unseen."""
-    mine = {code for code, _name in services}
-    seen = {f"{sy.service}/{sy.year}": sy.outcome for sy in view.data.service_years if sy.service in mine}
-    return signing.dumps(seen, salt=OUTCOME_SEEN, compress=True)
-
-
-def _outcome_expected(request: HttpRequest, service: str, year: int) -> int | None | str:
-    """What the user saw for (service, year); UNCHECKED when the form carried nothing readable."""
+    if freeze is None:
+        text = gettext("%(period)s has no reversed freeze: there are no reversing vouchers.")
+        messages.error(request, text % {"period": f"{year}-{period}"})
+        return _back(view.code, year, period, organisation)
+    freeze = InvoicingFreeze.objects.get(pk=freeze.pk)
     try:
-        seen = signing.loads(request.POST.get("seen", ""), salt=OUTCOME_SEEN)
-    except signing.BadSignature:
-        return UNCHECKED
-    value = seen.get(f"{service}/{year}") if isinstance(seen, dict) else None
-    return value if isinstance(value, int) else None
-
-
-def outcome(request: HttpRequest, cycle: str) -> HttpResponse:
-    """Budget against outcome per supplier and service, and the form to record an outcome."""
-    view = cycle_view(cycle)
-    _require_role(request, f"outcome {cycle}")
-    data = view.data
-    known = suppliers(data)
-    supplier = request.GET.get("supplier") or None
-    if supplier not in (None, *known):
-        supplier = None
-    services = _outcome_services(request, view)
-    years = range(data.cycle.first_year, data.cycle.target_year + 1)
-    form = OutcomeForm(services=services, years=years, initial={"year": data.cycle.base_year})
-    status = 200
-    if request.method == "POST":
-        if not can_record_outcome(request.user):
-            deny(request, f"record outcome {cycle}")
-        posted = request.POST.get("service", "")
-        owner = next((s.supplier for s in data.services if s.code == posted), None)
-        if owner is not None and not can_record_outcome(request.user, owner):
-            deny(request, f"record outcome {cycle} {posted}")
-        form = OutcomeForm(request.POST, services=services, years=years)
-        if form.is_valid():
-            service, year, amount = (form.cleaned_data[k] for k in ("service", "year", "amount"))
-            try:
-                outcome_record(
-                    cycle=view.cycle,
-                    service=service,
-                    year=year,
-                    amount=amount,
-                    by=request.user,
-                    expected=_outcome_expected(request, service, year),  # type: ignore[arg-type]
-                )
-            except OutcomeConflict as conflict:
-                text = gettext(
-                    "Someone else recorded this outcome after you opened the page: it is now %(amount)s kr. "
-                    "Yours has not been saved; save again to replace it."
-                )
-                form.add_error("amount", text % {"amount": display(conflict.current or 0, Unit.KR, decimals=2)})
-                view = cycle_view(cycle)
-                status = 409
-            except BillingError as error:
-                form.add_error("service", str(error))
-            else:
-                name = next(s.name for s in data.services if s.code == service)
-                text = gettext("Recorded the outcome %(year)s of %(name)s.")
-                messages.success(request, text % {"year": year, "name": name})
-                target = reverse("outcome", kwargs={"cycle": cycle})
-                return redirect(target + (f"?supplier={supplier}" if supplier else ""))
-        status = status if status == 409 else 400
-    data = view.data
-    table = reports.outcome_table(data, supplier)
-    chart, chart_table = _outcome_chart(table)
-    return render(
-        request,
-        "web/billing/outcome.html",
-        {
-            "view": view,
-            "supplier": supplier or "",
-            "table": html_table(_hide(table, "supplier_name") if supplier else table),
-            "chart": chart,
-            "chart_table": html_table(chart_table),
-            "form": form if services else None,
-            "outcome_seen": _outcome_seen(view, services),
-        },
-        status=status,
-    )
+        export = invoice_export_sie(
+            freeze=freeze,
+            company=company_name(view.data),
+            again=request.POST.get("again") == "on",
+            reversal=True,
+            by=request.user.get_username(),
+            user=request.user,
+        )
+    except BillingError as error:
+        text = str(error).replace("use --again", gettext("choose “Export again”"))
+        messages.error(request, gettext("Not exported: %(reason)s") % {"reason": text})
+        return _back(view.code, year, period, organisation)
+    suffix = f"-igen-{export.batch.exported_again}" if export.again else ""
+    return _attachment(export.content, "application/octet-stream", f"{view.code}-{year}-{period}-aterforing{suffix}.se")

@@ -3,7 +3,6 @@ comparison of any number of scenarios, and the bridge / lists / frames page with
 
 from __future__ import annotations
 
-import io
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
@@ -20,19 +19,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fordela.accounts.permissions import can_edit_scenarios, deny, visible_organisations
-from fordela.billing.exports import safe
 from fordela.cycle import scenarios as services
 from fordela.cycle.models import Proposal, Scenario
 from fordela.cycle.services import AlreadyCreated
 from fordela.engine import bridge as b
 from fordela.engine.model import AmountType, CycleData, ProposalKind, ScenarioKind
 from fordela.engine.model import Scenario as EngineScenario
-from fordela.engine.money import display, to_sek
+from fordela.engine.money import display
 from fordela.engine.scenario import Resolution, ScenarioError, resolve, resolve_code, resolve_stage
 from fordela.history.services import history_for
 from fordela.reports import cycle as reports
 from fordela.reports import scenarios as scenario_reports
-from fordela.reports.render import as_csv
+from fordela.reports.render import as_csv, as_xlsx
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
 from fordela.web.tables import html_table
@@ -456,51 +454,6 @@ def _export_table(data: CycleData, name: str, supplier: str, proposed: Resolutio
     return reports.frames_table(data, decided)
 
 
-def defused(table: Table) -> Table:
-    """The table with every text cell made inert for spreadsheets (see fordela.billing.exports.safe)."""
-    text = [c.kind is ColumnKind.TEXT for c in table.columns]
-    rows = tuple(
-        tuple(safe(v) if t and isinstance(v, str) else v for t, v in zip(text, row, strict=True)) for row in table.rows
-    )
-    return Table(table.title, table.columns, rows, table.notes, table.emphasis)
-
-
-def table_xlsx(table: Table) -> bytes:
-    """One sheet: a header row, money as numbers in kr (``#,##0``), percentages as numbers, text as text."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "tabell"
-    headings = [c.label or c.key for c in table.columns]
-    headings = [f"{h} (kr)" if c.kind is ColumnKind.MONEY else h for h, c in zip(headings, table.columns, strict=True)]
-    sheet.append([safe(h) for h in headings])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.data_type = "s"
-    for r, row in enumerate(table.rows, start=2):
-        for c, (col, value) in enumerate(zip(table.columns, row, strict=True), start=1):
-            cell = sheet.cell(row=r, column=c)
-            if value is None:
-                continue
-            if col.kind is ColumnKind.MONEY:
-                cell.value = to_sek(value)  # a Decimal: the exact öre, written as a number
-                cell.number_format = "#,##0"
-            elif col.kind is ColumnKind.PERCENT:
-                cell.value = float(value)  # a ratio to show, not money
-                cell.number_format = "0.0%"
-            elif isinstance(value, int):
-                cell.value = value
-            else:
-                cell.value = safe(str(value))
-                cell.data_type = "s"  # never a formula, whatever it says
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def bridge_export(request: HttpRequest, cycle: str) -> HttpResponse:
     view = cycle_view(cycle)
     name = request.GET.get("table", "bridge")
@@ -508,11 +461,11 @@ def bridge_export(request: HttpRequest, cycle: str) -> HttpResponse:
     if name not in EXPORT_TABLES or fmt not in EXPORT_FORMATS:
         raise Http404(f"{name}.{fmt}")
     supplier, stage, proposed, decided = _bridge_choice(request, view)
-    table = defused(_export_table(view.data, name, supplier, proposed, decided))
+    table = _export_table(view.data, name, supplier, proposed, decided)
     filename = f"{cycle}-{name}-{stage}" + ("" if name == "frames" else f"-{supplier}") + f".{fmt}"
     if fmt == "csv":
         response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(table_xlsx(table), content_type=XLSX)
+        response = HttpResponse(as_xlsx(table), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
