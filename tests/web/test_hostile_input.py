@@ -247,3 +247,31 @@ def test_no_input_gives_a_server_error(objects, settings, quiet):
             if problem := _failure(_rolled_back(client, method, url, data)):
                 failures.append(f"{name} {method.upper()} {url} {_short(data)}: {problem}")
     assert not failures, f"{len(failures)} of {sent} requests failed:\n" + "\n".join(failures[:60])
+
+
+def test_a_nul_anywhere_is_refused_with_a_clear_page(as_user):
+    bob = as_user("bob")
+    response = bob.get(f"/c/{CYCLE}/samrad/", {"supplier": "intra\x00service"})
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode() and "supplier" in response.content.decode()
+    response = bob.post(f"/c/{CYCLE}/scenarier/", {"code": "x", "name": "a\x00b"})
+    assert response.status_code == 400
+    from fordela.cycle.models import Scenario
+
+    assert not Scenario.objects.filter(code="x").exists()
+
+
+@pytest.mark.parametrize("year", ["abc", "2026.0", "٢٠٢٦", " 2026", "1e9", "9" * 30, "1999"])
+def test_a_year_that_is_not_one_of_the_cycles_is_not_found(as_user, year):
+    response = as_user("charlie").get(f"/c/{CYCLE}/tjanster/office365/", {"year": year})
+    assert response.status_code == 404
+
+
+def test_a_year_of_the_cycle_is_shown(as_user):
+    assert as_user("charlie").get(f"/c/{CYCLE}/tjanster/office365/", {"year": "2025"}).status_code == 200
+
+
+def test_an_overlong_text_filter_is_ignored_with_a_message(as_user):
+    response = as_user("bob").get(f"/c/{CYCLE}/historik/", {"object": "x" * 100_000})
+    assert response.status_code == 200
+    assert "för lång" in response.content.decode()
