@@ -62,10 +62,20 @@ OBJECTS = {
     "service": "office365",
     "proposal": "is-ai-infrastruktur",  # open: its edit and review forms are reachable
     "organisation": "grundskola",
-    "scenario": "preparation",
+    "scenario": "utan-nya-insatser",  # an explicit one: its toggles can be posted
     "stage": "preparation",
     "filename": "open-data.zip",
 }
+
+MUST_FIND = (
+    ("c/<cycle>/tjanster/<service>/", "get", "year"),
+    ("c/<cycle>/historik/", "get", "object"),
+    ("c/<cycle>/samrad/", "get", "supplier"),
+    ("c/<cycle>/scenarier/<scenario>/", "post", "included"),
+    ("c/<cycle>/nyckelsimulator/", "get", "key"),
+    ("c/<cycle>/forslag/<proposal>/granskning/<stage>/", "post", "amount_2026_development"),
+    ("c/<cycle>/utfall/", "post", "amount"),
+)
 
 # Recorded keys, per (path, method), filled by the middleware while it is installed.
 _SEEN: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -230,6 +240,9 @@ def test_no_input_gives_a_server_error(objects, settings, quiet):
                         _SEEN[(target, form_method)] |= fields
     targets = {key: sorted(keys) for key, keys in _SEEN.items() if keys and key[0] in urls}
     assert len(urls) > 30 and len(targets) > 20, (len(urls), sorted(targets))
+    # The discovery works: a few parameters known to be read by helpers, forms and getlist.
+    for path, method, key in MUST_FIND:
+        assert key in targets.get((_url(path, objects), method), []), (path, method, key)
 
     # 2. Hostile values: all parameters at once (the values rotating), then each one alone.
     personas = list(clients.items())
