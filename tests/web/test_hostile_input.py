@@ -84,6 +84,8 @@ _SEEN: dict[tuple[str, str], set[str]] = defaultdict(set)
 class _Recording(QueryDict):
     """A QueryDict that notes which keys the view asked for."""
 
+    _where = ("", "")  # a copy the view makes (request.POST.copy()) notes nowhere
+
     def _note(self, key):
         _SEEN[self._where].add(key)
 
@@ -128,18 +130,56 @@ FIELDS = ("input", "select", "textarea", "button")
 
 
 class _Forms(HTMLParser):
-    """The forms of a page: (action, method, field names)."""
+    """The forms of a page: (action, method, {field name: the values the page fills in})."""
 
     def __init__(self):
         super().__init__()
-        self.forms: list[tuple[str, str, set[str]]] = []
+        self.forms: list[tuple[str, str, dict[str, list[str]]]] = []
+        self._select: tuple[str, list[str], list[str]] | None = None  # name, selected, first option
+        self._textarea: str | None = None
+
+    def _fill(self, name: str, value: str | None) -> None:
+        values = self.forms[-1][2].setdefault(name, [])
+        if value is not None:
+            values.append(value)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        name = attrs.get("name")
         if tag == "form":
-            self.forms.append((attrs.get("action") or "", (attrs.get("method") or "get").lower(), set()))
-        elif tag in FIELDS and self.forms and attrs.get("name") not in (None, "csrfmiddlewaretoken"):
-            self.forms[-1][2].add(attrs["name"])
+            self.forms.append((attrs.get("action") or "", (attrs.get("method") or "get").lower(), {}))
+        elif not self.forms:
+            return
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value") or ""
+            self._select[2].append(value)
+            if "selected" in attrs:
+                self._select[1].append(value)
+        elif tag not in FIELDS or name in (None, "csrfmiddlewaretoken"):
+            return
+        elif tag == "select":
+            self._select = (name, [], [])
+        elif tag == "textarea":
+            self._textarea = name
+            self._fill(name, None)
+        elif tag == "button" or attrs.get("type") in ("submit", "button", "reset"):
+            self._fill(name, None)  # a field, but not part of what the form normally sends
+        elif attrs.get("type") in ("checkbox", "radio"):
+            self._fill(name, attrs.get("value", "on") if "checked" in attrs else None)
+        else:
+            self._fill(name, attrs.get("value") or "")
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._fill(self._textarea, data)
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select is not None:
+            name, selected, options = self._select
+            self._fill(name, (selected or options or [None])[0])
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
 
 
 @pytest.fixture
@@ -219,6 +259,8 @@ def test_no_input_gives_a_server_error(objects, settings, quiet):
     # Logging out would end the personas' sessions; it reads no input.
     urls = [_url(route, objects) for pattern, route in _patterns(get_resolver()) if pattern.name != "logout"]
     failures: list[str] = []
+    # Per form target: the first persona shown the form and the values it came filled in with.
+    filled: dict[str, tuple[str, dict[str, list[str]]]] = {}
 
     # 1. Every URL as every persona, GET and an empty POST: nothing fails, and the keys are noted.
     for url in urls:
@@ -237,7 +279,9 @@ def test_no_input_gives_a_server_error(objects, settings, quiet):
                             resolve(target)
                         except Resolver404:
                             continue
-                        _SEEN[(target, form_method)] |= fields
+                        _SEEN[(target, form_method)] |= set(fields)
+                        if form_method == "post":
+                            filled.setdefault(target, (name, {k: v for k, v in fields.items() if v}))
     targets = {key: sorted(keys) for key, keys in _SEEN.items() if keys and key[0] in urls}
     assert len(urls) > 30 and len(targets) > 20, (len(urls), sorted(targets))
     # The discovery works: a few parameters known to be read by helpers, forms and getlist.
@@ -249,13 +293,18 @@ def test_no_input_gives_a_server_error(objects, settings, quiet):
     sent = 0
     for (url, method), keys in sorted(targets.items()):
         rounds = [{key: NASTY[(i + j) % len(NASTY)] for j, key in enumerate(keys)} for i in range(len(NASTY))]
-        if len(keys) > 1:
-            # Alone, every other value (alternating between keys); one key per family of a grid
-            # (amount_2026_development stands for amount_<year>_<type>).
+        # A form as the page fills it in (by the persona who was shown it), else nothing.
+        shown_to, defaults = filled.get(url, (None, {})) if method == "post" else (None, {})
+        if len(keys) > 1 or defaults:
+            # One hostile field with the rest as the page filled them in, so that a hostile value
+            # reaches the service behind an otherwise valid form; every other value (alternating
+            # between keys), one key per family of a grid (amount_<year>_<type>).
             alone = {re.sub(r"\d+", "N", key): key for key in reversed(keys)}.values()
-            rounds += [{key: value} for j, key in enumerate(sorted(alone)) for value in NASTY[j % 2 :: 2]]
+            rounds += [defaults | {key: value} for j, key in enumerate(sorted(alone)) for value in NASTY[j % 2 :: 2]]
         for i, data in enumerate(rounds):
-            name, client = personas[i % len(personas)]
+            name, client = (shown_to, clients[shown_to]) if shown_to else personas[i % len(personas)]
+            if i < len(NASTY):
+                name, client = personas[i % len(personas)]
             sent += 1
             if problem := _failure(_rolled_back(client, method, url, data)):
                 failures.append(f"{name} {method.upper()} {url} {_short(data)}: {problem}")
