@@ -17,7 +17,7 @@ import re
 import traceback
 from collections import defaultdict
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from django.db import transaction
@@ -66,6 +66,9 @@ OBJECTS = {
     "stage": "preparation",
     "filename": "open-data.zip",
 }
+
+# What Django's path converters let through.
+CONVERTERS = {"str": r"[^/]+", "slug": r"[-a-zA-Z0-9_]+", "int": r"[0-9]+"}
 
 MUST_FIND = (
     ("c/<cycle>/tjanster/<service>/", "get", "year"),
@@ -308,6 +311,17 @@ def test_no_input_gives_a_server_error(objects, settings, quiet):
             sent += 1
             if problem := _failure(_rolled_back(client, method, url, data)):
                 failures.append(f"{name} {method.upper()} {url} {_short(data)}: {problem}")
+
+    # 3. Hostile path parameters, as far as each converter lets them through.
+    for _pattern, route in _patterns(get_resolver()):
+        for converter, param in re.findall(r"<(\w+):(\w+)>", route):
+            accepts = CONVERTERS.get(converter, CONVERTERS["str"])
+            for i, value in enumerate(v for v in NASTY if isinstance(v, str) and v and re.fullmatch(accepts, v)):
+                name, client = personas[i % len(personas)]
+                url = _url(route, objects | {param: quote(value)})
+                sent += 1
+                if problem := _failure(_rolled_back(client, "get", url, {})):
+                    failures.append(f"{name} GET {url[:80]}: {problem}")
     assert not failures, f"{len(failures)} of {sent} requests failed:\n" + "\n".join(failures[:60])
 
 
