@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # Every page needs a login unless its view is marked login_not_required (login, health,
     # the accessibility statement); a test walks the URLconf to prove it.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A NUL in any parameter is refused with a 400 page before a view sees it (PostgreSQL cannot store it).
+    "fordela.web.middleware.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A write refused because it would change frozen invoicing: a message, not a 500.
     "fordela.web.frozen.FrozenPeriodsMiddleware",

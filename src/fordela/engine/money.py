@@ -46,6 +46,10 @@ def to_ore(sek: Decimal | int | str) -> int:
         raise MoneyError(f"not a number: {sek!r}") from None
     if not value.is_finite():
         raise MoneyError(f"not a number: {sek!r}")
+    # Refused before any arithmetic: 1e999999999 overflows the decimal context, and 1e200000
+    # costs seconds of CPU to turn into an int. 10**17 SEK is beyond any int64 öre column.
+    if value and value.adjusted() >= 17:
+        raise MoneyError(f"too large: {sek!r}")
     ore = value * ORE_PER_SEK
     if ore != ore.to_integral_value():
         raise MoneyError(f"more than two decimals: {sek!r}")

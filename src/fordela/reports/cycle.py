@@ -8,7 +8,7 @@ from typing import Any
 from fordela.engine import bridge as b
 from fordela.engine.allocate import Allocation
 from fordela.engine.model import CycleData, ReviewOutcome
-from fordela.engine.money import NBSP, Unit, swedish_number
+from fordela.engine.money import NBSP, Unit, display, swedish_number
 from fordela.engine.scenario import Resolution
 from fordela.reports.tables import Col, ColumnKind, Table, ratio
 
@@ -116,8 +116,8 @@ def bridge_table(data: CycleData, supplier: str, resolutions: Sequence[Resolutio
     name = organisation_name(data, supplier)
     notes = (
         f"Förändringsinsatsernas ökning jämförs med {data.cycle.base_year} års "
-        f"{swedish_number(first.change_initiatives_base / 100_000_000, 1)} mkr; totalens med "
-        f"{swedish_number(first.total_base / 100_000_000, 1)} mkr.",
+        f"{display(first.change_initiatives_base, Unit.MKR)} mkr; totalens med "
+        f"{display(first.total_base, Unit.MKR)} mkr.",
     )
     return Table(f"Budgetbrygga {name} {data.cycle.target_year}", tuple(columns), tuple(rows), notes, emphasis)
 

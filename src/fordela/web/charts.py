@@ -1,5 +1,9 @@
 """Charts as Vega-Lite specs built with Altair; the page embeds them with vega-embed and always
-shows the same numbers as a table for screen readers and for people who prefer to read."""
+shows the same numbers as a table for screen readers and for people who prefer to read.
+
+Every figure a chart prints (tooltips) is a string from money.display of the exact öre, the same
+function the tables use, so chart and table never disagree by a rounding. Floats are only the
+positions of marks on the axes."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from typing import Any
 
 import altair as alt
 
+from fordela.engine.money import Unit, display
+
 MSEK = 100_000_000
 
 
@@ -18,9 +24,17 @@ def _mkr(ore: int) -> float:
     return float(Fraction(ore, MSEK))
 
 
+def _mkr_text(ore: int) -> str:
+    return display(ore, Unit.MKR)
+
+
+def _kr_text(ore: int) -> str:
+    return display(ore, Unit.KR)
+
+
 def bar_chart(rows: Sequence[tuple[str, str, int]], *, title: str, x_title: str, color_title: str = "") -> str:
     """Grouped bars: (category, series, amount öre) → JSON spec."""
-    data = [{"kategori": c, "serie": s, "mkr": _mkr(a)} for c, s, a in rows]
+    data = [{"kategori": c, "serie": s, "mkr": _mkr(a), "belopp": _mkr_text(a)} for c, s, a in rows]
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_bar()
@@ -29,7 +43,7 @@ def bar_chart(rows: Sequence[tuple[str, str, int]], *, title: str, x_title: str,
             xOffset=alt.XOffset("serie:N"),
             y=alt.Y("mkr:Q", title="mkr"),
             color=alt.Color("serie:N", title=color_title, scale=alt.Scale(scheme="tableau10")),
-            tooltip=["kategori:N", "serie:N", alt.Tooltip("mkr:Q", format=",.1f")],
+            tooltip=["kategori:N", "serie:N", alt.Tooltip("belopp:N", title="mkr")],
         )
         .properties(width="container", height=260)
     )
@@ -38,7 +52,7 @@ def bar_chart(rows: Sequence[tuple[str, str, int]], *, title: str, x_title: str,
 
 def line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
     """Lines over years: (year, series, amount öre)."""
-    data = [{"år": str(y), "serie": s, "mkr": _mkr(a)} for y, s, a in rows]
+    data = [{"år": str(y), "serie": s, "mkr": _mkr(a), "belopp": _mkr_text(a)} for y, s, a in rows]
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_line(point=True)
@@ -46,7 +60,7 @@ def line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
             x=alt.X("år:O", title="År"),
             y=alt.Y("mkr:Q", title="mkr"),
             color=alt.Color("serie:N", title=""),
-            tooltip=["år:O", "serie:N", alt.Tooltip("mkr:Q", format=",.1f")],
+            tooltip=["år:O", "serie:N", alt.Tooltip("belopp:N", title="mkr")],
         )
         .properties(width="container", height=260)
     )
@@ -65,7 +79,7 @@ def _spec(chart: alt.Chart) -> str:
 
 def bridge_waterfall(steps: Sequence[tuple[str, int | None, int]], *, title: str) -> str:
     """The budget bridge as a waterfall in mkr: (label, change öre or None for a level, level öre)."""
-    return _waterfall(steps, title=title, to_unit=_mkr, unit="mkr", number_format=",.1f")
+    return _waterfall(steps, title=title, to_unit=_mkr, to_text=_mkr_text, unit="mkr")
 
 
 # --- My organisation, key simulator, outlook (organisations feature) ----------------------------
@@ -77,7 +91,7 @@ def _kr(ore: int) -> float:
 
 def level_waterfall(steps: Sequence[tuple[str, int | None, int]], *, title: str) -> str:
     """An organisation's change as a waterfall in kr: (label, change öre or None for a level, level öre)."""
-    return _waterfall(steps, title=title, to_unit=_kr, unit="kr", number_format=",.0f")
+    return _waterfall(steps, title=title, to_unit=_kr, to_text=_kr_text, unit="kr")
 
 
 def _waterfall(
@@ -85,8 +99,8 @@ def _waterfall(
     *,
     title: str,
     to_unit: Callable[[int], float],
+    to_text: Callable[[int], str],
     unit: str,
-    number_format: str,
 ) -> str:
     """Levels (None as change) are whole bars; changes float from the level before to the level after.
 
@@ -111,7 +125,7 @@ def _waterfall(
                 "start": start,
                 "slut": end,
                 "typ": kind,
-                unit: end if change is None else to_unit(change),
+                unit: to_text(level if change is None else change),
             }
         )
     chart = (
@@ -131,7 +145,7 @@ def _waterfall(
                 title="",
                 scale=alt.Scale(domain=["nivå", "ökning", "minskning"], range=["#4c78a8", "#b5452c", "#2e7d32"]),
             ),
-            tooltip=["steg:N", "typ:N", alt.Tooltip(f"{unit}:Q", format=number_format)],
+            tooltip=["steg:N", "typ:N", alt.Tooltip(f"{unit}:N")],
         )
         .properties(width="container", height=340)
     )
@@ -142,7 +156,12 @@ def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "
     """Horizontal bars of a change per category in kr, increases and decreases in two colours
     (the sign is also in the tooltip and in the table next to the chart)."""
     data = [
-        {"kategori": label, "kr": _kr(amount), "typ": "ökning" if amount >= 0 else "minskning"}
+        {
+            "kategori": label,
+            "kr": _kr(amount),
+            "belopp": _kr_text(amount),
+            "typ": "ökning" if amount >= 0 else "minskning",
+        }
         for label, amount in rows
     ]
     chart = (
@@ -154,7 +173,7 @@ def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "
             color=alt.Color(
                 "typ:N", title="", scale=alt.Scale(domain=["ökning", "minskning"], range=["#b5452c", "#2e7d32"])
             ),
-            tooltip=["kategori:N", alt.Tooltip("kr:Q", format=",.0f")],
+            tooltip=["kategori:N", alt.Tooltip("belopp:N", title="kr")],
         )
         .properties(width="container", height=max(80, 22 * len(rows)))
     )
@@ -163,7 +182,7 @@ def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "
 
 def kr_line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
     """Lines over years in kr: (year, series, amount öre)."""
-    data = [{"år": str(y), "serie": s, "kr": _kr(a)} for y, s, a in rows]
+    data = [{"år": str(y), "serie": s, "kr": _kr(a), "belopp": _kr_text(a)} for y, s, a in rows]
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_line(point=True)
@@ -171,7 +190,7 @@ def kr_line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
             x=alt.X("år:O", title="År", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("kr:Q", title="kr", scale=alt.Scale(zero=False)),
             color=alt.Color("serie:N", title=""),
-            tooltip=["år:O", "serie:N", alt.Tooltip("kr:Q", format=",.0f")],
+            tooltip=["år:O", "serie:N", alt.Tooltip("belopp:N", title="kr")],
         )
         .properties(width="container", height=260)
     )

@@ -57,7 +57,7 @@ from fordela.web.forms.analysis import (
     review_initial,
 )
 from fordela.web.snapshots import proposal_from_snapshot, proposal_snapshot
-from fordela.web.views.common import CycleView, cycle_view
+from fordela.web.views.common import CycleView, cycle_view, query_text
 
 CONSULTATION_INSTALLED = find_spec("fordela.web.templatetags.consultation") is not None
 STATUS_LABELS = {"draft": gettext_lazy("Draft"), "submitted": gettext_lazy("Submitted")}
@@ -616,7 +616,7 @@ HISTORY_TABLES = (
 def history(request: HttpRequest, cycle: str) -> HttpResponse:
     view = cycle_view(cycle)
     table = request.GET.get("table", "")
-    obj = request.GET.get("object", "").strip()
+    obj = query_text(request, "object")
     records = ChangeRecord.objects.filter(cycle=view.code).select_related("user")
     if table:
         records = records.filter(table=table)

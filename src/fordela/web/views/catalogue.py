@@ -13,7 +13,7 @@ from fordela.reports import cycle as reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
 from fordela.web.tables import html_table
-from fordela.web.views.common import chosen_scenario, cycle_view
+from fordela.web.views.common import chosen_scenario, cycle_view, query_year
 
 CATEGORY_LABELS = {
     ServiceCategory.BASE: "Bastjänst",
@@ -54,9 +54,7 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
     if found is None:
         raise Http404(service)
     years = list(data.cycle.years)
-    year = int(request.GET.get("year") or data.cycle.target_year)
-    if year not in years:
-        raise Http404(str(year))
+    year = query_year(request, years, data.cycle.target_year)
     resolution = chosen_scenario(request, view) if year > data.cycle.base_year else None
     distribution_error = ""
     distribution = None

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from fordela.catalogue.models import Cycle
 from fordela.cycle.selectors import CycleNotFound, cycle_data
@@ -54,3 +57,28 @@ def chosen_scenario(request: HttpRequest, view: CycleView, default: str | None =
         return resolve_code(view.data, code)
     except ScenarioError:
         raise Http404(f"scenario {code}") from None
+
+
+# Longer than any code, name or text a filter could match; SQLite refuses LIKE patterns over 50 000.
+QUERY_TEXT_MAX = 200
+
+
+def query_year(request: HttpRequest, years: Sequence[int], default: int, name: str = "year") -> int:
+    """The year of ?year= (ASCII digits, one of `years`), else `default`; anything else is a 404,
+    like a year the cycle does not have. `2026.0`, `٢٠٢٦` and `abc` are not years."""
+    text = request.GET.get(name, "")
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit() and len(text) == 4) or int(text) not in years:
+        raise Http404(f"year {text[:20]!r}")
+    return int(text)
+
+
+def query_text(request: HttpRequest, name: str) -> str:
+    """A free-text filter of the query string, stripped; one longer than any value it could match
+    is ignored with a message rather than sent to the database."""
+    text = request.GET.get(name, "").strip()
+    if len(text) > QUERY_TEXT_MAX:
+        messages.warning(request, _("The search text was too long and was ignored."))
+        return ""
+    return text
