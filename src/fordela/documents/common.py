@@ -106,6 +106,19 @@ def docx_properties(document: Any, info: DocumentInfo) -> None:
         section.page_width, section.page_height = Mm(A4_MM[0]), Mm(A4_MM[1])
 
 
+def repeat_header(table: Any) -> None:
+    """Mark a python-docx table's first row as its header: Word and LibreOffice repeat it on every
+    page the table runs onto, and screen readers announce it as the column headings."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = table.rows[0]._tr.get_or_add_trPr()
+    if properties.find(qn("w:tblHeader")) is None:
+        header = OxmlElement("w:tblHeader")
+        header.set(qn("w:val"), "true")
+        properties.append(header)
+
+
 def pptx_properties(presentation: Any, info: DocumentInfo) -> None:
     """Title, author, date and language in the core properties, and `info.language` on every
     run, paragraph end and text default of the slides, layouts and masters — PowerPoint and

@@ -118,9 +118,7 @@ def _supplier_slides(
             deck.table(slide, view(lists, LIST_COLUMNS, rows=part), LIST_WIDTHS, font_size=10)
     if frames.code != stage.code:
         # The lists above are the earlier stage's; the frames are the later one's: say what changed.
-        deck.bullets_slide(
-            f"Ändringar efter {stage.name.lower()} – {name}", stage_story(data, supplier, stage, frames)
-        )
+        deck.bullets_slide(f"Ändringar efter {stage.name.lower()} – {name}", stage_story(data, supplier, stage, frames))
 
 
 def summary_lines(
