@@ -8,6 +8,7 @@ the publishing organisation, date, sv-SE) to each kind of file; the values come 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -150,5 +151,6 @@ def pdf_info(info: DocumentInfo) -> dict[str, str]:
 
 
 def alt_text(text: str) -> str:
-    """Alt text on one line, for attributes that screen readers read out whole."""
-    return " ".join(text.split())
+    """Alt text on one line, for attributes that screen readers read out whole (non-breaking
+    spaces inside figures stay)."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()

@@ -310,9 +310,9 @@ def organisation_bill_table(data: CycleData, allocation: Allocation, organisatio
         amount = sum(ln.amount for ln in parts)
         if amount == 0:
             continue
-        how = dict.fromkeys(
-            kinds["subscription"] if ln.kind == "subscription" else key_names.get(ln.key, ln.key) for ln in parts
-        )
+        # A hybrid key's name already says "subscription, the rest by key": no second word for it.
+        keyed = [key_names.get(ln.key, ln.key) for ln in parts if ln.kind != "subscription"]
+        how = dict.fromkeys(keyed or [kinds["subscription"]])
         kind = " + ".join(dict.fromkeys(kinds[ln.kind] for ln in parts))
         rows.append((code, names.get(code, code), kind, " + ".join(how), amount))
     rows.sort(key=lambda row: row[1].casefold())
