@@ -92,6 +92,9 @@ def test_the_deck_says_what_the_coordination_group_changed_and_why(deck: Any) ->
     assert "tillstyrks → avslås" in text
     assert "Motivering: Strategisk samordningsgrupp följer beredningens förslag men tar bort HR-chatboten." in text
     assert f"utveckling {n('36 950 000')} kr + index ({n('−1 400')} tkr jämfört med beredningens förslag)" in text
+    council = titles["Rekommendation till kommunfullmäktige"]
+    text = "\n".join(s.text_frame.text for s in council.shapes if s.has_text_frame)
+    assert "Nämnden för Intraservice: följer beredningens förslag utom Chatbot för HR-frågor (avslås)." in text
     # A supplier the coordination group left as it was says so.
     dms = titles["Ändringar efter beredningens förslag – Nämnden för demokrati och medborgarservice"]
     assert "utan ändringar" in "\n".join(s.text_frame.text for s in dms.shapes if s.has_text_frame)

@@ -31,7 +31,7 @@ from fordela.documents.common import (
     short_line_labels,
     view,
 )
-from fordela.documents.story import stage_story
+from fordela.documents.story import changes, stage_story
 from fordela.engine import bridge as b
 from fordela.engine.model import CycleData, ProposalKind
 from fordela.engine.money import Unit, display, percent
@@ -88,7 +88,7 @@ def write_deck(
         progress(f"bilder för {organisation_name(data, supplier)}")
         _supplier_slides(deck, data, supplier, scenario, stage, frames)
     progress("ramar till kommunfullmäktige")
-    _frames_slides(deck, data, frames)
+    _frames_slides(deck, data, stage, frames)
     write_atomically(path, deck.save)
 
 
@@ -157,7 +157,7 @@ def summary_lines(
     return lines
 
 
-def _frames_slides(deck: Deck, data: CycleData, frames: Resolution) -> None:
+def _frames_slides(deck: Deck, data: CycleData, stage: Resolution, frames: Resolution) -> None:
     table = reports.frames_table(data, frames)
     lines = [
         f"Strategisk samordningsgrupp rekommenderar ekonomiska ramar för digital utveckling och förvaltning "
@@ -167,6 +167,13 @@ def _frames_slides(deck: Deck, data: CycleData, frames: Resolution) -> None:
         lines.append(f"{name}: ekonomisk ram för förvaltning {display(management, Unit.KR)} kr + index")
         if development:
             lines.append(f"{name}: ekonomisk ram för utveckling {display(development, Unit.KR)} kr + index")
+    if frames.code != stage.code:
+        # As the seed's council slide: "follow the preparation's proposal, but remove the HR chatbot".
+        for supplier in b.suppliers(data):
+            changed = changes(data, supplier, stage, frames)
+            if changed:
+                what = "; ".join(f"{c.title} ({c.after.lower()})" for c in changed)
+                lines.append(f"{organisation_name(data, supplier)}: följer {stage.name.lower()} utom {what}.")
     deck.bullets_slide("Rekommendation till kommunfullmäktige", lines)
     slide = deck.slide(table.title, table.notes[0] if table.notes else None)
     deck.table(slide, view(table, FRAMES_COLUMNS), FRAMES_WIDTHS, font_size=11)

@@ -59,7 +59,7 @@ def write_pdf(
         bridge = reports.bridge_table(data, supplier, [scenario, stage])
         pdf.table(view(bridge), (9.0, 2.8, 2.4, 1.6, 2.8, 2.4, 1.6), title=bridge.title, new_page=True)
         steps = bridge_steps_table(data, b.bridge(data, supplier, stage))
-        pdf.picture(charts.bridge_waterfall(steps, short_line_labels(data), stage.name), width_cm=20)
+        pdf.picture(charts.bridge_waterfall(steps, short_line_labels(data), stage.name), width_cm=18)
         if b.initiative_lists(data, supplier, stage):
             lists = reports.initiatives_table(data, supplier, stage)
             pdf.table(view(lists, LIST_COLUMNS), (3.6, 8.0, 1.8, 3.2, 6.0, 2.2), title=lists.title, new_page=True)
@@ -67,7 +67,7 @@ def write_pdf(
     table = reports.frames_table(data, frames)
     pdf.table(view(table, FRAMES_COLUMNS), (7.0, 4.0, 4.0, 4.0, 4.0), title=table.title, new_page=True)
     rows = [(name, management, development) for _, name, management, development, *_ in table.rows]
-    pdf.picture(charts.frames_bars(rows, frames.name), width_cm=20)
+    pdf.picture(charts.frames_bars(rows, frames.name), width_cm=18)
     if organisation is not None:
         bill_year = year or data.cycle.target_year
         progress(f"kostnader {bill_year} för {reports.organisation_name(data, organisation)}")

@@ -72,7 +72,7 @@ def waterfall(
         )
         .transform_calculate(top="max(datum.start, datum.slut)")
     )
-    return alt.layer(bars, figures).properties(width=900, height=340)
+    return alt.layer(bars, figures).properties(width=900, height=420)
 
 
 def frames_bars(
