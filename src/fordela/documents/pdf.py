@@ -24,6 +24,7 @@ from fordela.documents.common import (
     short_line_labels,
     view,
 )
+from fordela.documents.story import stage_story
 from fordela.engine import bridge as b
 from fordela.engine.model import CycleData
 from fordela.engine.scenario import Resolution
@@ -63,6 +64,11 @@ def write_pdf(
         if b.initiative_lists(data, supplier, stage):
             lists = reports.initiatives_table(data, supplier, stage)
             pdf.table(view(lists, LIST_COLUMNS), (3.6, 8.0, 1.8, 3.2, 6.0, 2.2), title=lists.title, new_page=True)
+        if frames.code != stage.code:
+            # The lists are the earlier stage's, the frames the later one's: say what changed and why.
+            pdf.heading(f"Ändringar efter {stage.name.lower()} – {reports.organisation_name(data, supplier)}")
+            for line in stage_story(data, supplier, stage, frames):
+                pdf.paragraph(line)
     progress("ramar")
     table = reports.frames_table(data, frames)
     pdf.table(view(table, FRAMES_COLUMNS), (7.0, 4.0, 4.0, 4.0, 4.0), title=table.title, new_page=True)
@@ -104,7 +110,8 @@ class Pdf:
 
     def table(self, table: TableView, widths_cm: Sequence[float], *, title: str, new_page: bool = False) -> None:
         """Add `table` under `title`; text wraps in its column, numbers are right-aligned."""
-        section = ' class="new-page"' if new_page and self.body else ""
+        # The first table follows the title on page one; later ones start a page.
+        section = ' class="new-page"' if new_page and len(self.body) > 2 else ""
         self.body.append(f"<section{section}>")
         self.heading(title)
         total = sum(widths_cm)
@@ -150,7 +157,7 @@ STYLE = """
   @bottom-left { content: "FOOTER – sida " counter(page) " av " counter(pages); font-size: 7pt; } }
 html { font-family: "DejaVu Sans", sans-serif; font-size: 9pt; color: #000; }
 h1 { font-size: 20pt; color: #1f4e79; margin: 0 0 8pt; }
-h2 { font-size: 14pt; color: #1f4e79; margin: 0 0 6pt; }
+h2 { font-size: 14pt; color: #1f4e79; margin: 12pt 0 6pt; }
 section.new-page { break-before: page; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 8pt; }
 thead { display: table-header-group; }
