@@ -114,8 +114,9 @@ class Pdf:
         section = ' class="new-page"' if new_page and len(self.body) > 2 else ""
         self.body.append(f"<section{section}>")
         self.heading(title)
-        total = sum(widths_cm)
-        columns = "".join(f'<col style="width: {100 * w / total:.1f}%">' for w in widths_cm)
+        widths = widths_cm[: len(table.headings)]  # a width per shown column, extra ones ignored
+        total = sum(widths)
+        columns = "".join(f'<col style="width: {100 * w / total:.1f}%">' for w in widths)
         head = "".join(
             f'<th scope="col"{_number(n)}>{escape(h)}</th>' for h, n in zip(table.headings, table.numeric, strict=True)
         )
