@@ -160,6 +160,9 @@ def test_pdf_is_tagged_with_language_title_and_alt_text(published: dict[str, Pat
     assert {"/H1", "/H2", "/Table", "/THead", "/TH", "/TD", "/Figure"} <= set(tags)
     assert len(tags["/Figure"]) == 4
     assert all(len(str(figure["/Alt"])) > 80 for figure in tags["/Figure"])
+    text = " ".join(page.extract_text() for page in reader.pages).replace(NBSP, " ")
+    assert "Ändringar efter beredningens förslag – Nämnden för Intraservice" in text
+    assert "Chatbot för HR-frågor (1 400 tkr 2026) – tillstyrks → avslås" in " ".join(text.split())
     # A4 landscape on every page.
     assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} == {(842, 595)}
 

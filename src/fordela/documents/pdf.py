@@ -60,15 +60,14 @@ def write_pdf(
         bridge = reports.bridge_table(data, supplier, [scenario, stage])
         pdf.table(view(bridge), (9.0, 2.8, 2.4, 1.6, 2.8, 2.4, 1.6), title=bridge.title, new_page=True)
         steps = bridge_steps_table(data, b.bridge(data, supplier, stage))
-        pdf.picture(charts.bridge_waterfall(steps, short_line_labels(data), stage.name), width_cm=18)
+        pdf.picture(charts.bridge_waterfall(steps, short_line_labels(data), stage.name), width_cm=15)
         if b.initiative_lists(data, supplier, stage):
             lists = reports.initiatives_table(data, supplier, stage)
             pdf.table(view(lists, LIST_COLUMNS), (3.6, 8.0, 1.8, 3.2, 6.0, 2.2), title=lists.title, new_page=True)
         if frames.code != stage.code:
             # The lists are the earlier stage's, the frames the later one's: say what changed and why.
-            pdf.heading(f"Ändringar efter {stage.name.lower()} – {reports.organisation_name(data, supplier)}")
-            for line in stage_story(data, supplier, stage, frames):
-                pdf.paragraph(line)
+            title = f"Ändringar efter {stage.name.lower()} – {reports.organisation_name(data, supplier)}"
+            pdf.together(title, stage_story(data, supplier, stage, frames))
     progress("ramar")
     table = reports.frames_table(data, frames)
     pdf.table(view(table, FRAMES_COLUMNS), (7.0, 4.0, 4.0, 4.0, 4.0), title=table.title, new_page=True)
@@ -102,6 +101,11 @@ class Pdf:
 
     def paragraph(self, text: str) -> None:
         self.body.append(f"<p>{escape(text)}</p>")
+
+    def together(self, title: str, lines: Sequence[str]) -> None:
+        """A heading and its paragraphs on one page (moved whole to the next if they do not fit)."""
+        paragraphs = "".join(f"<p>{escape(line)}</p>" for line in lines)
+        self.body.append(f'<section class="together"><h2>{escape(title)}</h2>{paragraphs}</section>')
 
     def picture(self, chart: charts.Chart, *, width_cm: float) -> None:
         source = "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
@@ -160,6 +164,7 @@ html { font-family: "DejaVu Sans", sans-serif; font-size: 9pt; color: #000; }
 h1 { font-size: 20pt; color: #1f4e79; margin: 0 0 8pt; }
 h2 { font-size: 14pt; color: #1f4e79; margin: 12pt 0 6pt; }
 section.new-page { break-before: page; }
+section.together { break-inside: avoid; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 8pt; }
 thead { display: table-header-group; }
 th { background: #ddebf7; border-bottom: 0.8pt solid #1f4e79; text-align: left; vertical-align: bottom; }
