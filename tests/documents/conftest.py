@@ -28,3 +28,24 @@ def coordination_group(demo: CycleData) -> Resolution:
 @pytest.fixture(scope="session")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("documents")
+
+
+@pytest.fixture(scope="session")
+def published(
+    demo: CycleData, proposed: Resolution, preparation: Resolution, coordination_group: Resolution, out: Path
+) -> dict[str, Path]:
+    """Every kind of document of the demo cycle, written once: the deck, Intraservice's annual
+    analysis, the PDF with Grundskoleförvaltningen's bill and the workbook."""
+    from fordela.documents.annual_analysis import write_annual_analysis
+    from fordela.documents.deck import write_deck
+    from fordela.documents.pdf import write_pdf
+    from fordela.package.workbook import write_workbook
+
+    paths = {kind: out / f"published.{kind}" for kind in ("pptx", "docx", "pdf", "xlsx")}
+    write_deck(demo, paths["pptx"], scenario=proposed, stage=preparation, frames=coordination_group)
+    write_annual_analysis(demo, "intraservice", paths["docx"], scenario=proposed)
+    write_pdf(
+        demo, paths["pdf"], scenario=proposed, stage=preparation, frames=coordination_group, organisation="grundskola"
+    )
+    write_workbook(demo, paths["xlsx"])
+    return paths

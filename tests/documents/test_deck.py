@@ -107,7 +107,7 @@ def test_proposals_with_comment_and_recommendation(slides: list[dict[str, object
 
 def test_frames_to_council(slides: list[dict[str, object]]) -> None:
     (slide,) = [s for s in find(slides, "Ekonomiska ramar 2026") if s["tables"]]
-    frames = {row[1]: row[2:4] for row in slide["tables"][0][1:]}  # type: ignore[index]
+    frames = {row[0]: row[1:3] for row in slide["tables"][0][1:]}  # type: ignore[index]  # names, not codes
     assert frames == {
         "Nämnden för Intraservice": [n("1 136 000 000"), n("36 950 000")],
         "Nämnden för demokrati och medborgarservice": [n("86 900 000"), "0"],

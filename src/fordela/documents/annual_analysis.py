@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fordela.documents.common import Progress, TableView, no_progress, view
+from fordela.documents.common import (
+    Progress,
+    TableView,
+    document_info,
+    docx_properties,
+    no_progress,
+    repeat_header,
+    view,
+)
 from fordela.engine import bridge as b
 from fordela.engine.model import CycleData, ProposalKind, ServiceCategory
 from fordela.engine.money import Unit, display
@@ -50,7 +58,8 @@ def write_annual_analysis(
     document.styles["Normal"].font.size = Pt(11)
     year = data.cycle.target_year
     name = organisation_name(data, supplier)
-    document.core_properties.title = f"Årlig analys {year} – {name}"
+    # Title, the supplier as author, date, Swedish, A4: the same helper as every document.
+    docx_properties(document, document_info(data, f"Årlig analys {year} – {name}", author=name))
     document.add_heading(f"Årlig analys {year}", level=0)
     document.add_paragraph(name).runs[0].bold = True
     progress("inledning och tjänster")
@@ -217,6 +226,7 @@ def _table(document: Any, table: TableView, *, font_size: int = 9, first_width_c
 
     for c, text in enumerate(table.headings):
         fill(grid.cell(0, c), text, table.numeric[c], True)
+    repeat_header(grid)
     for r, row in enumerate(table.rows, start=1):
         for c, text in enumerate(row):
             fill(grid.cell(r, c), text, table.numeric[c], r - 1 in table.emphasis)

@@ -1,11 +1,21 @@
-"""What every document needs: report tables as display text, short labels, safe file writing."""
+"""What every document needs: its metadata, language and paper (A4), report tables as display
+text, short labels.
+
+`docx_properties`, `pptx_properties` and `pdf_info` apply one `DocumentInfo` (title, author =
+the publishing organisation, date, sv-SE) to each kind of file; the values come from
+`fordela.package.document_info`, which the workbook (a layer below) uses too.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from fordela.engine.model import CycleData
+from fordela.package.document_info import A4_MM, DocumentInfo
+from fordela.package.document_info import document_info as document_info  # the writers' one import
 from fordela.reports.cycle import line_labels
 from fordela.reports.render import display_cell, heading
 from fordela.reports.tables import ColumnKind, Table
@@ -76,3 +86,71 @@ def short_line_labels(data: CycleData) -> dict[str, str]:
     labels = {name: text.format(**years) for name, text in SHORT_LINE_LABELS.items()}
     # Lines added to the bridge later fall back to their full label.
     return {**line_labels(data), **labels}
+
+
+def docx_properties(document: Any, info: DocumentInfo) -> None:
+    """Title, author, date and language in the core properties; Swedish as the default language of
+    every style (spell checking, hyphenation, screen readers); every section on A4 portrait."""
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    _core_properties(document.core_properties, info)
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    properties = run_defaults.find(qn("w:rPr"))
+    language = properties.find(qn("w:lang"))
+    if language is None:
+        language = properties.makeelement(qn("w:lang"), {})
+        properties.append(language)
+    language.set(qn("w:val"), info.language)
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(A4_MM[0]), Mm(A4_MM[1])
+
+
+def repeat_header(table: Any) -> None:
+    """Mark a python-docx table's first row as its header: Word and LibreOffice repeat it on every
+    page the table runs onto, and screen readers announce it as the column headings."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = table.rows[0]._tr.get_or_add_trPr()
+    if properties.find(qn("w:tblHeader")) is None:
+        header = OxmlElement("w:tblHeader")
+        header.set(qn("w:val"), "true")
+        properties.append(header)
+
+
+def pptx_properties(presentation: Any, info: DocumentInfo) -> None:
+    """Title, author, date and language in the core properties, and `info.language` on every
+    run, paragraph end and text default of the slides, layouts and masters — PowerPoint and
+    LibreOffice take a text's language from its run, not from the file's properties."""
+    _core_properties(presentation.core_properties, info)
+    parts = [presentation.part, *presentation.slide_masters, *presentation.slide_layouts, *presentation.slides]
+    for part in parts:
+        element = part._element if hasattr(part, "_element") else part
+        for run in element.xpath(".//a:rPr | .//a:endParaRPr | .//a:defRPr"):
+            run.set("lang", info.language)
+
+
+def _core_properties(core: Any, info: DocumentInfo) -> None:
+    core.title, core.author, core.subject = info.title, info.author, info.subject
+    core.last_modified_by = info.author
+    core.language = info.language
+    core.created = core.modified = info.timestamp.replace(tzinfo=None)
+    # The templates' own print date (2013 in python-pptx's) is not this document's.
+    for printed in core._element.xpath("cp:lastPrinted"):
+        core._element.remove(printed)
+    # The templates of python-docx/-pptx carry their own comments and keywords: not ours.
+    core.comments = core.keywords = core.category = ""
+    core.revision = 1
+
+
+def pdf_info(info: DocumentInfo) -> dict[str, str]:
+    """The `<meta>` names of an HTML document that WeasyPrint writes into the PDF's info."""
+    return {"author": info.author, "description": info.subject, "dcterms.created": info.date.isoformat()}
+
+
+def alt_text(text: str) -> str:
+    """Alt text on one line, for attributes that screen readers read out whole (non-breaking
+    spaces inside figures stay)."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()

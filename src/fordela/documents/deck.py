@@ -3,8 +3,12 @@
 Per supplier: a summary; the proposals (new services, re-categorisations, key changes, change
 initiatives) with the proposal, the comment and the recommendation of the chosen stage; the
 bridge (the compared scenario next to the stage) as a table and as a waterfall; the initiative
-lists with sums. Then the frames to council. Every figure is a `fordela.reports` table computed
-for the scenarios passed in.
+lists with sums; and, when the frames are decided by a later stage, what that stage changed and
+why (`fordela.documents.story`). Then the frames to council. Every figure is a `fordela.reports`
+table computed for the scenarios passed in.
+
+Slides are A4 landscape so that the deck prints as it shows; every shape stays inside its slide
+(tests read the extents), pictures are scaled into their box and carry alt text.
 """
 
 from __future__ import annotations
@@ -16,7 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from fordela.documents import charts
-from fordela.documents.common import Progress, TableView, chunks, no_progress, short_line_labels, view
+from fordela.documents.common import (
+    DocumentInfo,
+    Progress,
+    TableView,
+    chunks,
+    document_info,
+    no_progress,
+    pptx_properties,
+    short_line_labels,
+    view,
+)
+from fordela.documents.story import changes, stage_story
 from fordela.engine import bridge as b
 from fordela.engine.model import CycleData, ProposalKind
 from fordela.engine.money import Unit, display, percent
@@ -25,6 +40,7 @@ from fordela.package.writer import write_atomically
 from fordela.reports import cycle as reports
 from fordela.reports.analysis import KIND_LABELS, proposals_table
 from fordela.reports.cycle import OUTCOME_LABELS, organisation_name
+from fordela.reports.scenarios import bridge_steps_table
 
 PROPOSAL_SLIDES = (
     ProposalKind.NEW_SERVICE,
@@ -33,13 +49,16 @@ PROPOSAL_SLIDES = (
     ProposalKind.CHANGE_INITIATIVE,
 )
 PROPOSAL_COLUMNS = ("service", "title", "amounts", "financing", "comment", "recommendation")
-PROPOSAL_WIDTHS = (1.4, 2.6, 2.2, 1.3, 2.7, 2.2)  # inches
+PROPOSAL_WIDTHS = (1.3, 2.3, 1.9, 1.2, 2.2, 1.85)  # inches, together the width inside the margins
 PROPOSALS_PER_SLIDE = 6
 LIST_COLUMNS = ("list_label", "title", "already_decided", "outcome", "amount")
-LIST_WIDTHS = (2.0, 5.6, 1.2, 2.0, 1.6)
+LIST_WIDTHS = (1.8, 4.8, 1.1, 1.7, 1.35)
 ROWS_PER_SLIDE = 16
+BRIDGE_WIDTHS = (4.15,) + (1.1, 1.1, 0.9) * 2
+FRAMES_COLUMNS = ("name", "management", "development", "management_with_index", "development_with_index")
+FRAMES_WIDTHS = (3.55, 1.8, 1.8, 1.8, 1.8)
 
-WIDTH_IN, HEIGHT_IN = 13.333, 7.5  # 16:9
+WIDTH_IN, HEIGHT_IN = 297 / 25.4, 210 / 25.4  # A4 landscape
 MARGIN_IN = 0.45
 DARK = (0x1F, 0x4E, 0x79)
 LIGHT = (0xDD, 0xEB, 0xF7)
@@ -56,8 +75,10 @@ def write_deck(
     progress: Progress = no_progress,
 ) -> None:
     """Write the deck to `path`: `scenario` (e.g. everything proposed) compared with `stage` (the
-    recommendation), and the frames to council as decided by `frames`."""
-    deck = Deck()
+    recommendation), what `frames` (a later stage) changed, and the frames to council as decided
+    by `frames`."""
+    title = f"{data.cycle.title} – underlag till strategisk samordningsgrupp"
+    deck = Deck(document_info(data, title))
     deck.title_slide(
         data.cycle.title,
         f"Strategisk samordningsgrupp – underlag för {data.cycle.target_year}",
@@ -67,7 +88,7 @@ def write_deck(
         progress(f"bilder för {organisation_name(data, supplier)}")
         _supplier_slides(deck, data, supplier, scenario, stage, frames)
     progress("ramar till kommunfullmäktige")
-    _frames_slides(deck, data, frames)
+    _frames_slides(deck, data, stage, frames)
     write_atomically(path, deck.save)
 
 
@@ -85,15 +106,19 @@ def _supplier_slides(
             deck.table(slide, view(table, PROPOSAL_COLUMNS, rows=part), PROPOSAL_WIDTHS, font_size=9)
     bridge = reports.bridge_table(data, supplier, [scenario, stage])
     slide = deck.slide(bridge.title, f"{scenario.name} jämfört med {stage.name}, mkr")
-    widths = (5.0,) + (1.2, 1.2, 0.85) * 2
-    deck.table(slide, view(bridge), widths, font_size=10)
-    picture = charts.bridge_waterfall(b.bridge(data, supplier, stage), short_line_labels(data), stage.name)
-    deck.picture_slide(f"{bridge.title} – {stage.name}", picture)
+    deck.table(slide, view(bridge), BRIDGE_WIDTHS, font_size=10)
+    steps = bridge_steps_table(data, b.bridge(data, supplier, stage))
+    deck.picture_slide(
+        f"{bridge.title} – {stage.name}", charts.bridge_waterfall(steps, short_line_labels(data), stage.name)
+    )
     if b.initiative_lists(data, supplier, stage):
         lists = reports.initiatives_table(data, supplier, stage)
         for part in chunks(len(lists.rows), ROWS_PER_SLIDE):
-            slide = deck.slide(lists.title, "Kostnad i tkr")
+            slide = deck.slide(lists.title, f"Kostnad i tkr – så som {stage.name.lower()} rekommenderar")
             deck.table(slide, view(lists, LIST_COLUMNS, rows=part), LIST_WIDTHS, font_size=10)
+    if frames.code != stage.code:
+        # The lists above are the earlier stage's; the frames are the later one's: say what changed.
+        deck.bullets_slide(f"Ändringar efter {stage.name.lower()} – {name}", stage_story(data, supplier, stage, frames))
 
 
 def summary_lines(
@@ -132,7 +157,7 @@ def summary_lines(
     return lines
 
 
-def _frames_slides(deck: Deck, data: CycleData, frames: Resolution) -> None:
+def _frames_slides(deck: Deck, data: CycleData, stage: Resolution, frames: Resolution) -> None:
     table = reports.frames_table(data, frames)
     lines = [
         f"Strategisk samordningsgrupp rekommenderar ekonomiska ramar för digital utveckling och förvaltning "
@@ -142,26 +167,45 @@ def _frames_slides(deck: Deck, data: CycleData, frames: Resolution) -> None:
         lines.append(f"{name}: ekonomisk ram för förvaltning {display(management, Unit.KR)} kr + index")
         if development:
             lines.append(f"{name}: ekonomisk ram för utveckling {display(development, Unit.KR)} kr + index")
+    if frames.code != stage.code:
+        # As the seed's council slide: "follow the preparation's proposal, but remove the HR chatbot".
+        for supplier in b.suppliers(data):
+            changed = changes(data, supplier, stage, frames)
+            if changed:
+                what = "; ".join(f"{c.title} ({c.after.lower()})" for c in changed)
+                lines.append(f"{organisation_name(data, supplier)}: följer {stage.name.lower()} utom {what}.")
     deck.bullets_slide("Rekommendation till kommunfullmäktige", lines)
     slide = deck.slide(table.title, table.notes[0] if table.notes else None)
-    deck.table(slide, view(table), (1.4, 4.0, 1.7, 1.7, 1.7, 1.7), font_size=11)
+    deck.table(slide, view(table, FRAMES_COLUMNS), FRAMES_WIDTHS, font_size=11)
     rows = [(name, management, development) for _, name, management, development, *_ in table.rows]
     deck.picture_slide(table.title, charts.frames_bars(rows, frames.name))
+
+
+def title_size(title: str) -> int:
+    """A size in points at which `title` fits on one line of the A4 slide (DejaVu/Calibri bold,
+    about 0.62 em a character as rendered), so the subtitle below never overlaps a wrapped title."""
+    for size in (24, 20, 16):
+        if len(title) * size * 0.62 / 72 <= WIDTH_IN - 2 * MARGIN_IN:
+            return size
+    return 14
 
 
 class Deck:
     """A thin layer over python-pptx: slides with a title, bullets, a table or a picture."""
 
-    def __init__(self) -> None:
+    def __init__(self, info: DocumentInfo) -> None:
         from pptx import Presentation
         from pptx.util import Inches
 
+        self.info = info
         self.presentation = Presentation()
         self.presentation.slide_width = Inches(WIDTH_IN)
         self.presentation.slide_height = Inches(HEIGHT_IN)
         self.blank = self.presentation.slide_layouts[6]
 
     def save(self, path: Path) -> None:
+        # Metadata and the language of every run last, when all text is in place.
+        pptx_properties(self.presentation, self.info)
         self.presentation.save(str(path))
 
     def _text(self, slide: Any, text: str, top: float, height: float, size: int, bold: bool = False) -> Any:
@@ -180,7 +224,7 @@ class Deck:
     def slide(self, title: str, subtitle: str | None = None) -> Any:
         slide = self.presentation.slides.add_slide(self.blank)
         # Long titles get a smaller size so that they stay on one line above the subtitle.
-        self._text(slide, title, 0.3, 0.7, 24 if len(title) <= 60 else 18, bold=True)
+        self._text(slide, title, 0.3, 0.7, title_size(title), bold=True)
         if subtitle:
             self._text(slide, subtitle, 0.95, 0.4, 13)
         return slide
@@ -206,12 +250,21 @@ class Deck:
             paragraph.font.size = Pt(16)
             paragraph.space_after = Pt(10)
 
-    def picture_slide(self, title: str, png: bytes) -> None:
+    def picture_slide(self, title: str, chart: charts.Chart) -> None:
+        """The chart scaled into the slide below the title, centred, with its alt text."""
         from pptx.util import Inches
 
         slide = self.slide(title)
-        height = HEIGHT_IN - 1.7
-        slide.shapes.add_picture(BytesIO(png), Inches(MARGIN_IN), Inches(1.4), height=Inches(height))
+        top = 1.4
+        box_width, box_height = WIDTH_IN - 2 * MARGIN_IN, HEIGHT_IN - top - MARGIN_IN
+        scale = min(box_width / chart.width, box_height / chart.height)
+        width, height = chart.width * scale, chart.height * scale
+        left = MARGIN_IN + (box_width - width) / 2
+        picture = slide.shapes.add_picture(
+            BytesIO(chart.png), Inches(left), Inches(top), width=Inches(width), height=Inches(height)
+        )
+        picture.name = title
+        picture._element.nvPicPr.cNvPr.set("descr", chart.alt)
 
     def table(self, slide: Any, table: TableView, widths: Sequence[float], *, font_size: int) -> Any:
         """Add `table` below the slide's title; widths in inches, numbers right-aligned."""

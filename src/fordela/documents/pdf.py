@@ -1,20 +1,31 @@
 """A PDF for people who only read: the bridges, the initiative lists, the frames and a bill.
 
-reportlab (pure Python) on A4 landscape. The font is DejaVu Sans as shipped with matplotlib, so
-the document needs no system fonts and shows every character figures use (the non-breaking
-space, the minus sign U+2212) that the PDF standard fonts lack.
+An HTML document written by WeasyPrint as tagged PDF/UA-1 on A4 landscape: a structure tree
+(headings, tables with header cells, figures with alt text), the language sv-SE and the title as
+the window title, as the accessibility rules for public-sector documents ask. WeasyPrint needs
+pango (Debian's libpango-1.0-0 and libpangoft2-1.0-0) and the DejaVu fonts (fonts-dejavu-core).
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import replace
-from io import BytesIO
+from html import escape
 from pathlib import Path
-from typing import Any
 
 from fordela.documents import charts
-from fordela.documents.common import Progress, TableView, no_progress, short_line_labels, view
+from fordela.documents.common import (
+    DocumentInfo,
+    Progress,
+    TableView,
+    document_info,
+    no_progress,
+    pdf_info,
+    short_line_labels,
+    view,
+)
+from fordela.documents.story import stage_story
 from fordela.engine import bridge as b
 from fordela.engine.model import CycleData
 from fordela.engine.money import Unit, display, percent
@@ -22,24 +33,11 @@ from fordela.engine.scenario import Resolution
 from fordela.package.writer import write_atomically
 from fordela.reports import cycle as reports
 from fordela.reports.analysis import allocate_year
+from fordela.reports.scenarios import bridge_steps_table
 from fordela.reports.tables import Table
 
-FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 LIST_COLUMNS = ("list_label", "title", "already_decided", "outcome", "conditions", "amount")
-
-
-def _register_fonts() -> None:
-    from pathlib import Path as _Path
-
-    import matplotlib
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    fonts = _Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    pdfmetrics.registerFont(TTFont(FONT, str(fonts / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(fonts / "DejaVuSans-Bold.ttf")))
+FRAMES_COLUMNS = ("name", "management", "development", "management_with_index", "development_with_index")
 
 
 def write_pdf(
@@ -57,24 +55,27 @@ def write_pdf(
     """Write the PDF: per supplier the bridge (`scenario` next to `stage`) with its waterfall and
     the initiative lists of `stage`; the frames of `frames`; and, with `organisation`, its bill
     for `year` (default the target year) as decided by `frames`."""
-    _register_fonts()
-    pdf = Pdf(data.cycle.title)
+    pdf = Pdf(document_info(data, data.cycle.title))
     pdf.heading(data.cycle.title, 0)
     pdf.paragraph(f"Jämförelse: {scenario.name} och {stage.name}. Ramar och kostnader: {frames.name}.")
     for supplier in suppliers or b.suppliers(data):
         progress(f"brygga och listor för {reports.organisation_name(data, supplier)}")
         bridge = reports.bridge_table(data, supplier, [scenario, stage])
         pdf.table(view(bridge), (9.0, 2.8, 2.4, 1.6, 2.8, 2.4, 1.6), title=bridge.title, new_page=True)
-        picture = charts.bridge_waterfall(b.bridge(data, supplier, stage), short_line_labels(data), stage.name)
-        pdf.picture(picture, width_cm=20)
+        steps = bridge_steps_table(data, b.bridge(data, supplier, stage))
+        pdf.picture(charts.bridge_waterfall(steps, short_line_labels(data), stage.name), width_cm=15)
         if b.initiative_lists(data, supplier, stage):
             lists = reports.initiatives_table(data, supplier, stage)
             pdf.table(view(lists, LIST_COLUMNS), (3.6, 8.0, 1.8, 3.2, 6.0, 2.2), title=lists.title, new_page=True)
+        if frames.code != stage.code:
+            # The lists are the earlier stage's, the frames the later one's: say what changed and why.
+            title = f"Ändringar efter {stage.name.lower()} – {reports.organisation_name(data, supplier)}"
+            pdf.together(title, stage_story(data, supplier, stage, frames))
     progress("ramar")
     table = reports.frames_table(data, frames)
-    pdf.table(view(table), (2.2, 7.0, 4.0, 4.0, 4.0, 4.0), title=table.title, new_page=True)
+    pdf.table(view(table, FRAMES_COLUMNS), (7.0, 4.0, 4.0, 4.0, 4.0), title=table.title, new_page=True)
     rows = [(name, management, development) for _, name, management, development, *_ in table.rows]
-    pdf.picture(charts.frames_bars(rows, frames.name), width_cm=20)
+    pdf.picture(charts.frames_bars(rows, frames.name), width_cm=18)
     if organisation is not None:
         bill_year = year or data.cycle.target_year
         progress(f"kostnader {bill_year} för {reports.organisation_name(data, organisation)}")
@@ -128,107 +129,96 @@ def bill_notes(data: CycleData, organisation: str) -> tuple[str, ...]:
 
 
 class Pdf:
-    """A thin layer over reportlab's platypus: headings, paragraphs, tables and pictures."""
+    """An HTML document built from headings, paragraphs, tables and charts, written as tagged PDF.
 
-    def __init__(self, title: str) -> None:
-        from reportlab.lib.enums import TA_RIGHT
-        from reportlab.lib.styles import ParagraphStyle
+    Tables are real `<table>`s with `<th scope="col">` headings in a `<thead>` (repeated on every
+    page), charts `<img>` with alt text; WeasyPrint's PDF/UA-1 variant turns that into the
+    structure tree, with the language and the title shown as the window title.
+    """
 
-        self.title = title
-        self.story: list[Any] = []
-        self.styles = {
-            0: ParagraphStyle("title", fontName=BOLD, fontSize=20, leading=24, spaceAfter=10),
-            1: ParagraphStyle("h1", fontName=BOLD, fontSize=14, leading=18, spaceAfter=8),
-            "body": ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13, spaceAfter=6),
-            "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8, leading=10),
-            "cell_bold": ParagraphStyle("cell_bold", fontName=BOLD, fontSize=8, leading=10),
-            "head_right": ParagraphStyle("head_right", fontName=BOLD, fontSize=8, leading=10, alignment=TA_RIGHT),
-            "note": ParagraphStyle("note", fontName=FONT, fontSize=8, leading=10, spaceBefore=4),
-        }
+    def __init__(self, info: DocumentInfo) -> None:
+        self.info = info
+        self.body: list[str] = []
 
     def heading(self, text: str, level: int = 1) -> None:
-        from reportlab.platypus import Paragraph
-
-        self.story.append(Paragraph(_escape(text), self.styles[level]))
+        self.body.append(f"<h{level + 1}>{escape(text)}</h{level + 1}>")
 
     def paragraph(self, text: str) -> None:
-        from reportlab.platypus import Paragraph
+        self.body.append(f"<p>{escape(text)}</p>")
 
-        self.story.append(Paragraph(_escape(text), self.styles["body"]))
+    def together(self, title: str, lines: Sequence[str]) -> None:
+        """A heading and its paragraphs on one page (moved whole to the next if they do not fit)."""
+        paragraphs = "".join(f"<p>{escape(line)}</p>" for line in lines)
+        self.body.append(f'<section class="together"><h2>{escape(title)}</h2>{paragraphs}</section>')
 
-    def picture(self, png: bytes, *, width_cm: float) -> None:
-        from reportlab.lib.units import cm
-        from reportlab.lib.utils import ImageReader
-        from reportlab.platypus import Image
-
-        width, height = ImageReader(BytesIO(png)).getSize()
-        self.story.append(Image(BytesIO(png), width=width_cm * cm, height=width_cm * cm * height / width))
+    def picture(self, chart: charts.Chart, *, width_cm: float) -> None:
+        source = "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
+        # The width is capped by the page (max-width in the style sheet): a chart never runs off it.
+        self.body.append(f'<figure><img src="{source}" alt="{escape(chart.alt)}" style="width: {width_cm}cm"></figure>')
 
     def table(self, table: TableView, widths_cm: Sequence[float], *, title: str, new_page: bool = False) -> None:
         """Add `table` under `title`; text wraps in its column, numbers are right-aligned."""
-        from reportlab.lib import colors
-        from reportlab.lib.units import cm
-        from reportlab.platypus import PageBreak, Paragraph, Table, TableStyle
-
-        if new_page and len(self.story) > 2:
-            self.story.append(PageBreak())
+        # The first table follows the title on page one; later ones start a page.
+        section = ' class="new-page"' if new_page and len(self.body) > 2 else ""
+        self.body.append(f"<section{section}>")
         self.heading(title)
-
-        def cell(text: str, numeric: bool, bold: bool) -> Any:
-            if numeric:
-                return text  # plain strings keep one line and take the column's alignment
-            return Paragraph(_escape(text), self.styles["cell_bold" if bold else "cell"])
-
-        # Headings always wrap: a long scenario name must not run into the next column.
-        rows = [
-            [
-                Paragraph(_escape(h), self.styles["head_right" if n else "cell_bold"])
-                for h, n in zip(table.headings, table.numeric, strict=True)
-            ]
-        ]
+        widths = widths_cm[: len(table.headings)]  # a width per shown column, extra ones ignored
+        total = sum(widths)
+        columns = "".join(f'<col style="width: {100 * w / total:.1f}%">' for w in widths)
+        head = "".join(
+            f'<th scope="col"{_number(n)}>{escape(h)}</th>' for h, n in zip(table.headings, table.numeric, strict=True)
+        )
+        rows = []
         for i, row in enumerate(table.rows):
-            rows.append([cell(t, n, i in table.emphasis) for t, n in zip(row, table.numeric, strict=True)])
-        style = [
-            ("FONTNAME", (0, 0), (-1, -1), FONT),
-            ("FONTNAME", (0, 0), (-1, 0), BOLD),
-            ("FONTSIZE", (0, 0), (-1, -1), 8),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDEBF7")),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#1F4E79")),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#BFBFBF")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-        style += [("ALIGN", (c, 0), (c, -1), "RIGHT") for c, numeric in enumerate(table.numeric) if numeric]
-        for i in table.emphasis:
-            style += [
-                ("FONTNAME", (0, i + 1), (-1, i + 1), BOLD),
-                ("BACKGROUND", (0, i + 1), (-1, i + 1), colors.HexColor("#F2F2F2")),
-            ]
-        self.story.append(Table(rows, colWidths=[w * cm for w in widths_cm], repeatRows=1, style=TableStyle(style)))
-        for note in table.notes:
-            self.story.append(Paragraph(_escape(note), self.styles["note"]))
+            cells = "".join(f"<td{_number(n)}>{escape(t)}</td>" for t, n in zip(row, table.numeric, strict=True))
+            rows.append(f'<tr class="sum">{cells}</tr>' if i in table.emphasis else f"<tr>{cells}</tr>")
+        self.body.append(
+            f"<table><colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+        self.body.extend(f'<p class="note">{escape(note)}</p>' for note in table.notes)
+        self.body.append("</section>")
+
+    def html(self) -> str:
+        metas = "".join(
+            f'<meta name="{name}" content="{escape(value)}">' for name, value in pdf_info(self.info).items()
+        )
+        footer = escape(self.info.title).replace('"', "")
+        style = STYLE.replace("FOOTER", footer)
+        return (
+            f'<!DOCTYPE html><html lang="{self.info.language}"><head><meta charset="utf-8">'
+            f"<title>{escape(self.info.title)}</title>{metas}<style>{style}</style></head>"
+            f"<body>{''.join(self.body)}</body></html>"
+        )
 
     def save(self, path: Path) -> None:
-        from reportlab.lib.pagesizes import A4, landscape
-        from reportlab.lib.units import cm
-        from reportlab.platypus import SimpleDocTemplate
+        from weasyprint import HTML
 
-        def footer(canvas: Any, document: Any) -> None:
-            canvas.setFont(FONT, 7)
-            canvas.drawString(1.5 * cm, 1 * cm, f"{self.title} – sida {document.page}")
-
-        document = SimpleDocTemplate(
-            str(path),
-            pagesize=landscape(A4),
-            leftMargin=1.5 * cm,
-            rightMargin=1.5 * cm,
-            topMargin=1.5 * cm,
-            bottomMargin=1.5 * cm,
-            title=self.title,
-            author="fordela",
-        )
-        document.build(self.story, onFirstPage=footer, onLaterPages=footer)
+        HTML(string=self.html()).write_pdf(str(path), pdf_variant="pdf/ua-1", pdf_identifier=False)
 
 
-def _escape(text: str) -> str:
-    # Paragraph text is reportlab's mini-markup: names such as "H: och I:" or "<" must stay text.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _number(numeric: bool) -> str:
+    return ' class="number"' if numeric else ""
+
+
+# A4 landscape; DejaVu Sans has every character the figures use (non-breaking space, U+2212).
+STYLE = """
+@page { size: A4 landscape; margin: 1.5cm 1.5cm 1.8cm;
+  @bottom-left { content: "FOOTER – sida " counter(page) " av " counter(pages); font-size: 7pt; } }
+html { font-family: "DejaVu Sans", sans-serif; font-size: 9pt; color: #000; }
+h1 { font-size: 20pt; color: #1f4e79; margin: 0 0 8pt; }
+h2 { font-size: 14pt; color: #1f4e79; margin: 12pt 0 6pt; }
+section.new-page { break-before: page; }
+section.together { break-inside: avoid; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 8pt; }
+thead { display: table-header-group; }
+th { background: #ddebf7; border-bottom: 0.8pt solid #1f4e79; text-align: left; vertical-align: bottom; }
+th, td { padding: 2pt 3pt; overflow-wrap: break-word; hyphens: auto; }
+td { border-bottom: 0.25pt solid #bfbfbf; vertical-align: top; }
+th.number { text-align: right; }
+td.number { text-align: right; white-space: nowrap; }
+tr.sum td { font-weight: bold; background: #f2f2f2; }
+tr { break-inside: avoid; }
+p.note { font-size: 8pt; margin: 4pt 0 0; }
+figure { margin: 8pt 0 0; break-inside: avoid; }
+img { max-width: 100%; max-height: 15cm; object-fit: contain; }
+"""

@@ -2,7 +2,7 @@
 
 A job runs in a thread of the web process, started by `transaction.on_commit` so that it sees
 the committed job row. With `settings.JOBS_SYNC` (tests) it runs at once in the caller. One job
-runs at a time per process: documents are CPU-bound and matplotlib's font cache is shared.
+runs at a time per process: documents are CPU-bound (WeasyPrint, vl-convert).
 """
 
 from __future__ import annotations

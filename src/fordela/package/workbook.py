@@ -27,6 +27,7 @@ from typing import Any
 from fordela.engine import model as m
 from fordela.engine.money import to_sek
 from fordela.package.codec import format_cell, rows_of
+from fordela.package.document_info import document_info, xlsx_properties
 from fordela.package.labels import column_heading, column_text, table_text
 from fordela.package.reader import HEADER_ROWS_NAME, INSTRUCTIONS_SHEET
 from fordela.package.schema import TABLES, TABLES_BY_NAME, Column, Kind, Table
@@ -82,6 +83,8 @@ def write_workbook(data: m.CycleData, path: Path) -> None:
         _write_table(book.create_sheet(table.name), table, data)
     book.defined_names[HEADER_ROWS_NAME] = DefinedName(HEADER_ROWS_NAME, attr_text=str(HEADER_ROWS))
     book.active = 0
+    # Title, author (the publisher), date, Swedish and A4: what every document of fordela records.
+    xlsx_properties(book, document_info(data, data.cycle.title))
     book.save(path)
 
 

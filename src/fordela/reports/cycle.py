@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fordela.engine import bridge as b
-from fordela.engine.allocate import Allocation
+from fordela.engine.allocate import Allocation, AllocationLine
 from fordela.engine.model import CycleData, ReviewOutcome
 from fordela.engine.money import NBSP, Unit, display, swedish_number
 from fordela.engine.scenario import Resolution
@@ -288,18 +288,34 @@ def service_history_table(data: CycleData, service: str) -> Table:
 
 
 def organisation_bill_table(data: CycleData, allocation: Allocation, organisation: str) -> Table:
-    """What one organisation pays per service or initiative in the allocation's year."""
+    """What one organisation pays per service or initiative in the allocation's year: one line per
+    service or initiative by name (a service paid both by subscription and by key is one line),
+    the keys by name, no 0 kr lines; the sum row is the sum of the lines shown."""
     names = {s.code: s.name for s in data.services} | {p.code: p.title for p in data.proposals}
+    key_names = {k.code: k.name for k in data.keys}
+    kinds = {"service": "Tjänst", "initiative": "Förändringsinsats", "subscription": "Abonnemang"}
     lines = sorted((ln for ln in allocation.lines if ln.organisation == organisation), key=lambda ln: ln.object)
     columns = (
         Col("object", "Kod", shown=False),
         Col("name", "Tjänst eller insats"),
         Col("kind", "Typ", shown=False),
-        Col("key", "Nyckel"),
+        Col("key", "Fördelas efter"),
         Col("amount", "Belopp", MONEY, Unit.KR),
     )
-    kinds = {"service": "Tjänst", "initiative": "Förändringsinsats", "subscription": "Abonnemang"}
-    rows = [(ln.object, names.get(ln.object, ln.object), kinds[ln.kind], ln.key, ln.amount) for ln in lines]
-    rows.append(("", "Summa", "", "", sum(ln.amount for ln in lines)))
+    grouped: dict[str, list[AllocationLine]] = {}
+    for ln in lines:
+        grouped.setdefault(ln.object, []).append(ln)
+    rows: list[tuple[str, str, str, str, int]] = []
+    for code, parts in grouped.items():
+        amount = sum(ln.amount for ln in parts)
+        if amount == 0:
+            continue
+        # A hybrid key's name already says "subscription, the rest by key": no second word for it.
+        keyed = [key_names.get(ln.key, ln.key) for ln in parts if ln.kind != "subscription"]
+        how = dict.fromkeys(keyed or [kinds["subscription"]])
+        kind = " + ".join(dict.fromkeys(kinds[ln.kind] for ln in parts))
+        rows.append((code, names.get(code, code), kind, " + ".join(how), amount))
+    rows.sort(key=lambda row: row[1].casefold())
+    rows.append(("", "Summa", "", "", sum(row[-1] for row in rows)))
     title = f"{organisation_name(data, organisation)}: kostnader {allocation.year}"
     return Table(title, columns, tuple(rows), (), frozenset({len(rows) - 1}))

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import Any
 
 import altair as alt
 
 from fordela.engine.money import Unit, display
+from fordela.reports import charts as shared
 
 MSEK = 100_000_000
 
@@ -67,7 +67,7 @@ def line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
     return _spec(chart)
 
 
-def _spec(chart: alt.Chart) -> str:
+def _spec(chart: alt.TopLevelMixin) -> str:
     spec = chart.to_dict()
     spec["config"] = {"font": "system-ui, sans-serif", "view": {"stroke": None}}
     # Embedded in a <script type="application/json">: keep "</" out of it.
@@ -102,54 +102,8 @@ def _waterfall(
     to_text: Callable[[int], str],
     unit: str,
 ) -> str:
-    """Levels (None as change) are whole bars; changes float from the level before to the level after.
-
-    The axis starts near the smallest level, as in the deck: the changes are a few per cent of
-    the whole and would not show from zero (unless the levels cross zero).
-    """
-    points = [to_unit(level) for _, _, level in steps] + [to_unit(level - (change or 0)) for _, change, level in steps]
-    low, high = min(points), max(points)
-    pad = (high - low) * 0.15 or abs(high) * 0.05 or 1.0
-    floor = min(0.0, low - pad) if low - pad < 0 < high else low - pad
-    data: list[dict[str, Any]] = []
-    for i, (label, change, level) in enumerate(steps):
-        end = to_unit(level)
-        if change is None:
-            start, kind = floor, "nivå"
-        else:
-            start, kind = to_unit(level - change), ("ökning" if change >= 0 else "minskning")
-        data.append(
-            {
-                "steg": label,
-                "ordning": i,
-                "start": start,
-                "slut": end,
-                "typ": kind,
-                unit: to_text(level if change is None else change),
-            }
-        )
-    chart = (
-        alt.Chart(alt.Data(values=data), title=title)
-        .mark_bar(clip=True)
-        .encode(
-            x=alt.X(
-                "steg:N",
-                sort=alt.EncodingSortField(field="ordning"),
-                title=None,
-                axis=alt.Axis(labelAngle=-35, labelLimit=220),
-            ),
-            y=alt.Y("start:Q", title=unit, scale=alt.Scale(domain=[floor, high + pad], zero=False, nice=False)),
-            y2="slut:Q",
-            color=alt.Color(
-                "typ:N",
-                title="",
-                scale=alt.Scale(domain=["nivå", "ökning", "minskning"], range=["#4c78a8", "#b5452c", "#2e7d32"]),
-            ),
-            tooltip=["steg:N", "typ:N", alt.Tooltip(f"{unit}:N")],
-        )
-        .properties(width="container", height=340)
-    )
-    return _spec(chart)
+    """The waterfall of `fordela.reports.charts`, the one definition the documents print too."""
+    return _spec(shared.waterfall(steps, title=title, to_unit=to_unit, to_text=to_text, unit=unit))
 
 
 def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "Förändring (kr)") -> str:
