@@ -25,8 +25,10 @@ from fordela.engine.model import (
     Financing,
     KeyMethod,
     OrganisationKind,
+    Participation,
     ProposalKind,
     ServiceCategory,
+    ServiceYear,
 )
 from fordela.engine.money import round_half_up
 from fordela.engine.scenario import Decision, Resolution
@@ -122,19 +124,29 @@ class CycleIndex:
         for sub in data.subscriptions:
             price = int(round_half_up(Fraction(sub.quantity) * sub.unit_price))
             self.subscriptions[(sub.service, sub.year)].append((sub.organisation, price))
+        # One pass over the participation rows, grouped by service: looking a service up must
+        # never scan every row (that made allocating quadratic in the size of the cycle).
+        self.participation: dict[str, list[Participation]] = defaultdict(list)
+        for p in data.participation:
+            self.participation[p.service].append(p)
+        # Each service's years in order, for "the key carries on from the latest earlier row".
+        self.years_of: dict[str, list[ServiceYear]] = defaultdict(list)
+        for sy in sorted(data.service_years, key=lambda sy: sy.year):
+            self.years_of[sy.service].append(sy)
 
     def service_year(self, service: str, year: int) -> tuple[int | None, str | None]:
         """(cost, key) recorded for the service in `year`; the key carries on from the latest earlier row."""
         row = self.service_years.get((service, year))
         if row is not None:
             return row.cost, row.key
-        earlier = [sy for (s, y), sy in self.service_years.items() if s == service and y < year]
+        earlier = [sy for sy in self.years_of.get(service, ()) if sy.year < year]
         if not earlier:
             return None, None
-        return None, max(earlier, key=lambda sy: sy.year).key
+        return None, earlier[-1].key
 
     def participants(self, service: str, year: int) -> set[str]:
-        return {p.organisation for p in self.data.participation if p.service == service and p.covers(year)}
+        """The organisations taking part in `service` in `year` (a new set the caller may change)."""
+        return {p.organisation for p in self.participation.get(service, ()) if p.covers(year)}
 
 
 def _cost_objects(index: CycleIndex, year: int, resolution: Resolution | None, problems: list[str]) -> list[CostObject]:
