@@ -6,6 +6,8 @@ from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+
 from fordela.catalogue.models import Cycle
 from fordela.cycle.services import MODELS, _is_fk
 from fordela.engine import model as m
@@ -63,12 +65,19 @@ def cycle_data(code: str) -> m.CycleData:
     version = Cycle.objects.filter(code=code).values_list("pk", "imported_at", "revision").first()
     if version is None:
         cycle_get(code)  # raises CycleNotFound with the known codes
+    if not cache_enabled():
+        return _load(code)
     cached = _CACHE.get(code)
     if cached is not None and cached[0] == version:
         return cached[1]
     data = _load(code)
     _CACHE[code] = (tuple(version or ()), data)
     return data
+
+
+def cache_enabled() -> bool:
+    """settings.FORDELA_CACHE (env FORDELA_CACHE, default on); see `fordela.cycle.computed`."""
+    return bool(getattr(settings, "FORDELA_CACHE", True))
 
 
 def _load(code: str) -> m.CycleData:

@@ -45,12 +45,12 @@ from fordela.billing.services import (
     invoice_verify,
     outcome_record,
 )
+from fordela.cycle.computed import invoicing_base_of
 from fordela.engine.allocate import AllocationError
 from fordela.engine.bridge import suppliers
-from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of, invoicing_base
+from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of
 from fordela.engine.model import Period
 from fordela.engine.money import MoneyError, Unit, parse_swedish
-from fordela.engine.scenario import resolve_code
 from fordela.jobs.kinds import XLSX, decided_stage
 from fordela.reports import billing as reports
 from fordela.reports.tables import Col, ColumnKind, Table
@@ -134,8 +134,7 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
     problems: tuple[str, ...] = ()
     base: InvoicingBase | None = None
     try:
-        resolution = resolve_code(data, scenario) if year > data.cycle.base_year else None
-        base = invoicing_base(data, year, resolution, granularity=granularity_of(period))
+        base = invoicing_base_of(data, year, scenario, granularity_of(period))
     except (InvoicingError, AllocationError) as error:
         problems = error.problems
     lines: list[InvoiceLine] = frozen_lines(freeze) if freeze else list(base.for_period(period)) if base else []
