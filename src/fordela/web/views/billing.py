@@ -45,7 +45,7 @@ from fordela.billing.services import (
     invoice_verify,
     outcome_record,
 )
-from fordela.cycle.computed import invoicing_base_of
+from fordela.cycle.computed import computed, invoicing_base_of
 from fordela.engine.allocate import AllocationError
 from fordela.engine.bridge import suppliers
 from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of
@@ -137,7 +137,14 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
         base = invoicing_base_of(data, year, scenario, granularity_of(period))
     except (InvoicingError, AllocationError) as error:
         problems = error.problems
-    lines: list[InvoiceLine] = frozen_lines(freeze) if freeze else list(base.for_period(period)) if base else []
+    lines: list[InvoiceLine] = (
+        # A freeze never changes; its lines are read once per revision, not on every request.
+        computed(data, "frozen-lines", (freeze.pk,), lambda: frozen_lines(freeze))
+        if freeze
+        else list(base.for_period(period))
+        if base
+        else []
+    )
     if not everyone:
         lines = [ln for ln in lines if ln.organisation == organisation]
     context: dict[str, Any] = {

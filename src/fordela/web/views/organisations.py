@@ -189,9 +189,7 @@ def simulator(request: HttpRequest, cycle: str) -> HttpResponse:
         except ScenarioError:
             raise Http404(form.cleaned_data["scenario"]) from None
         try:
-            simulation = simulation_of(
-                data, resolution, form.cleaned_data["service"], form.cleaned_data["key"], year
-            )
+            simulation = simulation_of(data, resolution, form.cleaned_data["service"], form.cleaned_data["key"], year)
         except AllocationError as error:
             context["problems"] = error.problems
         except LookupError as error:
