@@ -181,10 +181,25 @@ def setup(env: dict[str, str]) -> str:
 def phase(name: str, env: dict[str, str], args: argparse.Namespace, proposal: str) -> dict[str, float]:
     port = args.port
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "fordela.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers",
-         str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads), "--timeout", "120",
-         "--log-level", "warning"],
-        env=env, cwd=ROOT, start_new_session=True,
+        [
+            str(BIN / "gunicorn"),
+            "fordela.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
     )
     try:
         deadline = time.time() + 60
@@ -234,7 +249,8 @@ def phase(name: str, env: dict[str, str], args: argparse.Namespace, proposal: st
     print(
         f"{name:<16} {result['requests']:6d} requests in {elapsed:5.1f} s: {result['rps']:6.1f} req/s, "
         f"p50 {result['p50']:6.0f} ms, p95 {result['p95']:6.0f} ms; live toggle ({result['toggles']}) "
-        f"p50 {result['toggle_p50']:5.0f} ms, p95 {result['toggle_p95']:5.0f} ms; HTTP {dict(sorted(stats.statuses.items()))}",
+        f"p50 {result['toggle_p50']:5.0f} ms, p95 {result['toggle_p95']:5.0f} ms; "
+        f"HTTP {dict(sorted(stats.statuses.items()))}",
         flush=True,
     )
     return result

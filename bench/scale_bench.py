@@ -78,8 +78,21 @@ def commands(n: int, package: Path, out: Path) -> list[tuple[str, list[str], Pat
         ),
         (
             "SIE export",
-            [fordela, "invoice", "sie", code, "--year", "2026", "--period", "q1", "-o", str(out / "q1.se"),
-             "--again", "--by", "bench"],
+            [
+                fordela,
+                "invoice",
+                "sie",
+                code,
+                "--year",
+                "2026",
+                "--period",
+                "q1",
+                "-o",
+                str(out / "q1.se"),
+                "--again",
+                "--by",
+                "bench",
+            ],
             None,
         ),
         ("opendata", [fordela, "opendata", pkg, "-o", str(out / "opendata")], None),
@@ -115,9 +128,16 @@ def main() -> None:
     ensure_database(url)
     env = {**os.environ, "DATABASE_URL": url, "FORDELA_LOCAL": "1", "PYTHONPATH": str(ROOT / "bench")}
     run([str(BIN / "fordela"), "migrate"], env)
-    run([str(BIN / "python"), "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
-         "'fordela.settings'); django.setup(); from fordela.accounts.services import demo_accounts_create; "
-         "demo_accounts_create()"], env)
+    run(
+        [
+            str(BIN / "python"),
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+            "'fordela.settings'); django.setup(); from fordela.accounts.services import demo_accounts_create; "
+            "demo_accounts_create()",
+        ],
+        env,
+    )
     results: dict[str, dict[int, tuple[float, int]]] = {}
     queries: dict[str, dict[int, int]] = {}
     print(f"scale benchmark, sizes {sizes}, {os.cpu_count()} cores, database {url.rsplit('/', 1)[1]}", flush=True)
