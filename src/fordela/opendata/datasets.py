@@ -18,6 +18,7 @@ from typing import Any
 
 from fordela.engine import bridge as b
 from fordela.engine.allocate import Allocation, AllocationLine, allocate
+from fordela.engine.lookups import lookups
 from fordela.engine.model import CycleData, KeyMethod
 from fordela.engine.money import machine
 from fordela.engine.scenario import Resolution
@@ -183,7 +184,7 @@ def _usage(line: AllocationLine, data: CycleData, frozen_years: dict[str, int | 
         return "lika delar", "1"
     if line.method is KeyMethod.FIXED:
         return "andel", f"{Decimal(weight):f}"
-    key = next(k for k in data.keys if k.code == line.key)
+    key = lookups(data).keys[line.key]
     driver = key.solidarity_driver if line.method is KeyMethod.HYBRID else key.driver
     return str(driver), f"{Decimal(weight):f}"
 

@@ -75,19 +75,25 @@ def as_text(table: Table) -> str:
     return "\n".join(out) + "\n"
 
 
+def _csv_cell(col: Col) -> Any:
+    """The function that writes one cell of `col` (chosen once per column, not per cell)."""
+    if col.kind is ColumnKind.MONEY:
+        return lambda v: "" if v is None else machine(v)
+    if col.kind is ColumnKind.TEXT:
+        # Text may come from users (names, comments): inert in spreadsheets.
+        return lambda v: "" if v is None else spreadsheet_safe(str(v))
+    if col.kind is ColumnKind.PERCENT:
+        return lambda v: "" if v is None else _machine_cell(col, v)
+    return lambda v: "" if v is None else str(v)
+
+
 def as_csv(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([c.key for c in table.columns])
-    for row in table.rows:
-        cells = (_machine_cell(c, x) for c, x in zip(table.columns, row, strict=True))
-        # Text may come from users (names, comments): inert in spreadsheets. Numbers stay numbers.
-        writer.writerow(
-            [
-                "" if v is None else spreadsheet_safe(v) if c.kind is ColumnKind.TEXT else v
-                for c, v in zip(table.columns, cells, strict=True)
-            ]
-        )
+    cells = [_csv_cell(c) for c in table.columns]
+    # One pass, each cell touched once; numbers stay numbers.
+    writer.writerows([f(v) for f, v in zip(cells, row, strict=True)] for row in table.rows)
     return buffer.getvalue()
 
 
