@@ -48,11 +48,11 @@ def per_data(data: CycleData, name: str, build: Callable[[CycleData], T]) -> T:
     are never changed after they are built (they are shared between threads).
     """
     key = (id(data), name)
-    with _lock:
-        entry = _cache.get(key)
-        if entry is not None and entry[0] is data:
-            _cache.move_to_end(key)
-            return cast(T, entry[1])
+    # A hit takes no lock (a dict read is atomic): reports ask once per line. Eviction is
+    # first-in first-out, which is what a handful of revisions in turn need.
+    entry = _cache.get(key)
+    if entry is not None and entry[0] is data:
+        return cast(T, entry[1])
     built = build(data)
     with _lock:
         _cache[key] = (data, built)

@@ -69,8 +69,9 @@ def write_dataset_json(dataset: Dataset, out: IO[str]) -> None:
     head = json.dumps({"title": dataset.title, "description": dataset.description}, ensure_ascii=False)
     out.write(head[:-1] + ', "rows": [')
     columns = dataset.columns
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     for i, row in enumerate(dataset.rows):
-        out.write(("\n" if i == 0 else ",\n") + json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False))
+        out.write(("\n" if i == 0 else ",\n") + encode(dict(zip(columns, row, strict=True))))
     out.write("\n]}\n")
 
 
