@@ -4,7 +4,8 @@
 year under a resolved scenario) are both split by the exact engine (`fordela.engine.allocate`).
 For every cost object (a service or a change initiative) the organisation's change from A to B
 is taken apart by *sequential substitution*: starting from A's inputs, one input at a time is
-replaced by B's, the object is re-split with the same engine (`allocate.object_lines`), and each
+replaced by B's, the object is re-split with the same engine (`allocate.object_amounts_many`: all
+states of all objects in one vectorised split), and each
 step's part is the difference between two consecutive splits. The first state is A's own line
 and the last is B's own line, so the parts telescope: they add up to B − A exactly, in öre, with
 no residual to hide anywhere. The order of substitution:
@@ -40,7 +41,7 @@ with a clear problem list instead of an amount where a year cannot be split.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
