@@ -37,8 +37,11 @@ RATIO_GOAL = 4.0
 BIG_FOUR = ("import", "allocate", "invoice base", "opendata")
 
 
-def run(command: list[str], env: dict[str, str], stdout: Path | None = None) -> tuple[float, int, bytes]:
-    """Run one command; (seconds, peak resident memory in bytes, stderr). Raises on failure."""
+def run(command: list[str], env: dict[str, str], stdout: Path | None = None) -> tuple[float, float, int, bytes]:
+    """Run one command; (wall seconds, CPU seconds, peak resident memory in bytes, stderr).
+
+    CPU time (user + system) is printed next to wall time: on a machine shared with other work
+    it is the steadier measure. Raises on failure."""
     out = stdout.open("wb") if stdout else subprocess.DEVNULL
     start = time.perf_counter()
     proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.PIPE)
@@ -51,7 +54,7 @@ def run(command: list[str], env: dict[str, str], stdout: Path | None = None) -> 
         out.close()  # type: ignore[union-attr]
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({proc.returncode}):\n{err.decode()[-3000:]}")
-    return seconds, usage.ru_maxrss * 1024, err
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, err
 
 
 def ensure_database(url: str) -> None:
@@ -149,12 +152,12 @@ def main() -> None:
         print(f"\n{n}×: {package} ({rows} participation rows)", flush=True)
         for name, command, stdout in commands(n, package, out):
             try:
-                seconds, peak, _ = run(command, env, stdout)
+                seconds, cpu, peak, _ = run(command, env, stdout)
             except RuntimeError as error:
                 print(f"  {name:<28} FAILED: {str(error)[:300]}", flush=True)
                 continue
             results.setdefault(name, {})[n] = (seconds, peak)
-            print(f"  {name:<28} {seconds:8.2f} s {peak / 2**20:8.0f} MB", flush=True)
+            print(f"  {name:<28} {seconds:8.2f} s {cpu:8.2f} s CPU {peak / 2**20:8.0f} MB", flush=True)
         if args.no_pages:
             continue
         code = "goteborg-2026" if n == 1 else f"goteborg-2026-x{n}"
