@@ -45,6 +45,7 @@ Key = tuple[int, str, tuple[Hashable, ...]]
 
 _entries: OrderedDict[Key, tuple[CycleData, object]] = OrderedDict()
 _building: dict[Key, threading.Lock] = {}
+_current: dict[str, CycleData] = {}  # cycle code → the CycleData whose entries are kept
 _lock = threading.Lock()
 
 
@@ -67,6 +68,7 @@ def computed(data: CycleData, name: str, args: tuple[Hashable, ...], build: Call
             entry = _entries.get(key)
             if entry is not None and entry[0] is data:
                 return cast(T, entry[1])
+            _forget_older(data)
         try:
             value = build()
         finally:
@@ -81,9 +83,22 @@ def computed(data: CycleData, name: str, args: tuple[Hashable, ...], build: Call
     return value
 
 
+def _forget_older(data: CycleData) -> None:
+    """Drop the entries of the cycle's other CycleData objects (earlier revisions) once a new one
+    is in use, so a burst of writes does not keep many copies of a large cycle alive. Called
+    with `_lock` held."""
+    code = data.cycle.code
+    if _current.get(code) is data:
+        return
+    _current[code] = data
+    for key in [k for k, (d, _) in _entries.items() if d is not data and d.cycle.code == code]:
+        del _entries[key]
+
+
 def cache_clear() -> None:
     with _lock:
         _entries.clear()
+        _current.clear()
 
 
 def resolution_of(data: CycleData, scenario: str) -> Resolution:
