@@ -26,6 +26,7 @@ PAGES = [
     ("bob", "/c/{cycle}/organisation/"),
     ("charlie", "/c/{cycle}/organisation/grundskola/"),
     ("charlie", "/c/{cycle}/nyckelsimulator/?service=demokrati&key=k-employees"),
+    ("bob", "/c/{cycle}/tjanster/it-arbetsplats/"),
     ("dana", "/c/{cycle}/fakturering/"),
     ("dana", "/c/{cycle}/oppna-data/"),
 ]
