@@ -46,10 +46,14 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements/bench.lock
 	$(BIN)/python -m pip install --quiet -r requirements/bench.lock
 	touch $@
 
-## Long measurements against peer implementations (pandas, DuckDB); not part of `make test`.
+## Long measurements (not part of `make test`): the split against pandas and DuckDB, a scenario,
+## the demo at 1x/10x/100x (commands and pages), and 16 clients against gunicorn before/after caching.
+## The last two need PostgreSQL on 127.0.0.1 (FORDELA_BENCH_DATABASE_URL; docs/performance.md).
 bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/split_bench.py
 	$(BIN)/python bench/cycle_bench.py
+	$(BIN)/python bench/scale_bench.py
+	$(BIN)/python bench/load_bench.py
 
 ## Rebuild the shipped demo package from tools/build_demo.py.
 demo-package: install

@@ -114,6 +114,11 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+
+# Computed results (a scenario's allocations, bridges, bills, invoicing base, open data) are cached
+# per cycle revision in each process (fordela.cycle.computed); FORDELA_CACHE=0 turns that off.
+FORDELA_CACHE = env_bool("FORDELA_CACHE", True)
+FORDELA_CACHE_ENTRIES = int(os.environ.get("FORDELA_CACHE_ENTRIES", "256"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "sv"

@@ -375,21 +375,22 @@ def lines_sha256(lines: list[InvoiceLine]) -> str:
 def frozen_lines(freeze: InvoicingFreeze) -> list[InvoiceLine]:
     """The stored lines of a freeze as the engine's InvoiceLine."""
     period = Period(freeze.period)
-    return [
-        InvoiceLine(
-            freeze.year,
-            period,
-            row.supplier,
-            row.organisation,
-            row.object,
-            row.kind,
-            ServiceCategory(row.category),
-            row.net,
-            Decimal(row.vat_rate).normalize(),
-            row.vat,
+    # Plain tuples, not model instances (a large cycle freezes millions of lines); the few
+    # categories and rates are converted once each.
+    rows = freeze.lines.order_by("id").values_list(
+        "supplier", "organisation", "object", "kind", "category", "net", "vat_rate", "vat"
+    )
+    categories = {c.value: c for c in ServiceCategory}
+    rates: dict[Decimal, Decimal] = {}
+    lines = []
+    for supplier, organisation, obj, kind, category, net, vat_rate, vat in rows.iterator(chunk_size=10_000):
+        rate = rates.get(vat_rate)
+        if rate is None:
+            rate = rates[vat_rate] = Decimal(vat_rate).normalize()
+        lines.append(
+            InvoiceLine(freeze.year, period, supplier, organisation, obj, kind, categories[category], net, rate, vat)
         )
-        for row in freeze.lines.order_by("id")
-    ]
+    return lines
 
 
 def frozen_data(freeze: InvoicingFreeze) -> CycleData:

@@ -18,6 +18,7 @@ from fractions import Fraction
 import numpy as np
 
 from fordela.engine.amounts import NOT_A_COST_CHANGE
+from fordela.engine.lookups import per_data
 from fordela.engine.model import (
     AmountType,
     CycleData,
@@ -25,12 +26,14 @@ from fordela.engine.model import (
     Financing,
     KeyMethod,
     OrganisationKind,
+    Participation,
     ProposalKind,
     ServiceCategory,
+    ServiceYear,
 )
 from fordela.engine.money import round_half_up
 from fordela.engine.scenario import Decision, Resolution
-from fordela.engine.split import scale_decimal_weights, split_rows
+from fordela.engine.split import split_rows
 
 MANDATORY_KINDS = frozenset({OrganisationKind.ADMINISTRATION, OrganisationKind.BOARD})
 
@@ -101,7 +104,13 @@ class Allocation:
 
 
 class CycleIndex:
-    """Lookups over one cycle, built once per allocation (and reused by `fordela.engine.explain`)."""
+    """Lookups over one cycle, built in one pass over each table; `CycleIndex.of(data)` builds it
+    once per CycleData and shares it (allocations, explanations and simulations of one cycle).
+    Never changed after it is built."""
+
+    @staticmethod
+    def of(data: CycleData) -> CycleIndex:
+        return per_data(data, "allocation-index", CycleIndex)
 
     def __init__(self, data: CycleData) -> None:
         self.data = data
@@ -122,19 +131,32 @@ class CycleIndex:
         for sub in data.subscriptions:
             price = int(round_half_up(Fraction(sub.quantity) * sub.unit_price))
             self.subscriptions[(sub.service, sub.year)].append((sub.organisation, price))
+        # One pass over the participation rows, grouped by service: looking a service up must
+        # never scan every row (that made allocating quadratic in the size of the cycle).
+        self.participation: dict[str, list[Participation]] = defaultdict(list)
+        for p in data.participation:
+            self.participation[p.service].append(p)
+        # Each service's years in order, for "the key carries on from the latest earlier row".
+        self.years_of: dict[str, list[ServiceYear]] = defaultdict(list)
+        for sy in sorted(data.service_years, key=lambda sy: sy.year):
+            self.years_of[sy.service].append(sy)
+        # Weight → (integer digits, exponent), memoised: the same driver values are scaled for
+        # every object that uses the driver. Filled while splitting; a value's entry never changes.
+        self.decimal_parts: dict[Decimal | int, tuple[int, int]] = {}
 
     def service_year(self, service: str, year: int) -> tuple[int | None, str | None]:
         """(cost, key) recorded for the service in `year`; the key carries on from the latest earlier row."""
         row = self.service_years.get((service, year))
         if row is not None:
             return row.cost, row.key
-        earlier = [sy for (s, y), sy in self.service_years.items() if s == service and y < year]
+        earlier = [sy for sy in self.years_of.get(service, ()) if sy.year < year]
         if not earlier:
             return None, None
-        return None, max(earlier, key=lambda sy: sy.year).key
+        return None, earlier[-1].key
 
     def participants(self, service: str, year: int) -> set[str]:
-        return {p.organisation for p in self.data.participation if p.service == service and p.covers(year)}
+        """The organisations taking part in `service` in `year` (a new set the caller may change)."""
+        return {p.organisation for p in self.participation.get(service, ()) if p.covers(year)}
 
 
 def _cost_objects(index: CycleIndex, year: int, resolution: Resolution | None, problems: list[str]) -> list[CostObject]:
@@ -272,7 +294,7 @@ def allocate(data: CycleData, year: int, resolution: Resolution | None = None) -
     Returns the lines (one per participant and object; each object's lines sum to its cost,
     subscriptions aside) and the under/over-recoveries. Raises AllocationError with every problem.
     """
-    index = CycleIndex(data)
+    index = CycleIndex.of(data)
     problems: list[str] = []
     objects = _cost_objects(index, year, resolution, problems)
     lines: list[AllocationLine] = []
@@ -369,35 +391,162 @@ def object_lines(
     return tuple(lines)
 
 
+def _scaled(index: CycleIndex, values: Sequence[Decimal | int]) -> list[int]:
+    """Weights as ints scaled by one common power of ten (what `scale_decimal_weights` does),
+    with each value's (digits, exponent) looked up once per cycle instead of normalised per object."""
+    memo = index.decimal_parts
+    try:
+        parts = [memo[v] for v in values]
+    except KeyError:
+        for v in values:
+            if v not in memo:
+                memo[v] = _digits(v)
+        parts = [memo[v] for v in values]
+    decimals = -min(e for _, e in parts)
+    if decimals == 0:
+        return [n for n, _ in parts]
+    return [n * 10 ** (decimals + e) for n, e in parts]
+
+
+def _digits(value: Decimal | int) -> tuple[int, int]:
+    """(n, e) with value = n · 10^e, e = 0 for whole numbers, else e < 0 (the fewest decimals)."""
+    exact = Decimal(value)
+    if not exact.is_finite() or exact < 0:
+        raise ValueError(f"weight is not a finite non-negative number: {value!r}")
+    if exact == exact.to_integral_value():
+        return int(exact), 0
+    _, digits, exponent = exact.normalize().as_tuple()
+    assert isinstance(exponent, int)
+    return int("".join(map(str, digits))), exponent
+
+
 def _split_all(
     index: CycleIndex, to_split: Iterable[tuple[CostObject, int, dict[str, Decimal | int]]], year: int
 ) -> list[AllocationLine]:
     """One vectorised split of every weighted cost object of the year."""
-    items = list(to_split)
-    if not items:
-        return []
-    width = len(index.org_order)
-    totals = np.zeros(len(items), dtype=np.int64)
-    weights = np.zeros((len(items), width), dtype=np.int64)
-    problems: list[str] = []
-    for row, (obj, cost, row_weights) in enumerate(items):
-        orgs = sorted(row_weights)
-        scaled = scale_decimal_weights([Decimal(row_weights[o]) for o in orgs])
-        if sum(scaled) == 0:
-            problems.append(f"{obj.kind} {obj.code}, year {year}: every participant's weight is zero")
-            continue
-        totals[row] = cost
-        for org, w in zip(orgs, scaled, strict=True):
-            weights[row, index.column[org]] = w
-    if problems:
-        raise AllocationError(problems)
-    parts = split_rows(totals, weights)
     lines = []
-    for row, (obj, cost, row_weights) in enumerate(items):
-        for org in sorted(row_weights):
-            amount = int(parts[row, index.column[org]])
-            method = obj.key.method
+    for (obj, cost, row_weights), amounts in _split_amounts(index, to_split, year):
+        assert amounts is not None
+        method = obj.key.method
+        for org, amount in amounts.items():
             lines.append(
                 AllocationLine(obj.code, org, year, amount, obj.key.code, method, obj.kind, row_weights[org], cost)
             )
     return lines
+
+
+def _split_amounts(
+    index: CycleIndex,
+    to_split: Iterable[tuple[CostObject, int, dict[str, Decimal | int]]],
+    year: int,
+    *,
+    tolerant: bool = False,
+) -> list[tuple[tuple[CostObject, int, dict[str, Decimal | int]], dict[str, int] | None]]:
+    """Each weighted object with its split: organisation (in code order) → öre, all in one
+    vectorised call. A row whose weights are all zero raises AllocationError, or with
+    `tolerant` gets None instead of a split."""
+    items = list(to_split)
+    if not items:
+        return []
+    # Only the organisations that take part in some row get a column: one object alone (an
+    # explanation's state, a simulation) is split at its own width, not the whole cycle's.
+    used = sorted({org for _, _, row_weights in items for org in row_weights})
+    column = {org: i for i, org in enumerate(used)}
+    totals = np.zeros(len(items), dtype=np.int64)
+    weights = np.zeros((len(items), len(used)), dtype=np.int64)
+    problems: list[str] = []
+    orders: list[list[str] | None] = []
+    for row, (obj, cost, row_weights) in enumerate(items):
+        orgs = sorted(row_weights)
+        scaled = _scaled(index, [row_weights[o] for o in orgs])
+        if sum(scaled) == 0:
+            problems.append(f"{obj.kind} {obj.code}, year {year}: every participant's weight is zero")
+            orders.append(None)
+            continue
+        orders.append(orgs)
+        totals[row] = cost
+        weights[row, [column[o] for o in orgs]] = scaled
+    if problems and not tolerant:
+        raise AllocationError(problems)
+    parts = split_rows(totals, weights)
+    result: list[tuple[tuple[CostObject, int, dict[str, Decimal | int]], dict[str, int] | None]] = []
+    for row, item in enumerate(items):
+        order = orders[row]
+        if order is None:
+            result.append((item, None))
+            continue
+        amounts = parts[row, [column[o] for o in order]].tolist()
+        result.append((item, dict(zip(order, amounts, strict=True))))
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class SplitRequest:
+    """One object to split in `year`, with driver values and subscriptions read from
+    `volume_years` (organisation → year; default `year`)."""
+
+    obj: CostObject
+    year: int
+    volume_years: Mapping[str, int] | None = None
+
+
+def object_amounts_many(
+    index: CycleIndex, requests: Sequence[SplitRequest], frozen: dict[int, Allocation] | None = None
+) -> list[dict[str, int] | None]:
+    """`object_amounts` of many requests in one vectorised split; None for a request that
+    cannot be split (a missing driver value, nothing to repeat, every weight zero)."""
+    frozen = {} if frozen is None else frozen
+    results: list[dict[str, int] | None] = []
+    pending: list[tuple[int, tuple[CostObject, int, dict[str, Decimal | int]]]] = []
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for request in requests:
+        problems: list[str] = []
+        lines: list[AllocationLine] = []
+        item = _prepare(index, request.obj, request.year, problems, frozen, lines, [], request.volume_years)
+        if problems:
+            results.append(None)
+            continue
+        amounts: dict[str, int] = {}
+        for line in lines:
+            amounts[line.organisation] = amounts.get(line.organisation, 0) + line.amount
+        results.append(amounts)
+        if item is not None:
+            by_year[request.year].append(len(pending))
+            pending.append((len(results) - 1, item))
+    for year, positions in by_year.items():
+        chosen = [pending[p] for p in positions]
+        splits = _split_amounts(index, [item for _, item in chosen], year, tolerant=True)
+        for (position, _), (_, split) in zip(chosen, splits, strict=True):
+            target = results[position]
+            if split is None or target is None:
+                results[position] = None
+                continue
+            for org, amount in split.items():
+                target[org] = target.get(org, 0) + amount
+    return results
+
+
+def object_amounts(
+    index: CycleIndex,
+    obj: CostObject,
+    year: int,
+    *,
+    volume_years: Mapping[str, int] | None = None,
+    frozen: dict[int, Allocation] | None = None,
+) -> dict[str, int]:
+    """What `object_lines` gives, summed per organisation (subscription and split lines together),
+    without building a line per participant. Raises AllocationError with every problem."""
+    problems: list[str] = []
+    lines: list[AllocationLine] = []
+    item = _prepare(index, obj, year, problems, {} if frozen is None else frozen, lines, [], volume_years)
+    if problems:
+        raise AllocationError(problems)
+    amounts: dict[str, int] = {}
+    for line in lines:
+        amounts[line.organisation] = amounts.get(line.organisation, 0) + line.amount
+    if item is not None:
+        for _, split in _split_amounts(index, [item], year):
+            assert split is not None
+            for org, amount in split.items():
+                amounts[org] = amounts.get(org, 0) + amount
+    return amounts

@@ -4,7 +4,8 @@
 year under a resolved scenario) are both split by the exact engine (`fordela.engine.allocate`).
 For every cost object (a service or a change initiative) the organisation's change from A to B
 is taken apart by *sequential substitution*: starting from A's inputs, one input at a time is
-replaced by B's, the object is re-split with the same engine (`allocate.object_lines`), and each
+replaced by B's, the object is re-split with the same engine (`allocate.object_amounts_many`: all
+states of all objects in one vectorised split), and each
 step's part is the difference between two consecutive splits. The first state is A's own line
 and the last is B's own line, so the parts telescope: they add up to B − A exactly, in öre, with
 no residual to hide anywhere. The order of substitution:
@@ -40,7 +41,7 @@ with a clear problem list instead of an amount where a year cannot be split.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -50,7 +51,9 @@ from fordela.engine.allocate import (
     AllocationLine,
     CostObject,
     CycleIndex,
+    SplitRequest,
     allocate,
+    object_amounts_many,
     object_lines,
 )
 from fordela.engine.invoicing import indexed_split
@@ -169,36 +172,43 @@ def with_index_by_object(data: CycleData, allocation: Allocation) -> dict[str, A
 
 
 class _States:
-    """The re-split states of the substitution for one object, shared by every organisation."""
+    """The re-split states of the substitution for one object, shared by every organisation.
 
-    def __init__(
-        self,
-        index: CycleIndex,
-        a: CostObject,
-        b: CostObject,
-        year: int,
-        from_year: int,
-        frozen: dict[int, Allocation],
-    ) -> None:
-        self.index, self.a, self.b, self.year, self.frozen = index, a, b, year, frozen
+    The states are only described here (`requests`); `explain` splits the states of every
+    object and organisation in one vectorised call (`object_amounts_many`) and hands each its
+    results (`take`), so explaining a large cycle is one split, not one per state."""
+
+    def __init__(self, index: CycleIndex, a: CostObject, b: CostObject, year: int, from_year: int) -> None:
+        self.a, self.b, self.year = a, b, year
         self.volume_a = dict.fromkeys(index.org_order, from_year)
-        with_cost = replace(a, cost=b.cost)
-        self.after_cost = self._split(with_cost, self.volume_a)
-        self.after_drivers = self._split(with_cost, None)
-        self.after_participation = self._split(replace(with_cost, participants=b.participants), None)
-        self._with_cost = with_cost
+        self.with_cost = replace(a, cost=b.cost)
+        self.after_cost: Amounts | None = None
+        self.after_drivers: Amounts | None = None
+        self.after_participation: Amounts | None = None
+        self.own: dict[str, Amounts | None] = {}
 
-    def _split(self, obj: CostObject, volume_years: Mapping[str, int] | None) -> Amounts | None:
-        try:
-            lines = object_lines(self.index, obj, self.year, volume_years=volume_years, frozen=self.frozen)
-        except AllocationError:
-            return None
-        return dict(_amounts(lines).get(obj.code, {}))
+    def requests(self, orgs: Iterable[str]) -> tuple[list[SplitRequest], list[str]]:
+        """The splits this object needs: the three shared states, then one per organisation
+        whose own volume can matter (returned with them, in the same order)."""
+        shared = [
+            SplitRequest(self.with_cost, self.year, self.volume_a),
+            SplitRequest(self.with_cost, self.year, None),
+            SplitRequest(replace(self.with_cost, participants=self.b.participants), self.year, None),
+        ]
+        involved = [org for org in orgs if _involved(self, org)]
+        own = []
+        for org in involved:
+            volume = dict(self.volume_a)
+            volume[org] = self.year
+            own.append(SplitRequest(self.with_cost, self.year, volume))
+        return shared + own, involved
+
+    def take(self, results: Sequence[Amounts | None], involved: Sequence[str]) -> None:
+        self.after_cost, self.after_drivers, self.after_participation = results[:3]
+        self.own = dict(zip(involved, results[3:], strict=True))
 
     def own_drivers(self, organisation: str) -> Amounts | None:
-        volume = dict(self.volume_a)
-        volume[organisation] = self.year
-        return self._split(self._with_cost, volume)
+        return self.own[organisation]
 
 
 def _telescope(start: int, states: Sequence[int | None], end: int) -> list[int]:
@@ -238,21 +248,31 @@ def explain(
     year_b = cycle.target_year if to_year is None else to_year
     alloc_a = before if before is not None else allocate(data, year_a, resolution)
     alloc_b = after if after is not None else allocate(data, year_b, resolution)
-    index = CycleIndex(data)
+    index = CycleIndex.of(data)
     orgs = list(index.org_order if organisations is None else organisations)
     amounts_a, amounts_b = _amounts(alloc_a.lines), _amounts(alloc_b.lines)
     indexed_b = with_index_by_object(data, alloc_b)
     objects_a = {o.code: o for o in alloc_a.objects}
     objects_b = {o.code: o for o in alloc_b.objects}
     codes = list(objects_a) + [c for c in objects_b if c not in objects_a]
-    frozen: dict[int, Allocation] = {}
+    all_states: dict[str, _States] = {}
+    requests: list[SplitRequest] = []
+    spans: list[tuple[_States, int, int, list[str]]] = []
+    for code in codes:
+        obj_a, obj_b = objects_a.get(code), objects_b.get(code)
+        if obj_a is not None and obj_b is not None and obj_b.kind == "service":
+            made = all_states[code] = _States(index, obj_a, obj_b, year_b, year_a)
+            wanted, involved = made.requests(orgs)
+            spans.append((made, len(requests), len(requests) + len(wanted), involved))
+            requests.extend(wanted)
+    results = object_amounts_many(index, requests)
+    for made, first, last, involved in spans:
+        made.take(results[first:last], involved)
     changes: dict[str, list[ObjectChange]] = {org: [] for org in orgs}
     for code in codes:
         obj_a, obj_b = objects_a.get(code), objects_b.get(code)
         kind = obj_b.kind if obj_b is not None else objects_a[code].kind
-        states = None
-        if obj_a is not None and obj_b is not None and kind == "service":
-            states = _States(index, obj_a, obj_b, year_b, year_a, frozen)
+        states = all_states.get(code)
         for org in orgs:
             a = amounts_a.get(code, {}).get(org, 0)
             b = amounts_b.get(code, {}).get(org, 0)
@@ -388,7 +408,7 @@ def simulate_key(
         if found is None:
             raise LookupError(f"unknown key {key}")
         alternative_key = found
-    index = CycleIndex(data)
+    index = CycleIndex.of(data)
     before = _amounts(ln for ln in allocation.lines if ln.object == service).get(service, {})
     lines = object_lines(index, replace(current, key=alternative_key), year)
     after = _amounts(lines).get(service, {})

@@ -39,7 +39,7 @@ from fractions import Fraction
 from fordela.engine.allocate import Allocation, allocate
 from fordela.engine.bridge import with_index
 from fordela.engine.model import ConditionKind, CycleData, Period, ServiceCategory
-from fordela.engine.money import round_half_up
+from fordela.engine.money import round_half_up_ratio
 from fordela.engine.scenario import Resolution
 from fordela.engine.split import split_one
 
@@ -130,8 +130,14 @@ def periods_of(granularity: Granularity) -> tuple[Period, ...]:
 
 
 def month_split(amount: int) -> list[int]:
-    """`amount` öre over the twelve months, exactly (the öre left over to the earliest months)."""
-    return split_one(amount, [1] * 12)
+    """`amount` öre over the twelve months, exactly (the öre left over to the earliest months).
+
+    The same as ``split_one(amount, [1] * 12)`` (equal remainders, ties to the lower index),
+    in two integer operations: it runs once per object and organisation.
+    """
+    whole, left = divmod(abs(amount), 12)
+    parts = [whole + 1] * left + [whole] * (12 - left)
+    return parts if amount >= 0 else [-p for p in parts]
 
 
 def indexed_split(total: int, amounts: Mapping[str, int], rate: Decimal, years: int) -> dict[str, int]:
@@ -298,17 +304,20 @@ class _Builder:
 
     def lines(self, granularity: Granularity) -> list[InvoiceLine]:
         lines = []
+        # Looked up once per object and rate, not per line: a large cycle has millions of lines.
+        objects = {obj: (self.category(obj), self.supplier(obj)) for obj, _, _ in self.months}
+        rates = {rate: Fraction(rate) for rate in {*self.vat.values(), Decimal(0)}}
+        spans = [(period, period.months[0] - 1, period.months[-1]) for period in granularity.periods]
         for (obj, org, kind), months in self.months.items():
-            category = self.category(obj)
+            category, supplier = objects[obj]
             rate = self.vat.get((self.kinds[org], category), Decimal(0))
-            for period in granularity.periods:
-                net = sum(months[m - 1] for m in period.months)
+            exact = rates[rate]
+            for period, start, stop in spans:
+                net = sum(months[start:stop])
                 if net == 0:
                     continue
-                vat = int(round_half_up(Fraction(net) * Fraction(rate)))
-                lines.append(
-                    InvoiceLine(self.year, period, self.supplier(obj), org, obj, kind, category, net, rate, vat)
-                )
+                vat = round_half_up_ratio(net * exact.numerator, exact.denominator) if exact else 0
+                lines.append(InvoiceLine(self.year, period, supplier, org, obj, kind, category, net, rate, vat))
         order = {p: i for i, p in enumerate(Period)}
         lines.sort(key=lambda ln: (order[ln.period], ln.supplier, ln.organisation, ln.object, ln.kind))
         return lines

@@ -63,18 +63,32 @@ def to_sek(ore: int) -> Decimal:
 
 def machine(ore: int) -> str:
     """int öre → machine text with a dot and two decimals, e.g. ``-66100000.00``."""
-    return f"{to_sek(ore):.2f}"
+    if not isinstance(ore, int):
+        return f"{to_sek(ore):.2f}"
+    # Integer arithmetic, not Decimal: this runs once per cell of every export.
+    whole, cents = divmod(abs(ore), ORE_PER_SEK)
+    return f"{'-' if ore < 0 else ''}{whole}.{cents:02d}"
+
+
+def _half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator (denominator > 0) rounded half away from zero, in integers."""
+    whole, rest = divmod(abs(numerator), denominator)
+    if 2 * rest >= denominator:
+        whole += 1
+    return -whole if numerator < 0 else whole
 
 
 def round_half_up(value: Fraction, decimals: int = 0) -> Fraction:
     """Round an exact fraction half away from zero to `decimals` decimals."""
     scale = 10**decimals
-    scaled = abs(value) * scale
-    whole = int(scaled)
-    if scaled - whole >= Fraction(1, 2):
-        whole += 1
-    rounded = Fraction(whole, scale)
-    return -rounded if value < 0 else rounded
+    return Fraction(_half_up(value.numerator * scale, value.denominator), scale)
+
+
+def round_half_up_ratio(numerator: int, denominator: int) -> int:
+    """The integer nearest numerator / denominator, halves away from zero (no Fraction made)."""
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    return _half_up(numerator, denominator)
 
 
 def _group(digits: str) -> str:
@@ -88,19 +102,23 @@ def _group(digits: str) -> str:
 
 def swedish_number(value: Fraction | int | Decimal, decimals: int = 0) -> str:
     """An exact number as Swedish text: grouped thousands, decimal comma, minus sign."""
-    rounded = round_half_up(Fraction(value), decimals)
-    scaled = abs(rounded) * 10**decimals
-    assert scaled.denominator == 1
-    digits = str(scaled.numerator).rjust(decimals + 1, "0")
+    exact = value if isinstance(value, Fraction) else Fraction(value)
+    return _swedish(exact.numerator, exact.denominator, decimals)
+
+
+def _swedish(numerator: int, denominator: int, decimals: int) -> str:
+    # Integers only (no Fraction per cell): pages and exports format many thousands of amounts.
+    rounded = _half_up(numerator * 10**decimals, denominator)
+    digits = str(abs(rounded)).rjust(decimals + 1, "0")
     whole, frac = (digits[:-decimals], digits[-decimals:]) if decimals else (digits, "")
-    text = _group(whole) + ("," + frac if frac else "")
+    text = (_group(whole) if len(whole) > 3 else whole) + ("," + frac if frac else "")
     return (MINUS + text) if rounded < 0 else text
 
 
 def display(ore: int, unit: Unit = Unit.MKR, *, decimals: int | None = None, label: bool = False) -> str:
     """int öre → Swedish display text in `unit` (``1 091,6``; with label ``1 091,6 mkr``)."""
     places = unit.decimals if decimals is None else decimals
-    text = swedish_number(Fraction(ore, unit.ore), places)
+    text = _swedish(ore, unit.ore, places)
     return f"{text}{NBSP}{unit.label}" if label else text
 
 

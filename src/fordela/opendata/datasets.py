@@ -12,13 +12,15 @@ docs/distribution.md; a subscription line is quantity × unit price, rounded hal
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from fordela.engine import bridge as b
 from fordela.engine.allocate import Allocation, AllocationLine, allocate
-from fordela.engine.model import CycleData, KeyMethod
+from fordela.engine.lookups import lookups
+from fordela.engine.model import CycleData, DistributionKey, KeyMethod
 from fordela.engine.money import machine
 from fordela.engine.scenario import Resolution
 
@@ -172,7 +174,9 @@ DISTRIBUTION_COLUMNS = (
 )
 
 
-def _usage(line: AllocationLine, data: CycleData, frozen_years: dict[str, int | None]) -> tuple[str, str]:
+def _usage(
+    line: AllocationLine, keys: Mapping[str, DistributionKey], frozen_years: dict[str, int | None]
+) -> tuple[str, str]:
     """(usage unit, usage quantity as exact text) of a weighted line."""
     weight = line.weight
     assert weight is not None
@@ -183,7 +187,7 @@ def _usage(line: AllocationLine, data: CycleData, frozen_years: dict[str, int | 
         return "lika delar", "1"
     if line.method is KeyMethod.FIXED:
         return "andel", f"{Decimal(weight):f}"
-    key = next(k for k in data.keys if k.code == line.key)
+    key = keys[line.key]
     driver = key.solidarity_driver if line.method is KeyMethod.HYBRID else key.driver
     return str(driver), f"{Decimal(weight):f}"
 
@@ -195,6 +199,7 @@ def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Data
     services = {s.code: s for s in data.services}
     proposals = {p.code: p for p in data.proposals}
     frozen_years = {k.code: k.frozen_year for k in data.keys}
+    keys = lookups(data).keys
     subs = {(s.service, s.organisation, s.year): s for s in data.subscriptions}
     rows = []
     for allocation in allocations:
@@ -202,7 +207,7 @@ def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Data
         usage: dict[tuple[str, str], tuple[str, str]] = {}
         for line in allocation.lines:
             if line.weight is not None:
-                unit, quantity = _usage(line, data, frozen_years)
+                unit, quantity = _usage(line, keys, frozen_years)
                 usage[(line.object, line.organisation)] = (unit, quantity)
                 totals[line.object] += Decimal(quantity)
         for line in allocation.lines:

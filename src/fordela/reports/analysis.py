@@ -12,6 +12,7 @@ from typing import Any
 
 from fordela.engine import bridge as b
 from fordela.engine.allocate import Allocation, allocate
+from fordela.engine.lookups import lookups
 from fordela.engine.model import AmountType, CycleData, Financing, Proposal, ProposalKind
 from fordela.engine.money import Unit, display
 from fordela.engine.scenario import Resolution, with_proposals
@@ -117,7 +118,7 @@ def proposal_summary(data: CycleData, proposal: Proposal) -> str:
 def _service_name(data: CycleData, code: str | None) -> str:
     if code is None:
         return UNKNOWN_SERVICE
-    return next((s.name for s in data.services if s.code == code), code)
+    return lookups(data).service_name(code)
 
 
 def _key_name(data: CycleData, code: str | None) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from fordela.engine.bridge import suppliers
 from fordela.engine.invoicing import InvoiceLine, InvoicingBase
+from fordela.engine.lookups import lookups
 from fordela.engine.model import CycleData, Period
 from fordela.engine.money import Unit
 from fordela.reports.cycle import index_percent, organisation_name
@@ -30,6 +31,7 @@ def _object_names(data: CycleData) -> dict[str, str]:
 def invoice_lines_table(data: CycleData, lines: list[InvoiceLine], title: str) -> Table:
     """Every invoice line: period, supplier, customer, service, net, VAT and gross in kr."""
     names = _object_names(data)
+    organisations = lookups(data)
     columns = (
         Col("period", "Period"),
         Col("supplier", "Leverantör", shown=False),
@@ -49,7 +51,7 @@ def invoice_lines_table(data: CycleData, lines: list[InvoiceLine], title: str) -
             f"{ln.year}-{ln.period}",
             ln.supplier,
             ln.organisation,
-            organisation_name(data, ln.organisation),
+            organisations.organisation_name(ln.organisation),
             ln.object,
             names.get(ln.object, ln.object),
             ln.kind,

@@ -7,6 +7,7 @@ from typing import Any
 
 from fordela.engine import bridge as b
 from fordela.engine.allocate import Allocation, AllocationLine
+from fordela.engine.lookups import lookups
 from fordela.engine.model import CycleData, ReviewOutcome
 from fordela.engine.money import NBSP, Unit, display, swedish_number
 from fordela.engine.scenario import Resolution
@@ -30,7 +31,7 @@ OUTCOME_LABELS = {
 
 
 def organisation_name(data: CycleData, code: str) -> str:
-    return next((o.name for o in data.organisations if o.code == code), code)
+    return lookups(data).organisation_name(code)
 
 
 def index_percent(data: CycleData) -> str:

@@ -44,10 +44,11 @@ from fordela.billing.services import (
     own_services_of,
 )
 from fordela.billing.sie import company_name
+from fordela.cycle.computed import computed, invoicing_base_of
 from fordela.engine.allocate import AllocationError
-from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of, invoicing_base
+from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of
 from fordela.engine.model import Period
-from fordela.engine.scenario import decided_stage, resolve_code
+from fordela.engine.scenario import decided_stage
 from fordela.jobs.kinds import XLSX
 from fordela.reports import billing as reports
 from fordela.reports.tables import Table
@@ -128,12 +129,17 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
     problems: tuple[str, ...] = ()
     base: InvoicingBase | None = None
     try:
-        resolution = resolve_code(data, scenario) if year > data.cycle.base_year else None
-        own = own_services_of(cycle)
-        base = invoicing_base(data, year, resolution, granularity=granularity_of(period), own_services=own)
+        base = invoicing_base_of(data, year, scenario, granularity_of(period), own_services_of(cycle))
     except (InvoicingError, AllocationError) as error:
         problems = error.problems
-    lines: list[InvoiceLine] = frozen_lines(freeze) if freeze else list(base.for_period(period)) if base else []
+    lines: list[InvoiceLine] = (
+        # A freeze never changes; its lines are read once per revision, not on every request.
+        computed(data, "frozen-lines", (freeze.pk,), lambda: frozen_lines(freeze))
+        if freeze
+        else list(base.for_period(period))
+        if base
+        else []
+    )
     if not everyone:
         lines = [ln for ln in lines if ln.organisation == organisation]
     context: dict[str, Any] = {

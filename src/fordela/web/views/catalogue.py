@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from fordela.engine.allocate import AllocationError, allocate
-from fordela.engine.model import ServiceCategory
+from fordela.cycle.computed import allocation_of, computed
+from fordela.engine.allocate import Allocation, AllocationError, AllocationLine, CycleIndex
+from fordela.engine.model import CycleData, ServiceCategory
 from fordela.engine.money import Unit
 from fordela.history.services import history_for
 from fordela.reports import cycle as reports
@@ -47,6 +48,18 @@ def catalogue(request: HttpRequest, cycle: str) -> HttpResponse:
     )
 
 
+def _lines_by_object(data: CycleData, allocation: Allocation) -> dict[str, list[AllocationLine]]:
+    """The allocation's lines grouped by cost object, once per revision (not a scan per page)."""
+
+    def group() -> dict[str, list[AllocationLine]]:
+        grouped: dict[str, list[AllocationLine]] = {}
+        for line in allocation.lines:
+            grouped.setdefault(line.object, []).append(line)
+        return grouped
+
+    return computed(data, "lines-by-object", (allocation.year, allocation.scenario), group)
+
+
 def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpResponse:
     view = cycle_view(cycle)
     data = view.data
@@ -59,8 +72,8 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
     distribution_error = ""
     distribution = None
     try:
-        allocation = allocate(data, year, resolution)
-        lines = sorted((ln for ln in allocation.lines if ln.object == service), key=lambda ln: ln.organisation)
+        allocation = allocation_of(data, year, resolution.code if resolution else None)
+        lines = sorted(_lines_by_object(data, allocation).get(service, ()), key=lambda ln: ln.organisation)
         total = sum(ln.amount for ln in lines)
         columns = (
             Col("organisation", "Kod", shown=False),
@@ -86,8 +99,7 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
     participants = sorted(
         (
             (p.organisation, view.organisation_name(p.organisation), p.from_year, p.to_year)
-            for p in data.participation
-            if p.service == service
+            for p in CycleIndex.of(data).participation.get(service, ())
         ),
         key=lambda p: p[1],
     )

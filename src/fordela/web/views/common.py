@@ -10,10 +10,13 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from fordela.catalogue.models import Cycle
+from fordela.cycle.computed import computed, resolution_of
 from fordela.cycle.selectors import CycleNotFound, cycle_data
 from fordela.engine.bridge import suppliers
+from fordela.engine.lookups import lookups
 from fordela.engine.model import CycleData
-from fordela.engine.scenario import Resolution, ScenarioError, decided_scenario, proposed_scenario, resolve_code
+from fordela.engine.scenario import Resolution, ScenarioError, decided_scenario, proposed_scenario
+from fordela.reports import scenarios as scenario_reports
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class CycleView:
         return self.cycle.code
 
     def organisation_name(self, code: str) -> str:
-        return next((o.name for o in self.data.organisations if o.code == code), code)
+        return lookups(self.data).organisation_name(code)
 
     def suppliers(self) -> list[tuple[str, str]]:
         return [(s, self.organisation_name(s)) for s in suppliers(self.data)]
@@ -50,11 +53,17 @@ def cycle_view(code: str) -> CycleView:
     return CycleView(Cycle.objects.get(code=code), data)
 
 
+def scenario_summary_of(data: CycleData, code: str) -> scenario_reports.ScenarioSummary:
+    """The scenario's bridges, lists and bills (`reports.scenario_summary`), once per revision."""
+    build = lambda: scenario_reports.scenario_summary(data, resolution_of(data, code))  # noqa: E731
+    return computed(data, "scenario-summary", (code,), build)
+
+
 def chosen_scenario(request: HttpRequest, view: CycleView, default: str | None = None) -> Resolution:
     """The scenario named by ?scenario=, else `default`, else the decided one."""
     code = request.GET.get("scenario") or default or view.decided_scenario()
     try:
-        return resolve_code(view.data, code)
+        return resolution_of(view.data, code)
     except ScenarioError:
         raise Http404(f"scenario {code}") from None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,9 @@ from fordela.accounts.permissions import (
     organisation_of,
     role_of,
 )
+from fordela.cycle.computed import computed
 from fordela.engine.allocate import AllocationError
+from fordela.engine.model import CycleData
 from fordela.engine.scenario import Resolution, decided_stage, first_stage, proposed_scenario, resolve_code
 from fordela.jobs.models import Job
 from fordela.jobs.services import job_create, job_start
@@ -241,10 +243,15 @@ ARCHIVE = "oppna-data.zip"
 
 
 def _open_data(view: CycleView) -> tuple[Resolution, list[Dataset], dict[str, bytes]]:
-    """The decided datasets and every file, made now from the cycle as `fordela opendata` makes them."""
+    """The decided datasets and every file, made from the cycle as `fordela opendata` makes them,
+    once per revision and day (the catalogue carries the day it was issued)."""
+    today = datetime.now(STOCKHOLM).date()
+    return computed(view.data, "open-data", (today,), lambda: _make_open_data(view.data, today))
+
+
+def _make_open_data(data: CycleData, today: date) -> tuple[Resolution, list[Dataset], dict[str, bytes]]:
     import json
 
-    data = view.data
     resolution = resolve_code(data, decided_stage(data))
     datasets = open_datasets(data, resolution)
     files: dict[str, bytes] = {}
@@ -260,7 +267,7 @@ def _open_data(view: CycleView) -> tuple[Resolution, list[Dataset], dict[str, by
             f"gemensamma digitala tjänster, {data.cycle.base_year}–{data.cycle.target_year}, som {resolution.name}."
         ),
         publisher=Publisher(data.cycle.title.split(" – ")[0].strip() or data.cycle.code),
-        issued=datetime.now(STOCKHOLM).date(),
+        issued=today,
     )
     files[CATALOGUE] = (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     return resolution, datasets, files

@@ -25,8 +25,9 @@ from fordela.accounts.permissions import (
     organisation_of,
     role_of,
 )
+from fordela.cycle.computed import explanation_of, simulation_of, totals_of
 from fordela.engine import explain as ex
-from fordela.engine.allocate import AllocationError, allocate
+from fordela.engine.allocate import AllocationError
 from fordela.engine.model import CycleData, OrganisationKind, ProposalKind
 from fordela.engine.scenario import Resolution, ScenarioError, resolve_code
 from fordela.reports import cycle as reports
@@ -73,8 +74,8 @@ def organisation_home(request: HttpRequest, cycle: str) -> HttpResponse:
     before: dict[str, int] = {}
     after: dict[str, int] = {}
     try:
-        before = allocate(data, data.cycle.base_year).by_organisation()
-        after = allocate(data, data.cycle.target_year, resolution).by_organisation()
+        before = totals_of(data, data.cycle.base_year, None)
+        after = totals_of(data, data.cycle.target_year, resolution.code)
     except AllocationError as error:
         problems = error.problems
     rows = []
@@ -108,7 +109,7 @@ def organisation(request: HttpRequest, cycle: str, organisation: str) -> HttpRes
         "problems": (),
     }
     try:
-        explanation = ex.explain_organisation(data, resolution, organisation)
+        explanation = explanation_of(data, resolution.code, organisation)
     except AllocationError as error:
         context["problems"] = error.problems
         return render(request, "web/organisations/organisation.html", context)
@@ -189,7 +190,7 @@ def simulator(request: HttpRequest, cycle: str) -> HttpResponse:
         except ScenarioError:
             raise Http404(form.cleaned_data["scenario"]) from None
         try:
-            simulation = ex.simulate_key(data, resolution, form.cleaned_data["service"], form.cleaned_data["key"], year)
+            simulation = simulation_of(data, resolution, form.cleaned_data["service"], form.cleaned_data["key"], year)
         except AllocationError as error:
             context["problems"] = error.problems
         except LookupError as error:

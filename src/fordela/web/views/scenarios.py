@@ -20,13 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from fordela.accounts.permissions import can_edit_scenarios, deny, visible_organisations
 from fordela.cycle import scenarios as services
+from fordela.cycle.computed import resolution_of
 from fordela.cycle.models import Proposal, Scenario
 from fordela.cycle.services import AlreadyCreated
 from fordela.engine import bridge as b
 from fordela.engine.model import AmountType, CycleData, ProposalKind, ScenarioKind
 from fordela.engine.model import Scenario as EngineScenario
 from fordela.engine.money import display
-from fordela.engine.scenario import Resolution, ScenarioError, resolve, resolve_code, resolve_stage
+from fordela.engine.scenario import Resolution, ScenarioError, resolve, resolve_stage
 from fordela.history.services import history_for
 from fordela.reports import cycle as reports
 from fordela.reports import scenarios as scenario_reports
@@ -34,7 +35,7 @@ from fordela.reports.render import as_csv, as_xlsx
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
 from fordela.web.tables import html_table
-from fordela.web.views.common import CycleView, cycle_view
+from fordela.web.views.common import CycleView, cycle_view, scenario_summary_of
 
 KIND_LABELS = {
     ProposalKind.NEW_SERVICE: _("New services"),
@@ -196,12 +197,12 @@ def _apply_toggles(request: HttpRequest, view: CycleView, code: str) -> str:
     if not wanted:
         return gettext("Nothing changed.")
     proposals = {p.code: p for p in Proposal.objects.filter(cycle=view.cycle, code__in=wanted)}
-    before = scenario_reports.scenario_summary(view.data, resolve_code(view.data, code))
+    before = scenario_summary_of(view.data, code)
     services.scenario_set(
         scenario=row, wanted={proposals[c]: included for c, included in wanted.items()}, by=request.user
     )
     after_view = cycle_view(view.code)
-    after = scenario_reports.scenario_summary(after_view.data, resolve_code(after_view.data, code))
+    after = scenario_summary_of(after_view.data, code)
     titles = {p.code: p.title for p in view.data.proposals}
     parts = [
         (gettext("%(title)s included.") if on else gettext("%(title)s left out.")) % {"title": titles[c]}
@@ -253,8 +254,8 @@ def _builder_context(
     request: HttpRequest, view: CycleView, found: EngineScenario, *, editable: bool, can_edit: bool
 ) -> dict[str, Any]:
     data = view.data
-    resolution = resolve(data, found)
-    summary = scenario_reports.scenario_summary(data, resolution)
+    resolution = resolution_of(data, found.code)
+    summary = scenario_summary_of(data, found.code)
     visible = visible_organisations(request.user)
     results = [
         (code, reports.organisation_name(data, code), html_table(_headed(bridge)), html_table(lists))
@@ -301,8 +302,8 @@ def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
     data = view.data
     known = [s.code for s in data.scenarios]
     chosen = [c for c in dict.fromkeys(request.GET.getlist("s")) if c in known] or known
-    resolutions = [resolve_code(data, c) for c in chosen]
-    summaries = [scenario_reports.scenario_summary(data, r) for r in resolutions]
+    resolutions = [resolution_of(data, c) for c in chosen]
+    summaries = [scenario_summary_of(data, c) for c in chosen]
     suppliers_table = scenario_reports.scenario_compare_suppliers_table(data, resolutions)
     chart_rows = [
         (reports.organisation_name(data, x.supplier), s.resolution.name, x.total)
