@@ -115,6 +115,12 @@ def cmd_import(args: argparse.Namespace) -> list[Table]:
 
 
 def cmd_demo(args: argparse.Namespace) -> list[Table]:
+    # Accounts with a published password: only on a local machine, or when asked for by name.
+    if os.environ.get("FORDELA_LOCAL", "") not in ("1", "true", "yes", "on") and not args.allow_demo_accounts:
+        raise UserError(
+            "refusing to create demo accounts outside local mode (FORDELA_LOCAL=1); "
+            "pass --allow-demo-accounts to do it anyway"
+        )
     args.path, args.replace = str(demo_package()), True
     cmd_import(args)
     from fordela.accounts.services import DEMO_PASSWORD, demo_accounts_create
@@ -228,7 +234,8 @@ def _parser() -> argparse.ArgumentParser:
     p = command("import", cmd_import, "import a cycle package (folder, .zip or .xlsx) into the database", formats=False)
     p.add_argument("path")
     p.add_argument("--replace", action="store_true", help="replace a cycle with the same code")
-    command("demo", cmd_demo, f"load the demo cycle {DEMO_CODE} into the database", formats=False)
+    p = command("demo", cmd_demo, f"load the demo cycle {DEMO_CODE} into the database", formats=False)
+    p.add_argument("--allow-demo-accounts", action="store_true", help="also outside local mode (published password)")
     p = command("export", cmd_export, "export a cycle as a package (folder, .zip or .xlsx by suffix)", formats=False)
     p.add_argument("cycle", metavar="CYCLE")
     p.add_argument("path")
@@ -261,6 +268,9 @@ def _parser() -> argparse.ArgumentParser:
     from fordela.documents.cli import register as report_commands  # report workbook|annual-analysis|deck|pdf
 
     report_commands(sub)
+    from fordela.ops.cli import register as ops_commands  # serve, worker, backup, restore, user
+
+    ops_commands(sub)
     return parser
 
 

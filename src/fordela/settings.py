@@ -1,7 +1,10 @@
-"""Django settings: one module, configured by environment variables.
+"""Django settings: one module, configured by environment variables (table in docs/deploy.md).
 
-SQLite under var/ works from a fresh checkout; DATABASE_URL (e.g.
-postgres://postgres@127.0.0.1:5432/test) switches to PostgreSQL, the production database.
+Local mode (FORDELA_LOCAL=1: `make run`, the tests) serves plain HTTP on localhost with SQLite
+under the checkout's var/ unless DATABASE_URL names PostgreSQL. Outside local mode nothing
+insecure is assumed: no secret key is built in, cookies are secure, static files are served
+compressed from a manifest, and `fordela serve` refuses to start while a setting is unsafe
+(fordela.ops.preflight).
 """
 
 from __future__ import annotations
@@ -12,8 +15,6 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = Path(os.environ.get("FORDELA_HOME", Path.cwd()))
-VAR_DIR = PROJECT_DIR / "var"
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -25,12 +26,42 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", False)
+def _home() -> Path:
+    """Where data lives (the SQLite database, collected static files): never the working directory.
+
+    FORDELA_HOME when set; else the checkout's var/ (an editable install, as `make install` makes),
+    else the user's data directory.
+    """
+    if os.environ.get("FORDELA_HOME"):
+        return Path(os.environ["FORDELA_HOME"]).resolve()
+    checkout = BASE_DIR.parents[1]
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "var"
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "fordela"
+
+
 # Tests and `make run` serve plain HTTP on localhost: they set FORDELA_LOCAL=1 (no HTTPS redirect).
 LOCAL = env_bool("FORDELA_LOCAL", False)
-# A fixed key is fine for development and tests only; production sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-set-SECRET_KEY-in-production")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+DEBUG = env_bool("DEBUG", False)
+HOME_DIR = _home()
+# A fixed key is fine in local mode only. Outside it there is no default: Django refuses to sign
+# anything with an empty key and `fordela serve` refuses to start (fordela.ops.preflight).
+INSECURE_LOCAL_KEY = "local-only-insecure-key-set-FORDELA_SECRET_KEY-in-production"
+SECRET_KEY = os.environ.get("FORDELA_SECRET_KEY", INSECURE_LOCAL_KEY if LOCAL else "")
+ALLOWED_HOSTS = env_list("FORDELA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if LOCAL else "")
+# Origins allowed to POST besides the site itself (e.g. https://fordela.example.se:8443); by
+# default every allowed host over HTTPS.
+CSRF_TRUSTED_ORIGINS = env_list(
+    "FORDELA_CSRF_TRUSTED_ORIGINS",
+    ",".join(f"https://{h.lstrip('.')}" for h in ALLOWED_HOSTS if h != "*" and not h.startswith(".")),
+)
+# Behind a TLS-terminating proxy (nginx, a load balancer) that sets X-Forwarded-Proto/-Host/-For:
+# without this the HTTPS redirect loops and every POST fails the CSRF origin check.
+BEHIND_PROXY = env_bool("FORDELA_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+    USE_X_FORWARDED_PORT = True
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -47,6 +78,7 @@ INSTALLED_APPS = [
     "fordela.billing",
     "fordela.consultation",
     "fordela.jobs",
+    "fordela.ops",
     "fordela.web",
 ]
 
@@ -66,9 +98,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-# Documents are made in a background thread after the request commits; tests set JOBS_SYNC to
+# Documents are made by `fordela worker` from the queue in the database; tests set JOBS_SYNC to
 # make them at once, in the request (fordela.jobs.services).
 JOBS_SYNC = env_bool("FORDELA_JOBS_SYNC", False)
+# A running job's lease: a worker renews it while it works; a job whose lease ran out (its worker
+# died) is queued again, and failed with the reason after JOBS_MAX_ATTEMPTS.
+JOBS_LEASE_SECONDS = int(os.environ.get("FORDELA_JOBS_LEASE_SECONDS", "60"))
+JOBS_MAX_ATTEMPTS = int(os.environ.get("FORDELA_JOBS_MAX_ATTEMPTS", "2"))
+# Unfinished document jobs one user may have at once (each costs a worker minutes of CPU).
+JOBS_PER_USER = int(os.environ.get("FORDELA_JOBS_PER_USER", "3"))
 
 ROOT_URLCONF = "fordela.urls"
 TEMPLATES = [
@@ -93,9 +131,10 @@ WSGI_APPLICATION = "fordela.wsgi.application"
 def _database() -> dict[str, object]:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60))
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "fordela.sqlite3"}
+        # Health checks: a connection dropped by the server is replaced before use, not a 500.
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    HOME_DIR.mkdir(parents=True, exist_ok=True)
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": HOME_DIR / "fordela.sqlite3"}
 
 
 DATABASES = {"default": _database()}
@@ -115,10 +154,18 @@ USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["fordela.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = HOME_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing one
-# WhiteNoise serves the static files straight from the apps, in production as locally.
-WHITENOISE_USE_FINDERS = True
+if LOCAL:
+    # Locally WhiteNoise serves the files straight from the apps (no collectstatic step).
+    WHITENOISE_USE_FINDERS = True
+else:
+    # In production `fordela serve` collects them first: compressed, with hashed names cached
+    # for a year (a manifest maps {% static %} names to them).
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -129,6 +176,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Outside local mode the cookies travel over HTTPS only (local mode is plain HTTP on localhost).
+SESSION_COOKIE_SECURE = not LOCAL
+CSRF_COOKIE_SECURE = not LOCAL
 
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
@@ -156,17 +206,25 @@ if OIDC_ENABLED:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG and not LOCAL:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+if not LOCAL:
+    SECURE_SSL_REDIRECT = env_bool("FORDELA_SSL_REDIRECT", True)
+    # The health probe of a load balancer or systemd talks plain HTTP to the app server.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("FORDELA_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SECURE_HSTS_PRELOAD = env_bool("FORDELA_HSTS_PRELOAD", True)
 
+# One JSON object per line on stderr (journald or the container runtime keeps it): every 500
+# with its traceback (django.request), security refusals, the worker's jobs.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.security": {"handlers": ["console"], "level": "WARNING"}},
+    "formatters": {"json": {"()": "fordela.ops.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("FORDELA_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "fordela": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
