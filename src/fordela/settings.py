@@ -171,7 +171,7 @@ else:
     # for a year (a manifest maps {% static %} names to them).
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "fordela.ops.static.StaticStorage"},
     }
 
 LOGIN_URL = "login"

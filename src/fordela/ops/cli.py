@@ -54,6 +54,8 @@ def gunicorn_argv(args: argparse.Namespace) -> list[str]:
         "2000",
         "--max-requests-jitter",
         "200",
+        # No shared control socket in ~/.gunicorn: several servers may run on one host.
+        "--no-control-socket",
         "--access-logfile",
         "-",
         "--error-logfile",
