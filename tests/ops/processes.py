@@ -14,7 +14,14 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 # What the test run sets that a production process must not inherit.
-LEAVE_OUT = ("FORDELA_LOCAL", "DEBUG", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "FORDELA_SECRET_KEY", "FORDELA_JOBS_SYNC")
+LEAVE_OUT = (
+    "FORDELA_LOCAL",
+    "DEBUG",
+    "DATABASE_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "FORDELA_SECRET_KEY",
+    "FORDELA_JOBS_SYNC",
+)
 SECRET = "test-only-" + "k" * 60
 
 
@@ -37,7 +44,9 @@ def fordela(*args: str, env: dict[str, str], **kwargs) -> subprocess.CompletedPr
 def start(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     """A long-running fordela command in its own process group, output to `log`."""
     out = log.open("wb")
-    return subprocess.Popen([str(BIN / "fordela"), *args], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [str(BIN / "fordela"), *args], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:

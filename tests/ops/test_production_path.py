@@ -70,7 +70,9 @@ def test_serve_and_demo_refuse_the_published_demo_password(home, tmp_path):
 def test_the_production_path_serves_health_headers_static_and_locks_out(home, tmp_path):
     port = free_port()
     env = _production(home)
-    server = start("serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", env=env, log=tmp_path / "serve.log")
+    server = start(
+        "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", env=env, log=tmp_path / "serve.log"
+    )
     worker = None
     try:
         proxy = {"X-Forwarded-Proto": "https"}

@@ -68,7 +68,10 @@ def page(browser, site):
     # Every page must live within the Content-Security-Policy: the browser reports each blocked
     # script, style or eval on the console.
     refused: list[str] = []
-    page.on("console", lambda m: refused.append(f"{m.text} at {m.location}") if "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: refused.append(f"{m.text} at {m.location}") if "Content Security Policy" in m.text else None,
+    )
     yield page
     context.close()
     assert refused == [], "\n".join(refused)
