@@ -77,10 +77,9 @@ def test_a_job_whose_worker_dies_every_time_fails_with_the_reason(shared_db, tmp
 
 def test_two_servers_and_two_workers_never_run_a_job_twice(shared_db, tmp_path):
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
     from fordela.accounts.models import Profile, Role
-
-    from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
     password = "a-test-password-1234"
     # Hashed as the servers' settings expect (the test settings' MD5 hasher is not theirs).
@@ -107,7 +106,7 @@ def test_two_servers_and_two_workers_never_run_a_job_twice(shared_db, tmp_path):
         for port in ports:
             wait_for(lambda port=port: request(port, "GET", "/login/")[0] == 200, what=f"serve on {port}")
         # Six documents asked for through both servers, before any worker runs.
-        for i, name in enumerate(("ann", "ben", "cid")):
+        for name in ("ann", "ben", "cid"):
             for port in ports:
                 browser = Browser(port, https=False)
                 assert browser.login(name, password)[0] == 302
