@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from fordela.web.views import catalogue, pages, start
+from fordela.web.views import accounts, catalogue, pages, start
 
 urlpatterns = [
     path("health/", pages.health, name="health"),
@@ -25,6 +25,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", pages.home, name="home"),
+    path("konton/", accounts.account_list, name="accounts"),
+    path("konton/<str:username>/", accounts.account_detail, name="account"),
     path("c/<slug:cycle>/", start.start, name="start"),
     path("c/<slug:cycle>/tjanster/", catalogue.catalogue, name="catalogue"),
     path("c/<slug:cycle>/tjanster/<slug:service>/", catalogue.service_detail, name="service"),

@@ -35,6 +35,7 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("Logout")
         REFUSED = "refused", _("Refused")
         LOCKED_OUT = "locked_out", _("Login locked")
+        ACCOUNT = "account", _("Account changed")
 
     at = models.DateTimeField(auto_now_add=True)  # stored in UTC (USE_TZ)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -105,6 +105,8 @@ def cmd_worker(args: argparse.Namespace) -> list[Table]:
 
 
 def register(sub: Any) -> None:
+    from fordela.ops.users_cli import register as user_commands
+
     cpu = os.cpu_count() or 1
     p = sub.add_parser("serve", help="serve the web application (gunicorn) for production")
     p.add_argument(
@@ -128,3 +130,4 @@ def register(sub: Any) -> None:
     p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     p.add_argument("--name", help="worker name in heartbeats and logs (default host:pid)")
     p.set_defaults(func=cmd_worker)
+    user_commands(sub)
