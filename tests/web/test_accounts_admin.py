@@ -94,7 +94,7 @@ def test_the_command_line_does_the_same(demo_db, capsys):
     assert main(["user", "set-role", "olle", "coordinator"]) == 0
     assert main(["user", "deactivate", "olle"]) == 0
     assert main(["user", "set-role", "olle", "customer_viewer"]) == 2
-    assert "acts for one organisation" in capsys.readouterr().err
+    assert "företräder en organisation" in capsys.readouterr().err
     assert main(["user", "list", "--format", "csv"]) == 0
     listing = capsys.readouterr().out
     assert "olle,,coordinator,,no,password" in listing

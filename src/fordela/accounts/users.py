@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fordela.accounts.models import AuditEvent, Profile, Role
 
@@ -51,7 +52,9 @@ def _audit(*, by: Any, what: str, path: str = "") -> None:
 
 def _role(value: str | Role) -> Role:
     if value not in Role.values:
-        raise AccountError(f"unknown role '{value}' (roles: {', '.join(Role.values)})")
+        raise AccountError(
+            _("Unknown role '%(role)s' (roles: %(roles)s).") % {"role": value, "roles": ", ".join(Role.values)}
+        )
     return Role(value)
 
 
@@ -61,19 +64,19 @@ def _organisation(role: Role, organisation: str) -> str:
     organisation = organisation.strip()
     if role in NEEDS_ORGANISATION:
         if not organisation:
-            raise AccountError(f"the role {role.value} acts for one organisation: name it")
+            raise AccountError(_("The role %(role)s acts for one organisation: choose it.") % {"role": role.label})
         if not Organisation.objects.filter(code=organisation).exists():
-            raise AccountError(f"unknown organisation '{organisation}'")
+            raise AccountError(_("Unknown organisation '%(organisation)s'.") % {"organisation": organisation})
         return organisation
     if organisation:
-        raise AccountError(f"the role {role.value} sees every organisation: give no organisation")
+        raise AccountError(_("The role %(role)s sees every organisation: choose none.") % {"role": role.label})
     return ""
 
 
 def _user(username: str) -> Any:
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise AccountError(f"no such user '{username}'")
+        raise AccountError(_("No such user '%(username)s'.") % {"username": username})
     return user
 
 
@@ -91,13 +94,13 @@ def user_create(
     """A new active account and its first password (shown once to the administrator)."""
     username = username.strip()
     if not username or len(username) > 150 or any(c.isspace() for c in username):
-        raise AccountError("a user name is 1–150 characters without spaces")
+        raise AccountError(_("A user name is 1–150 characters without spaces."))
     role = _role(role)
     organisation = _organisation(role, organisation)
     users = get_user_model()
     if users.objects.filter(username__iexact=username).exists():
-        raise AccountError(f"the user name '{username}' is taken")
-    first, _, last = full_name.strip().partition(" ")
+        raise AccountError(_("The user name '%(username)s' is taken.") % {"username": username})
+    first, _space, last = full_name.strip().partition(" ")
     user = users(username=username, first_name=first[:150], last_name=last[:150], email=email.strip()[:254])
     password = secrets.token_urlsafe(12)
     user.set_password(password)
@@ -123,7 +126,7 @@ def user_set_active(*, username: str, active: bool, by: Any = None, path: str = 
     """Deactivate (no login, open sessions end at their next request) or activate again."""
     user = _user(username)
     if not active and by is not None and getattr(by, "pk", None) == user.pk:
-        raise AccountError("you cannot deactivate your own account")
+        raise AccountError(_("You cannot deactivate your own account."))
     if user.is_active == active:
         return
     type(user).objects.filter(pk=user.pk).update(is_active=active)
