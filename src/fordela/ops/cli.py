@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from fordela.reports.tables import Table
@@ -131,3 +132,38 @@ def register(sub: Any) -> None:
     p.add_argument("--name", help="worker name in heartbeats and logs (default host:pid)")
     p.set_defaults(func=cmd_worker)
     user_commands(sub)
+    register_backup(sub)
+
+
+def cmd_backup(args: argparse.Namespace) -> list[Table]:
+    _django()
+    from fordela.ops.backup import backup_write
+
+    counts = backup_write(path=Path(args.path))
+    print(f"backed up {sum(counts.values())} rows of {len(counts)} tables to {args.path}", file=sys.stderr)
+    return []
+
+
+def cmd_restore(args: argparse.Namespace) -> list[Table]:
+    _django()
+    from django.core.management import call_command
+
+    from fordela.cli import UserError
+    from fordela.ops.backup import BackupError, backup_restore
+
+    call_command("migrate", verbosity=0)
+    try:
+        counts = backup_restore(path=Path(args.path))
+    except BackupError as error:
+        raise UserError(str(error)) from None
+    print(f"restored {sum(counts.values())} rows of {len(counts)} tables from {args.path}", file=sys.stderr)
+    return []
+
+
+def register_backup(sub: Any) -> None:
+    p = sub.add_parser("backup", help="write everything (cycles, history, reviews, audit, invoicing) to one file")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="load a backup into an empty database (migrates it first)")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_restore)
