@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 LEAVE_OUT = ("FORDELA_LOCAL", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "FORDELA_SECRET_KEY")
@@ -54,3 +56,17 @@ def test_oidc_claims_map_to_role_and_organisation():
     )
     assert profile_from_claims({"roles": "coordinator"}) == (Role.COORDINATOR, "")
     assert profile_from_claims({}) == (None, "")
+
+
+def test_oidc_groups_map_to_role_and_organisation_when_there_is_no_app_role():
+    from fordela.accounts.models import Role
+    from fordela.accounts.oidc import group_roles, profile_from_claims
+
+    groups = group_roles("aaaa-1=customer_viewer:grundskola, bbbb-2=finance")
+    assert profile_from_claims({"groups": ["zzz", "aaaa-1"]}, groups) == (Role.CUSTOMER_VIEWER, "grundskola")
+    assert profile_from_claims({"groups": ["bbbb-2"]}, groups) == (Role.FINANCE, "")
+    # An app role wins over groups.
+    assert profile_from_claims({"roles": ["coordinator"], "groups": ["aaaa-1"]}, groups) == (Role.COORDINATOR, "")
+    assert profile_from_claims({"groups": ["zzz"]}, groups) == (None, "")
+    with pytest.raises(ValueError, match="GROUP=ROLE"):
+        group_roles("aaaa=emperor")
