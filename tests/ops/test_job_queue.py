@@ -108,3 +108,12 @@ def test_health_is_503_when_the_database_is_down(client, db, monkeypatch):
         patched.setattr(connection, "cursor", broken)
         response = client.get("/health/")
     assert response.status_code == 503 and response.json()["database"] == "down"
+
+
+def test_only_a_job_no_worker_took_up_goes_stale(cycle):
+    _queued(2)
+    Job.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    job_claim(worker="busy")
+    queued = Job.objects.get(status=Job.Status.QUEUED)
+    running = Job.objects.get(status=Job.Status.RUNNING)
+    assert queued.stale and not running.stale  # a running job is guarded by its lease instead

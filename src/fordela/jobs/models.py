@@ -66,8 +66,9 @@ class Job(models.Model):
 
     @property
     def stale(self) -> bool:
-        """Unfinished long after it was asked for: no worker is running; ask an administrator."""
-        return not self.finished and timezone.now() - self.created_at > STALE_AFTER
+        """Still queued long after it was asked for: no worker is running (a running job whose
+        worker died is taken over through its lease, fordela.jobs.queue)."""
+        return self.status == self.Status.QUEUED and timezone.now() - self.created_at > STALE_AFTER
 
     @property
     def progress(self) -> int:
