@@ -72,6 +72,8 @@ def test_an_administrator_creates_changes_deactivates_and_resets(as_user):
         {"username": "new", "role": "finance", "organisation": "grundskola"},  # sees every organisation
         {"username": "new", "role": "emperor"},
         {"username": "new", "role": "customer_viewer", "organisation": "<script>"},
+        {"username": "nul\x00name", "role": "finance"},
+        {"username": "new", "role": "finance", "email": "not-an-address"},
     ],
 )
 def test_mistakes_are_refused_next_to_the_form(as_user, post):
