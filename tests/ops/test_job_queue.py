@@ -117,3 +117,28 @@ def test_only_a_job_no_worker_took_up_goes_stale(cycle):
     queued = Job.objects.get(status=Job.Status.QUEUED)
     running = Job.objects.get(status=Job.Status.RUNNING)
     assert queued.stale and not running.stale  # a running job is guarded by its lease instead
+
+
+def test_a_worker_waits_out_a_database_outage(cycle, monkeypatch):
+    import threading
+
+    from fordela.jobs import queue
+
+    calls = {"n": 0}
+    real = queue.job_claim
+
+    def flaky(*, worker):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            from django.db import OperationalError
+
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(worker=worker)
+
+    monkeypatch.setattr(queue, "job_claim", flaky)
+    monkeypatch.setattr(queue, "DATABASE_RETRY_SECONDS", 0)
+    monkeypatch.setattr(queue.connections, "close_all", lambda: None)  # the test's own connection stays
+    _queued()
+    ran = queue.worker_run(worker="patient", stop=threading.Event(), burst=True)
+    assert ran == 1 and calls["n"] == 3  # failed, claimed the job, found the queue empty
+    assert Job.objects.get().status == Job.Status.DONE

@@ -20,11 +20,11 @@ import os
 import socket
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from fordela.jobs.models import Job, WorkerHeartbeat
 log = logging.getLogger(__name__)
 # A worker not seen for this long is down (it polls every second or two).
 WORKER_SEEN_WITHIN = timedelta(seconds=30)
+DATABASE_RETRY_SECONDS = 5
 
 
 def worker_name() -> str:
@@ -137,10 +138,17 @@ def worker_run(*, worker: str, stop: threading.Event, poll: float = 1.0, burst: 
     log.info("worker started", extra={"worker": worker})
     try:
         while not stop.is_set():
-            close_old_connections()  # drops a broken or expired connection before it is used
-            heartbeat(worker=worker)
-            jobs_reclaim()
-            job = job_claim(worker=worker)
+            try:
+                close_old_connections()  # drops a broken or expired connection before it is used
+                heartbeat(worker=worker)
+                jobs_reclaim()
+                job = job_claim(worker=worker)
+            except DatabaseError:
+                # The database is away (restart, failover): wait and try again rather than exit.
+                log.exception("worker cannot reach the database; retrying", extra={"worker": worker})
+                connections.close_all()
+                stop.wait(DATABASE_RETRY_SECONDS)
+                continue
             if job is None:
                 if burst:
                     break
@@ -153,7 +161,8 @@ def worker_run(*, worker: str, stop: threading.Event, poll: float = 1.0, burst: 
             ran += 1
             connections.close_all()
     finally:
-        WorkerHeartbeat.objects.filter(name=worker).delete()
+        with suppress(DatabaseError):  # if the database is away, the heartbeat simply ages out
+            WorkerHeartbeat.objects.filter(name=worker).delete()
         connections.close_all()
         log.info("worker stopped", extra={"worker": worker, "jobs": ran})
     return ran
