@@ -119,11 +119,15 @@ def test_only_a_job_no_worker_took_up_goes_stale(cycle):
     assert queued.stale and not running.stale  # a running job is guarded by its lease instead
 
 
-def test_a_worker_waits_out_a_database_outage(cycle, monkeypatch):
+def test_a_worker_waits_out_a_database_outage(transactional_db, demo, monkeypatch):
+    # Transactional: the worker's lease thread has its own connection and must see the job
+    # committed (inside a test transaction its UPDATE would wait on the test's row lock).
     import threading
 
+    from fordela.cycle.services import cycle_import
     from fordela.jobs import queue
 
+    cycle_import(data=demo)
     calls = {"n": 0}
     real = queue.job_claim
 
