@@ -16,12 +16,17 @@ $(VENV)/.installed: requirements/dev.lock pyproject.toml
 install: $(VENV)/.installed
 
 ## The main job: set up, load the demo cycle, print the deck's figures, serve the web app.
+## Local mode (plain HTTP, SQLite under var/, demo accounts allowed); the job worker runs beside
+## the development server and stops with it. Production: `fordela serve` + `fordela worker`
+## (docs/deploy.md).
+run: export FORDELA_LOCAL = 1
 run: install
 	$(FORDELA) migrate
 	$(FORDELA) demo
 	$(FORDELA) summary goteborg-2026
 	@echo "fordela is running on http://127.0.0.1:8000 (log in with a demo account above; Ctrl-C stops)"
-	FORDELA_LOCAL=1 $(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload
+	$(FORDELA) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload
 
 test: install
 	$(BIN)/python -m pytest

@@ -3,10 +3,25 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from fordela.web.views import catalogue, pages, start
+from fordela.web.views import accounts, catalogue, pages, start
+
+
+class UsernameConverter:
+    """User names as Django allows them (letters, digits, @.+-_): anything else is no URL here."""
+
+    regex = r"[\w.@+-]{1,150}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UsernameConverter, "username")
 
 urlpatterns = [
     path("health/", pages.health, name="health"),
@@ -25,6 +40,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", pages.home, name="home"),
+    path("konton/", accounts.account_list, name="accounts"),
+    path("konton/<username:username>/", accounts.account_detail, name="account"),
     path("c/<slug:cycle>/", start.start, name="start"),
     path("c/<slug:cycle>/tjanster/", catalogue.catalogue, name="catalogue"),
     path("c/<slug:cycle>/tjanster/<slug:service>/", catalogue.service_detail, name="service"),

@@ -89,10 +89,11 @@ def test_annual_analysis_and_workbook(as_user, sync):
 
 
 def test_progress_goes_queued_running_done(as_user):
+    from fordela.jobs.queue import job_claim
     from fordela.jobs.services import job_progress, job_run
 
     bob = as_user("bob")
-    # Not synchronous: the thread would start when the request commits, which a test never does.
+    # Not synchronous: the job waits in the queue for a worker, played here step by step.
     response = bob.post(START, {"kind": "pdf", "supplier": "dms"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     job = Job.objects.get()
@@ -101,6 +102,8 @@ def test_progress_goes_queued_running_done(as_user):
     assert 'hx-trigger="every 1s"' in html and "<progress" in html and f'max="{job.expected_steps}"' in html
 
     progress = f"/c/{CYCLE}/dokument/jobb/{job.pk}/status/"
+    job = job_claim(worker="test-worker")
+    assert job is not None and job.attempts == 1 and job.lease_until is not None
     job_progress(job=job, text="brygga och listor")
     job.refresh_from_db()
     assert job.status == Job.Status.RUNNING and job.started_at is not None

@@ -194,7 +194,10 @@ def objects(demo_db):
     from fordela.catalogue.models import Cycle
     from fordela.consultation.services import thread_open
     from fordela.jobs.models import Job
+    from fordela.jobs.queue import heartbeat
 
+    # /health/ answers 503 without a live worker (as it should); a heartbeat makes it a page to walk.
+    heartbeat(worker="hostile-input-test")
     users = get_user_model().objects
     thread = thread_open(
         cycle=Cycle.objects.get(code=CYCLE),

@@ -63,6 +63,9 @@ def test_every_url_except_the_open_ones_requires_login(demo_db):
 def test_open_pages(client, name, db):
     from django.urls import reverse
 
+    from fordela.jobs.queue import heartbeat
+
+    heartbeat(worker="test-worker")  # /health/ also wants a job worker
     assert client.get(reverse(name)).status_code == 200
 
 

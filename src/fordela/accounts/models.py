@@ -34,6 +34,8 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", _("Failed login")
         LOGOUT = "logout", _("Logout")
         REFUSED = "refused", _("Refused")
+        LOCKED_OUT = "locked_out", _("Login locked")
+        ACCOUNT = "account", _("Account changed")
 
     at = models.DateTimeField(auto_now_add=True)  # stored in UTC (USE_TZ)
     kind = models.CharField(max_length=20, choices=Kind.choices)

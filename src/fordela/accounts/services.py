@@ -33,11 +33,17 @@ DEMO_ACCOUNTS = (
 
 @transaction.atomic
 def demo_accounts_create(*, password: str = DEMO_PASSWORD) -> tuple[DemoAccount, ...]:
-    """Create (or reset) the demo accounts. For demonstrations only; never in production."""
+    """Create the demo accounts that do not exist yet. For demonstrations only; never in production.
+
+    An existing user of the same name is left as it is (password, role, organisation): loading
+    the demo must never reopen an account someone has secured.
+    """
     users = get_user_model()
     for account in DEMO_ACCOUNTS:
         first, _, last = account.full_name.partition(" ")
-        user, _ = users.objects.get_or_create(username=account.username)
+        user, created = users.objects.get_or_create(username=account.username)
+        if not created:
+            continue
         user.first_name, user.last_name = first, last
         user.is_staff = account.role is Role.ADMIN
         user.set_password(password)

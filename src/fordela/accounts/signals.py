@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -30,4 +31,17 @@ def _logged_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> 
 def _login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
     AuditEvent.objects.create(
         kind=AuditEvent.Kind.LOGIN_FAILED, username=str(credentials.get("username", ""))[:150], path=_path(request)
+    )
+
+
+@receiver(user_locked_out)
+def _locked_out(
+    sender: Any, request: HttpRequest | None, username: str | None, ip_address: str | None, **kwargs: Any
+) -> None:
+    """django-axes locked this user name and address after too many failed logins."""
+    AuditEvent.objects.create(
+        kind=AuditEvent.Kind.LOCKED_OUT,
+        username=str(username or "")[:150],
+        path=_path(request),
+        object=f"address {ip_address or '?'}"[:300],
     )

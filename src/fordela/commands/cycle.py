@@ -7,6 +7,7 @@ touched) or the code of a cycle in the database.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,12 @@ def cmd_import(args: argparse.Namespace) -> list[Table]:
 
 
 def cmd_demo(args: argparse.Namespace) -> list[Table]:
+    # Accounts with a published password: only on a local machine, or when asked for by name.
+    if os.environ.get("FORDELA_LOCAL", "") not in ("1", "true", "yes", "on") and not args.allow_demo_accounts:
+        raise cli.UserError(
+            "refusing to create demo accounts outside local mode (FORDELA_LOCAL=1); "
+            "pass --allow-demo-accounts to do it anyway"
+        )
     args.path, args.replace = str(cli.demo_package()), True
     cmd_import(args)
     from fordela.accounts.services import DEMO_PASSWORD, demo_accounts_create
@@ -145,7 +152,8 @@ def register(sub: Any) -> None:
     )
     p.add_argument("path")
     p.add_argument("--replace", action="store_true", help="replace a cycle with the same code")
-    cli.add_command(sub, "demo", cmd_demo, f"load the demo cycle {cli.DEMO_CODE} into the database", formats=False)
+    p = cli.add_command(sub, "demo", cmd_demo, f"load the demo cycle {cli.DEMO_CODE} into the database", formats=False)
+    p.add_argument("--allow-demo-accounts", action="store_true", help="also outside local mode (published password)")
     p = cli.add_command(
         sub, "export", cmd_export, "export a cycle as a package (folder, .zip or .xlsx by suffix)", formats=False
     )

@@ -1,7 +1,10 @@
 """A document made in the background: who asked for what, how far it has come, and the file.
 
-The file is kept in the database (documents are at most a few MB): it then survives restarts,
-needs no shared disk between web processes, and is removed with the job.
+The job table is also the queue `fordela worker` takes work from (fordela.jobs.queue): a worker
+claims a queued row, holds a lease on it while it works, and a row whose lease ran out (its
+worker died) is queued again or failed with the reason. The file is kept in the database
+(documents are at most a few MB): it then survives restarts, needs no shared disk between web
+processes, and is removed with the job.
 """
 
 from __future__ import annotations
@@ -42,10 +45,17 @@ class Job(models.Model):
     filename = models.CharField(max_length=200, blank=True, default="")
     content_type = models.CharField(max_length=120, blank=True, default="")
     content = models.BinaryField(null=True, blank=True, editable=False)
+    # The queue: which worker runs it, until when its lease holds, how many times it was started.
+    worker = models.CharField(max_length=200, blank=True, default="")
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["cycle_code", "created_by", "-created_at"], name="job_owner_recent")]
+        indexes = [
+            models.Index(fields=["cycle_code", "created_by", "-created_at"], name="job_owner_recent"),
+            models.Index(fields=["status", "created_at"], name="job_queue"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.id} ({self.status})"
@@ -56,8 +66,9 @@ class Job(models.Model):
 
     @property
     def stale(self) -> bool:
-        """Unfinished long after it was asked for: its process was restarted; ask again."""
-        return not self.finished and timezone.now() - self.created_at > STALE_AFTER
+        """Still queued long after it was asked for: no worker is running (a running job whose
+        worker died is taken over through its lease, fordela.jobs.queue)."""
+        return self.status == self.Status.QUEUED and timezone.now() - self.created_at > STALE_AFTER
 
     @property
     def progress(self) -> int:
@@ -69,3 +80,15 @@ class Job(models.Model):
     @property
     def last_step(self) -> str:
         return self.steps[-1]["text"] if self.steps else ""
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `fordela worker`, seen at its last poll: /health/ reports the workers as down
+    when none has been seen for a while."""
+
+    name = models.CharField(max_length=200, primary_key=True)  # host:pid
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name} (seen {self.seen_at:%Y-%m-%d %H:%M:%S})"

@@ -1,13 +1,14 @@
-"""Running a document job: create it, start it after the request commits, report progress.
+"""Running a document job: queue it, make it, report progress.
 
-A job runs in a thread of the web process, started by `transaction.on_commit` so that it sees
-the committed job row. With `settings.JOBS_SYNC` (tests) it runs at once in the caller. One job
+A created job is queued in the database; `fordela worker` claims and runs it
+(fordela.jobs.queue). With `settings.JOBS_SYNC` (tests) it runs at once in the caller. One job
 runs at a time per process: documents are CPU-bound (WeasyPrint, vl-convert).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 import threading
 from datetime import timedelta
@@ -15,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from fordela.jobs.kinds import KINDS
@@ -30,51 +32,66 @@ class JobError(ValueError):
     """A job that cannot be made (unknown kind)."""
 
 
+class JobLimitError(JobError):
+    """The user already has as many unfinished jobs as allowed (settings.JOBS_PER_USER)."""
+
+
+class JobLost(Exception):
+    """The job is no longer this worker's (its lease ran out and another took it)."""
+
+
 def job_create(*, cycle: str, kind: str, params: dict[str, Any], by: Any) -> Job:
-    """A queued job for `by`. The caller has checked that `by` may have this document."""
+    """A queued job for `by`. The caller has checked that `by` may have this document.
+
+    Raises JobLimitError when `by` already has settings.JOBS_PER_USER unfinished jobs: the
+    user's row is locked while counting, so parallel requests cannot all pass the count.
+    """
     from fordela.cycle.selectors import cycle_data
 
     if kind not in KINDS:
         raise JobError(f"unknown document kind '{kind}'")
     Job.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
     steps = KINDS[kind].steps(cycle_data(cycle), params)
-    # + 1: the step that stores the file
-    return Job.objects.create(cycle_code=cycle, kind=kind, params=params, created_by=by, expected_steps=steps + 1)
+    with transaction.atomic():
+        if by is not None and by.pk is not None:
+            get_user_model().objects.select_for_update().filter(pk=by.pk).first()
+            unfinished = Job.objects.filter(created_by=by, status__in=(Job.Status.QUEUED, Job.Status.RUNNING))
+            if unfinished.count() >= settings.JOBS_PER_USER:
+                raise JobLimitError(f"{by} already has {settings.JOBS_PER_USER} documents in the making")
+        # + 1: the step that stores the file
+        return Job.objects.create(cycle_code=cycle, kind=kind, params=params, created_by=by, expected_steps=steps + 1)
 
 
 def job_start(*, job: Job) -> None:
-    """Run `job` in the background once the current transaction commits (at once with JOBS_SYNC)."""
-    if getattr(settings, "JOBS_SYNC", False):
-        job_run(job=job)
+    """With JOBS_SYNC run `job` at once, here; otherwise it waits in the queue for a worker."""
+    if not getattr(settings, "JOBS_SYNC", False):
         return
-    job_id = job.pk
+    worker = f"sync:{os.getpid()}"
+    Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, worker=worker, attempts=1, started_at=timezone.now()
+    )
+    job.refresh_from_db()
+    job_run(job=job)
 
-    def start() -> None:
-        threading.Thread(target=_run_in_thread, args=(job_id,), name=f"job-{job_id}", daemon=True).start()
 
-    transaction.on_commit(start)
-
-
-def _run_in_thread(job_id: Any) -> None:
-    try:
-        job_run(job=Job.objects.get(pk=job_id))
-    finally:
-        connections.close_all()  # this thread's connections only
+def _mine(job: Job) -> Any:
+    """The job's row while it is still this worker's: every write goes through this fence."""
+    return Job.objects.filter(pk=job.pk, worker=job.worker, status=Job.Status.RUNNING)
 
 
 def job_progress(*, job: Job, text: str) -> None:
-    """Record a step done; the first one marks the job running."""
+    """Record a step done (and renew the lease); JobLost if the job is no longer ours."""
     now = timezone.now()
-    job.steps = [*job.steps, {"at": now.isoformat(), "text": text}]
-    fields = ["steps"]
-    if job.status == Job.Status.QUEUED:
-        job.status, job.started_at = Job.Status.RUNNING, now
-        fields += ["status", "started_at"]
-    job.save(update_fields=fields)
+    steps = [*job.steps, {"at": now.isoformat(), "text": text}]
+    lease = now + timedelta(seconds=settings.JOBS_LEASE_SECONDS)
+    if not _mine(job).update(steps=steps, lease_until=lease):
+        raise JobLost(str(job.pk))
+    job.steps = steps
 
 
 def job_run(*, job: Job) -> Job:
-    """Make the job's document, recording each step, then store the file (or the error)."""
+    """Make the claimed (running) job's document, recording each step, then store the file or the
+    error. Writes only while the job is still this worker's; returns the job as stored."""
     from fordela.cycle.selectors import cycle_data
 
     with _ONE_AT_A_TIME:
@@ -87,13 +104,27 @@ def job_run(*, job: Job) -> Job:
                 kind.write(data, job.params, path, lambda text: job_progress(job=job, text=text))
                 job_progress(job=job, text=f"sparar {filename}")
                 content = path.read_bytes()
+        except JobLost:
+            log.warning("job taken over by another worker", extra={"job": str(job.pk)})
+            job.refresh_from_db()
+            return job
         except Exception as error:  # any failure is the job's, shown to its owner
             log.exception("job %s failed", job.pk)
-            job.status, job.finished_at = Job.Status.FAILED, timezone.now()
-            job.error = str(error) or type(error).__name__
-            job.save(update_fields=["status", "error", "finished_at"])
+            _mine(job).update(
+                status=Job.Status.FAILED,
+                finished_at=timezone.now(),
+                lease_until=None,
+                error=str(error) or type(error).__name__,
+            )
+            job.refresh_from_db()
             return job
-        job.status, job.finished_at = Job.Status.DONE, timezone.now()
-        job.filename, job.content_type, job.content = filename, kind.content_type, content
-        job.save(update_fields=["status", "finished_at", "filename", "content_type", "content"])
+        _mine(job).update(
+            status=Job.Status.DONE,
+            finished_at=timezone.now(),
+            lease_until=None,
+            filename=filename,
+            content_type=kind.content_type,
+            content=content,
+        )
+        job.refresh_from_db()
         return job

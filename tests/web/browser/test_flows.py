@@ -186,7 +186,7 @@ def test_a_scenario_toggle_changes_the_bridge_and_a_bill_live(page, site):
     # Untick: htmx posts the box and swaps the results in; the page itself is not reloaded.
     page.evaluate("window.notReloaded = true")
     page.uncheck(f"#inc-{CHATBOT}")
-    page.wait_for_function("document.querySelector('#toggle-status').innerText.trim() !== ''")
+    page.wait_for_function("() => document.querySelector('#toggle-status').innerText.trim() !== ''")
     page.wait_for_function(
         """() => [...document.querySelectorAll('#results-intraservice tbody tr')]
              .some(tr => tr.innerText.includes('Förändringsinsatser 2026') && tr.innerText.includes('37,0'))"""
@@ -222,9 +222,9 @@ def test_the_key_simulator_shows_every_organisations_change_summing_to_zero(page
     check_axe(page)
 
     page.select_option("#sim-service", "extern-service")
-    page.wait_for_function("location.search.includes('service=extern-service')")
+    page.wait_for_function("() => location.search.includes('service=extern-service')")
     page.select_option("#sim-key", "k-employees")
-    page.wait_for_function("location.search.includes('key=k-employees')")
+    page.wait_for_function("() => location.search.includes('key=k-employees')")
     page.wait_for_load_state("networkidle")
     page.wait_for_selector("#simulation-result table")
 
@@ -291,7 +291,7 @@ def test_logging_in_and_creating_a_scenario_by_keyboard_only(page, site):
     # Space on the focused checkbox toggles a proposal in the new (empty) scenario.
     page.focus(f"#inc-{CHATBOT}")
     page.keyboard.press("Space")
-    page.wait_for_function("document.querySelector('#toggle-status').innerText.trim() !== ''")
+    page.wait_for_function("() => document.querySelector('#toggle-status').innerText.trim() !== ''")
     assert page.is_checked(f"#inc-{CHATBOT}")
 
 

@@ -1,7 +1,7 @@
 """Documents made in the background with live progress, and the open-data files.
 
 A document (workbook, annual analysis, deck, PDF) is a job (fordela.jobs): the form posts, the
-job runs after the request commits, the page polls a progress partial every second (htmx) and
+job is queued for `fordela worker`, the page polls a progress partial every second (htmx) and
 shows the download link when the file is ready. Without JavaScript the post lands on the job's
 own page, which the user reloads. Every download is checked again against the permission rules.
 """
@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -35,7 +36,7 @@ from fordela.engine.allocate import AllocationError
 from fordela.engine.model import CycleData
 from fordela.engine.scenario import Resolution, decided_stage, first_stage, proposed_scenario, resolve_code
 from fordela.jobs.models import Job
-from fordela.jobs.services import job_create, job_start
+from fordela.jobs.services import JobLimitError, job_create, job_start
 from fordela.opendata.datasets import Dataset, open_datasets
 from fordela.opendata.publish import Publisher, catalog, dataset_csv, dataset_json
 from fordela.web.views.common import CycleView, cycle_view
@@ -175,7 +176,18 @@ def document_start(request: HttpRequest, cycle: str) -> HttpResponse:
     if not can_make_document(request.user, kind, organisation=organisation):
         # Another organisation's bill is not even confirmed to exist.
         deny(request, f"document {kind} {organisation or ''}".strip(), hide=bool(organisation))
-    job = job_create(cycle=view.code, kind=kind, params=params, by=request.user)
+    try:
+        job = job_create(cycle=view.code, kind=kind, params=params, by=request.user)
+    except JobLimitError:
+        # Each document costs a worker minutes: one user cannot fill the queue.
+        form.add_error(
+            None,
+            gettext("You already have %(count)s documents in the making; wait until one is ready.")
+            % {"count": settings.JOBS_PER_USER},
+        )
+        if request.htmx:
+            return render(request, "web/documents/_form_errors.html", {"form": form}, status=429)
+        return _documents_page(request, view, form, status=429)
     job_start(job=job)
     if request.htmx:
         job.refresh_from_db()
@@ -287,8 +299,14 @@ def opendata(request: HttpRequest, cycle: str) -> HttpResponse:
     return render(
         request,
         "web/documents/opendata.html",
-        {"view": view, "resolution": resolution, "datasets": rows, "problems": problems,
-         "catalogue": CATALOGUE, "archive": ARCHIVE},
+        {
+            "view": view,
+            "resolution": resolution,
+            "datasets": rows,
+            "problems": problems,
+            "catalogue": CATALOGUE,
+            "archive": ARCHIVE,
+        },
     )
 
 

@@ -11,7 +11,11 @@ from fordela.catalogue.models import Cycle
 
 @login_not_required
 def health(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})
+    """For load balancers and monitoring: 503 when the database or the job worker is down."""
+    from fordela.ops.health import health_status
+
+    report, ok = health_status()
+    return JsonResponse(report, status=200 if ok else 503)
 
 
 @login_not_required
