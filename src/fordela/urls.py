@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from fordela.web.views import catalogue, pages, start
+from fordela.web.views import catalogue, pages, public, start
 
 urlpatterns = [
     path("health/", pages.health, name="health"),
@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("oppna-data/", public.opendata_index, name="opendata_index"),
     path("", pages.home, name="home"),
     path("c/<slug:cycle>/", start.start, name="start"),
     path("c/<slug:cycle>/tjanster/", catalogue.catalogue, name="catalogue"),
