@@ -24,6 +24,7 @@ COMMANDS = (
     "fordela.commands.billing",  # invoice base|freeze|verify|sie|outcome
     "fordela.commands.opendata",  # opendata
     "fordela.commands.documents",  # report workbook|annual-analysis|deck|pdf
+    "fordela.commands.nextcycle",  # cycle next|across
 )
 
 

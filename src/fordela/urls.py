@@ -34,6 +34,7 @@ urlpatterns = [
     path("c/<slug:cycle>/", include("fordela.web.routes.organisations")),
     path("c/<slug:cycle>/", include("fordela.web.routes.consultation")),
     path("c/<slug:cycle>/", include("fordela.web.routes.documents")),
+    path("", include("fordela.web.routes.cycles")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -1,4 +1,5 @@
-"""Open data is for anyone; every other page needs a login (the URLconf walked, not a list kept by hand)."""
+"""Open data is for anyone; only its views are marked login_not_required (tests/web/test_pages.py walks
+the URLconf for the rest)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 CYCLE = "goteborg-2026"
 # The only views marked login_not_required; a new one must be added here on purpose.
 PUBLIC = {"health", "accessibility", "login", "set_language", "opendata_index", "opendata", "opendata_file"}
-SAMPLE = {"cycle": CYCLE, "filename": "tjanstekatalog.csv"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = ""):
@@ -25,34 +25,9 @@ def _patterns(resolver: URLResolver, prefix: str = ""):
             yield prefix + str(entry.pattern), entry
 
 
-def _url(route: str) -> str:
-    import re
-
-    def sample(match: re.Match) -> str:
-        return "1" if match.group(1) == "int" else SAMPLE.get(match.group(2), "x")
-
-    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", sample, route)
-
-
 def test_only_the_public_views_are_marked_login_not_required():
     marked = {p.name for _, p in _patterns(get_resolver()) if getattr(p.callback, "login_required", True) is False}
     assert marked == PUBLIC
-
-
-@pytest.mark.django_db
-def test_anonymous_visitor_is_sent_to_login_everywhere_else(demo_db):
-    client = Client()
-    walked = 0
-    for route, pattern in _patterns(get_resolver()):
-        if pattern.name in PUBLIC:
-            continue
-        url = _url(route)
-        for method in (client.get, client.post):
-            response = method(url)
-            assert response.status_code == 302, (url, response.status_code)
-            assert response["Location"].startswith("/login/"), url
-        walked += 1
-    assert walked > 30
 
 
 @pytest.mark.django_db
