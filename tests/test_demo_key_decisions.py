@@ -29,7 +29,9 @@ def test_rejected_proposal_carries_the_key_it_proposed(demo, service):
         assert proposal.proposed_key == "k-employees"  # "fördelningsnyckeln antal anställda"
     review = next(r for r in demo.reviews if r.proposal == proposal.code and r.stage == "preparation")
     assert review.outcome is ReviewOutcome.REJECT
-    assert "2025 års (procentuella) fördelning" in review.comment
+    assert "avslås" in review.comment  # SLK's förslag
+    slk = next(t for t in demo.analysis_texts if t.proposal == proposal.code)  # SLK kommentar
+    assert slk.text == "Tillämpa 2025 års (procentuella) fördelning av kostnader." and "seeds/000" in slk.note
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from demo_cycle.common import BASE, ILLUSTRATIVE, INF, IS, KR, OPT, PROPOSALS, SSG, TARGET, B
@@ -9,6 +10,7 @@ from demo_cycle.initiatives import initiatives
 from demo_cycle.organisations import KEYS, organisations_and_drivers
 from demo_cycle.proposals import management_proposals, new_services_and_keys
 from demo_cycle.services import DESCRIPTIONS, DMS_HISTORY, REPACKAGED_FROM, SERVICES, TARGET_KEYS
+from demo_cycle.texts import analysis_texts
 from fordela.engine import model as m
 from fordela.engine.amounts import proposal_management
 from fordela.engine.model import ProposalKind as K
@@ -173,7 +175,7 @@ def build() -> m.CycleData:
             ),
         ),
     )
-    return with_invoicing(with_frozen_history(data))
+    return replace(with_invoicing(with_frozen_history(data)), analysis_texts=tuple(analysis_texts()))
 
 
 def with_invoicing(data: m.CycleData) -> m.CycleData:

@@ -189,8 +189,9 @@ def new_services_and_keys() -> None:
     # DI: "fördelningsnyckeln antal anställda"); the preparation rejected it, and 2026 repeats 2025's
     # percentage split — that is the services' 2026 key in the catalogue (TARGET_KEYS in services.py), so
     # the decided bills follow it and only "everything proposed" applies the new key.
+    # The deck's "SLK kommentar" ("Tillämpa 2025 års …") is the coordination group's text per proposal
+    # (texts.SLK_COMMENTS); the review's comment is its "SLK's förslag 2026".
     waiting = "Förslag till fördelningsnyckel avslås i väntan på projekt kring fördelningsnycklar."
-    keep_2025 = " Tillämpa 2025 års (procentuella) fördelning av kostnader."
     add(
         p(
             "is-nyckel-grundlaggande-di",
@@ -205,8 +206,7 @@ def new_services_and_keys() -> None:
         (
             PREP,
             O.REJECT,
-            "Ok med ompaketering till ny tjänst, dock avslås förändring till fördelningsnyckeln antal anställda. "
-            "Ingen förändring av fördelningsnyckel 2026 pga projekt med fördelningsnycklar." + keep_2025,
+            "Ok med ompaketering till ny tjänst, dock avslås förändring till fördelningsnyckeln antal anställda.",
             None,
             False,
             [],
@@ -231,7 +231,7 @@ def new_services_and_keys() -> None:
                 description="Underlaget anger inte vilken ny nyckel som föreslogs; nyckeln är vald för demon.",
             ),
             [],
-            (PREP, O.REJECT, waiting + extra + keep_2025, None, False, []),
+            (PREP, O.REJECT, waiting + extra, None, False, []),
         )
     for service in ["demokrati", "extern-service", "oppna-data"]:
         name = next(s[1] for s in SERVICES if s[0] == service)

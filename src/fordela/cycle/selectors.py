@@ -6,6 +6,8 @@ from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
+
 from fordela.catalogue.models import Cycle
 from fordela.cycle.services import MODELS, _is_fk
 from fordela.engine import model as m
@@ -43,7 +45,9 @@ def _rows(cycle: Cycle, table: Table) -> tuple[Any, ...]:
         query = query.filter(status="submitted", deleted_at__isnull=True)
     for column in table.columns:
         if column.ref == "proposals" and _is_fk(model, column.name):
-            query = query.filter(**{f"{column.name}__status": "submitted", f"{column.name}__deleted_at__isnull": True})
+            live = Q(**{f"{column.name}__status": "submitted", f"{column.name}__deleted_at__isnull": True})
+            # an optional reference (a text about the whole supplier) has no proposal to hide
+            query = query.filter(live | Q(**{f"{column.name}__isnull": True}) if not column.required else live)
     values = query.values_list(*lookups)
     rows = [table.row_type(**{c.name: _typed(c, v) for c, v in zip(table.columns, row, strict=True)}) for row in values]
     return tuple(sorted(rows, key=lambda r: tuple(str(getattr(r, k)) for k in table.primary_key)))

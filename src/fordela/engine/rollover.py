@@ -240,4 +240,11 @@ def next_cycle(data: m.CycleData, *, code: str, title: str | None = None) -> m.C
         budget_lines=tuple(budget_lines),
         incurred_costs=tuple(c for c in data.incurred_costs if c.proposal in carry),
         exemptions=tuple(e for e in data.exemptions if e.service in keep),
+        # the supplier's own text is the start of next year's analysis; the coordination group's
+        # framing and comments were about this year's proposals and do not carry
+        analysis_texts=tuple(
+            x
+            for x in data.analysis_texts
+            if not x.section.by_coordination_group and (x.service is None or x.service in keep)
+        ),
     )
