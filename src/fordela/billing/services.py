@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from fordela.accounts.notifications import notify_period_frozen
 from fordela.billing.inputs import canonical_inputs, data_from_inputs, inputs_sha256
 from fordela.billing.models import ExportBatch, FrozenLine, InvoicingFreeze
 from fordela.billing.sie import Accounts, invoices, sie_4i
@@ -109,6 +110,8 @@ def invoice_freeze(
         )
         for ln in lines
     )
+    # i7-billing may move freezing into a lifecycle service; the notification goes with the freeze
+    notify_period_frozen(cycle=cycle, period=f"{year}-{period.value}", by=user)
     return freeze
 
 

@@ -13,11 +13,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from fordela.accounts.permissions import can_create_cycle, can_view_organisation, deny, role_of
+from fordela.accounts.permissions import can_create_cycle, can_review, can_view_organisation, deny, role_of
 from fordela.catalogue.models import Cycle
 from fordela.cycle.rollover import cycle_next
 from fordela.cycle.selectors import cycle_data
 from fordela.cycle.services import CycleExistsError
+from fordela.cycle.stages import StageConflict, stage_decide
 from fordela.engine.model import CycleData
 from fordela.engine.rollover import RolloverError
 from fordela.reports.across import organisation_across, service_across
@@ -53,6 +54,27 @@ def cycle_next_view(request: HttpRequest, cycle: str) -> HttpResponse:
         return redirect("start", cycle=view.code)
     messages.success(request, gettext("Cycle %(code)s created from %(source)s.") % {"code": code, "source": view.code})
     return redirect("start", cycle=code)
+
+
+@require_POST
+def stage_decide_view(request: HttpRequest, cycle: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    if not can_review(request.user):
+        deny(request, f"stage decide {cycle}")
+    try:
+        stage_decide(
+            cycle=view.cycle,
+            stage=request.POST.get("stage", ""),
+            expected=request.POST.get("expected", ""),
+            by=request.user,
+        )
+    except ValueError as error:
+        messages.error(request, str(error))
+    except StageConflict:
+        messages.error(request, gettext("Someone else recorded a decision meanwhile; see the stage below."))
+    else:
+        messages.success(request, gettext("The decision is recorded."))
+    return redirect("start", cycle=view.code)
 
 
 def _cycles() -> list[CycleData]:
