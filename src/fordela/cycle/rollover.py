@@ -9,7 +9,7 @@ from django.db import transaction
 
 from fordela.catalogue.models import Cycle
 from fordela.cycle.selectors import cycle_data
-from fordela.cycle.services import cycle_import
+from fordela.cycle.services import CycleExistsError, cycle_import
 from fordela.engine.rollover import RolloverError, next_cycle
 from fordela.history.services import history_record
 from fordela.package.validate import validate_cycle_data
@@ -26,7 +26,10 @@ def cycle_next(*, source: str, code: str, user: Any = None, title: str | None = 
     problems = validate_cycle_data(data)
     if problems:
         raise RolloverError("; ".join(str(p) for p in problems[:5]))
-    cycle = cycle_import(data=data)
+    try:
+        cycle = cycle_import(data=data)
+    except CycleExistsError:
+        raise CycleExistsError(f"cycle '{code}' already exists") from None
     history_record(
         user=user,
         cycle=code,
