@@ -128,6 +128,7 @@ UNMARKED = {
     "review_conditions",
     "scenario_proposals",
     "budget_lines",
+    "analysis_texts",
 }
 
 
@@ -146,3 +147,4 @@ def test_every_row_not_from_the_seeds_is_marked_illustrative(demo):
                 wrong.append((table.name, row))
     assert wrong == []
     assert all("seeds/" in line.note for line in demo.budget_lines)
+    assert demo.analysis_texts and all("seeds/" in text.note for text in demo.analysis_texts)

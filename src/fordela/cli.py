@@ -25,6 +25,7 @@ COMMANDS = (
     "fordela.commands.opendata",  # opendata
     "fordela.commands.documents",  # report workbook|annual-analysis|deck|pdf
     "fordela.commands.ops",  # serve, worker, backup, restore, user
+    "fordela.commands.nextcycle",  # cycle next|across
 )
 
 

@@ -275,6 +275,18 @@ if not LOCAL:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("FORDELA_HSTS_PRELOAD", True)
 
+# Notifications (fordela.accounts.notifications) go through Django's mail settings: the console in
+# local mode, SMTP from the environment otherwise. Links in them start with FORDELA_BASE_URL.
+_MAIL = "django.core.mail.backends." + ("console" if LOCAL or DEBUG else "smtp") + ".EmailBackend"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", _MAIL)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fordela <noreply@localhost>")
+FORDELA_BASE_URL = os.environ.get("FORDELA_BASE_URL", "http://localhost:8000")
+
 # One JSON object per line on stderr (journald or the container runtime keeps it): every 500
 # with its traceback (django.request), security refusals, the worker's jobs.
 LOGGING = {

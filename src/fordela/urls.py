@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from fordela.web.views import accounts, catalogue, pages, start
+from fordela.web.views import accounts, catalogue, pages, public, start
 
 
 class UsernameConverter:
@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("oppna-data/", public.opendata_index, name="opendata_index"),
     path("", pages.home, name="home"),
     path("konton/", accounts.account_list, name="accounts"),
     path("konton/<username:username>/", accounts.account_detail, name="account"),
@@ -50,6 +51,7 @@ urlpatterns = [
     path("c/<slug:cycle>/", include("fordela.web.routes.organisations")),
     path("c/<slug:cycle>/", include("fordela.web.routes.consultation")),
     path("c/<slug:cycle>/", include("fordela.web.routes.documents")),
+    path("", include("fordela.web.routes.cycles")),
 ]
 
 if settings.OIDC_ENABLED:

@@ -112,3 +112,14 @@ def test_text_cells_cannot_run_formulas(demo, tmp_path):
     write_open_data(datasets, tmp_path, title="t", description="d", publisher=Publisher("p"), issued=date(2026, 1, 1))
     rows = list(csv.DictReader(io.StringIO((tmp_path / "kostnadsfordelning.csv").read_text())))
     assert {r["organisation_name"] for r in rows if r["organisation"] == "kultur"} == {"'=1+1"}
+
+
+def test_before_any_decision_only_the_base_year_is_published(demo):
+    from dataclasses import replace
+
+    undecided = replace(demo, reviews=(), review_amounts=(), review_conditions=())
+    datasets = open_datasets(undecided, resolve_code(undecided, "coordination_group"))
+    assert [d.name for d in datasets] == ["tjanstekatalog", "kostnadsfordelning"]
+    assert all(d.first_year == d.last_year == demo.cycle.base_year for d in datasets)
+    decided = open_datasets(demo, resolve_code(demo, "coordination_group"))
+    assert max(d.last_year for d in decided) == demo.cycle.target_year

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.web.conftest import CYCLE, PERSONAS
 
 OPEN = {"login", "health", "accessibility", "set_language", "oidc_authentication_init", "oidc_authentication_callback"}
+OPEN |= {"opendata_index", "opendata", "opendata_file"}  # open data is for anyone (tests/web/test_public.py)
 
 
 def _patterns(resolver: URLResolver, prefix: str = ""):

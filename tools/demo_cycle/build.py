@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from demo_cycle.common import BASE, ILLUSTRATIVE, INF, IS, KR, OPT, PROPOSALS, SSG, TARGET, B
 from demo_cycle.initiatives import initiatives
 from demo_cycle.organisations import KEYS, organisations_and_drivers
 from demo_cycle.proposals import management_proposals, new_services_and_keys
-from demo_cycle.services import DESCRIPTIONS, DMS_HISTORY, SERVICES
+from demo_cycle.services import DESCRIPTIONS, DMS_HISTORY, REPACKAGED_FROM, SERVICES, TARGET_KEYS
+from demo_cycle.texts import analysis_texts
 from fordela.engine import model as m
 from fordela.engine.amounts import proposal_management
 from fordela.engine.model import ProposalKind as K
@@ -59,7 +61,7 @@ def build() -> m.CycleData:
             m.ServiceYear(
                 code,
                 TARGET,
-                key,
+                TARGET_KEYS.get(code, key),
                 cost=proposed,
                 development_within_service=history[3] * KR if history else None,
                 note=SPLIT,
@@ -93,8 +95,6 @@ def build() -> m.CycleData:
         m.KeyShare("k-stadsnat", org, Decimal(20 + (7 * i) % 45) + Decimal("0.5") * (i % 2), ILLUSTRATIVE)
         for i, org in enumerate(sorted(mandatory))
     ]
-    # What Telefoni actually invoiced in 2025 (kept so the frozen key can repeat it): computed once from
-    # the 2025 driver values, as the invoicing did — see tests/test_demo.py.
     reviews, review_amounts, conditions = [], [], []
     for pr, rows, revs in PROPOSALS:
         for stage, outcome, comment, approved, future_ok, conds in revs:
@@ -175,7 +175,7 @@ def build() -> m.CycleData:
             ),
         ),
     )
-    return with_invoicing(with_telefoni_history(data))
+    return replace(with_invoicing(with_frozen_history(data)), analysis_texts=tuple(analysis_texts()))
 
 
 def with_invoicing(data: m.CycleData) -> m.CycleData:
@@ -214,11 +214,27 @@ def with_invoicing(data: m.CycleData) -> m.CycleData:
     )
 
 
-def with_telefoni_history(data: m.CycleData) -> m.CycleData:
+def with_frozen_history(data: m.CycleData) -> m.CycleData:
+    """What Telefoni actually invoiced in 2025 (kept so the frozen key can repeat it), and Grundläggande
+    DI's "2025 split": Stadsnätet's 2025 allocation, from which it was repackaged (seeds/000…: "Ny tjänst,
+    ompaketering från Stadsnätet"; the reading is in services.TARGET_KEYS). Both computed once from the
+    2025 inputs, as the invoicing did."""
     from dataclasses import replace
 
     from fordela.engine.allocate import allocate
 
-    lines = [ln for ln in allocate(data, BASE).lines if ln.object == "telefoni"]
-    history = tuple(m.AllocationHistory("telefoni", ln.organisation, BASE, ln.amount, ILLUSTRATIVE) for ln in lines)
-    return replace(data, allocation_history=history)
+    lines = allocate(data, BASE).lines
+    history = [
+        m.AllocationHistory("telefoni", ln.organisation, BASE, ln.amount, ILLUSTRATIVE)
+        for ln in lines
+        if ln.object == "telefoni"
+    ]
+    for service, source in REPACKAGED_FROM.items():
+        history += [
+            m.AllocationHistory(
+                service, ln.organisation, BASE, ln.amount, f"{ILLUSTRATIVE}: {source} {BASE}, ompaketerad"
+            )
+            for ln in lines
+            if ln.object == source
+        ]
+    return replace(data, allocation_history=tuple(history))

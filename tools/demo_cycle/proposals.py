@@ -182,36 +182,53 @@ def new_services_and_keys() -> None:
             [(TARGET, T.MANAGEMENT, kr)],
             (PREP, O.REJECT, comment, None, False, []),
         )
+    # seeds/000… "Förändrade fördelningsnycklar": for Grundläggande DI, LAN, Telefoni and Domino the annual
+    # analysis proposed "Ny fördelningsnyckel"; SLK's comment "Tillämpa 2025 års (procentuella) fördelning av
+    # kostnader" and its proposal "Förslag till fördelningsnyckel avslås i väntan på projekt kring
+    # fördelningsnycklar". READING: the supplier proposed a new key (the seed names it only for Grundläggande
+    # DI: "fördelningsnyckeln antal anställda"); the preparation rejected it, and 2026 repeats 2025's
+    # percentage split — that is the services' 2026 key in the catalogue (TARGET_KEYS in services.py), so
+    # the decided bills follow it and only "everything proposed" applies the new key.
+    # The deck's "SLK kommentar" ("Tillämpa 2025 års …") is the coordination group's text per proposal
+    # (texts.SLK_COMMENTS); the review's comment is its "SLK's förslag 2026".
     waiting = "Förslag till fördelningsnyckel avslås i väntan på projekt kring fördelningsnycklar."
     add(
         p(
             "is-nyckel-grundlaggande-di",
             IS,
             K.KEY_CHANGE,
-            "Grundläggande DI: fördelning efter antal anställda",
+            "Grundläggande DI: ny fördelningsnyckel, antal anställda",
             service="grundlaggande-di",
             proposed_key="k-employees",
+            description="Ny fördelningsnyckel: antal anställda (seeds/000…).",
         ),
         [],
         (
             PREP,
             O.REJECT,
-            "Ingen förändring av fördelningsnyckel 2026 på grund av projekt med fördelningsnycklar.",
+            "Ok med ompaketering till ny tjänst, dock avslås förändring till fördelningsnyckeln antal anställda.",
             None,
             False,
             [],
         ),
     )
-    for service, extra in [("lan", ""), ("telefoni", " Dels att tjänsten inte är helt klarlagd."), ("domino", "")]:
+    # Which new key LAN, Telefoni and Domino proposed the seed does not say: ILLUSTRATIVE (a key other than
+    # the service's 2025 key).
+    for service, key, extra in [
+        ("lan", "k-employees", ""),
+        ("telefoni", "k-computers", " Dels att tjänsten inte är helt klarlagd."),
+        ("domino", "k-employees", ""),
+    ]:
         name = next(s[1] for s in SERVICES if s[0] == service)
         add(
             p(
                 f"is-nyckel-{service}",
                 IS,
                 K.KEY_CHANGE,
-                f"{name}: tillämpa 2025 års procentuella fördelning",
+                f"{name}: ny fördelningsnyckel",
                 service=service,
-                proposed_key="k-frozen-2025",
+                proposed_key=key,
+                description="Underlaget anger inte vilken ny nyckel som föreslogs; nyckeln är vald för demon.",
             ),
             [],
             (PREP, O.REJECT, waiting + extra, None, False, []),

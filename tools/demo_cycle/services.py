@@ -80,3 +80,9 @@ DMS_HISTORY = {  # service: (outcome 2023, outcome 2024, dev within 2025, dev wi
     "kontaktcenter": (35_000_000, 37_200_000, 3_300_000, 2_400_000),
     "oppna-data": (4_670_000, 4_775_000, 570_000, 400_000),
 }
+# The 2026 key where it differs from the 2025 key: seeds/000… "Tillämpa 2025 års (procentuella) fördelning av
+# kostnader" for the four services whose key proposals the preparation rejected (see proposals.py). Grundläggande
+# DI is new in 2026, repackaged from Stadsnätet: its "2025 split" is Stadsnätet's 2025 split, recorded as its
+# allocation history for 2025 (build.with_frozen_history), which the frozen key repeats.
+TARGET_KEYS = {code: "k-frozen-2025" for code in ("grundlaggande-di", "lan", "telefoni", "domino")}
+REPACKAGED_FROM = {"grundlaggande-di": "stadsnat"}

@@ -21,6 +21,8 @@ class Profile(models.Model):
     # The organisation's code (the same in every cycle): the supplier an editor works for, the
     # customer a viewer sees. Empty for roles that see everything.
     organisation = models.CharField(max_length=64, blank=True, default="")
+    # E-mail when something of theirs happens (fordela.accounts.notifications); each user can turn it off.
+    notify_by_email = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"

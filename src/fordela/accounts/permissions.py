@@ -44,6 +44,11 @@ def can_edit_scenarios(user: Any) -> bool:
     return role_of(user) in (Role.COORDINATOR, Role.ADMIN)
 
 
+def can_create_cycle(user: Any) -> bool:
+    """Start the next year's cycle from a decided one."""
+    return role_of(user) in (Role.COORDINATOR, Role.ADMIN)
+
+
 def can_view_organisation(user: Any, organisation: str) -> bool:
     """See what `organisation` pays: its own people, and the roles that see every organisation."""
     role = role_of(user)

@@ -45,6 +45,7 @@ def demo_accounts_create(*, password: str = DEMO_PASSWORD) -> tuple[DemoAccount,
         if not created:
             continue
         user.first_name, user.last_name = first, last
+        user.email = f"{account.username}@demo.fordela.invalid"  # a reserved domain: mail reaches no one
         user.is_staff = account.role is Role.ADMIN
         user.set_password(password)
         user.save()

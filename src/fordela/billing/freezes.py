@@ -27,6 +27,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from fordela.accounts.notifications import notify_period_frozen
 from fordela.billing.inputs import data_from_inputs, inputs_sha256
 from fordela.billing.models import FrozenLine, InvoicingFreeze, InvoicingReversal, OwnServiceInvoicing
 from fordela.engine.invoicing import InvoiceLine, InvoicingBase, granularity_of, invoicing_base
@@ -196,6 +197,7 @@ def invoice_freeze(
         )
         for ln in lines
     )
+    notify_period_frozen(cycle=cycle, period=f"{year}-{period.value}", by=user)
     return freeze
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fordela.accounts.notifications import notify_thread_answered
 from fordela.accounts.permissions import can_answer, can_comment, can_reply_thread, can_resolve_thread
 from fordela.catalogue.models import Cycle
 from fordela.consultation.models import Message, Thread
@@ -147,6 +148,11 @@ def thread_reply(*, thread: Thread, by: Any, text: str, expected_version: int | 
     locked.save(update_fields=["status", "updated_at", "version"])
     _record(by=by, thread=locked, action="answer" if locked.status == Thread.Status.ANSWERED else "reply", old=old)
     thread.status, thread.updated_at, thread.version = locked.status, locked.updated_at, locked.version
+    if locked.status == Thread.Status.ANSWERED:
+        # the asking side: whoever opened the thread or wrote in it without being able to answer
+        authors = {m.author for m in locked.messages.select_related("author") if m.author is not None}
+        askers = {u for u in authors | {locked.created_by} if u is not None and not can_answer(u, locked.supplier)}
+        notify_thread_answered(cycle=locked.cycle, thread=locked.pk, subject=locked.subject, users=askers, by=by)
     return message
 
 

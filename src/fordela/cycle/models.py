@@ -151,3 +151,37 @@ class FormToken(models.Model):
     table = models.CharField(max_length=40)
     object = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class AnalysisText(CycleRow):
+    """One section of a supplier's written annual analysis (engine.model.AnalysisText)."""
+
+    TABLE = "analysis_texts"
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    section = models.CharField(max_length=40, choices=choices(m.AnalysisSection))
+    text = models.TextField()
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    proposal = models.ForeignKey(Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    note = models.TextField(blank=True, default="")
+    # Optimistic locking: every save through fordela.cycle.analysis bumps it; a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        # One text per slot; NULLs are distinct in a plain unique index, so one partial index per shape.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "supplier", "section"],
+                condition=models.Q(service__isnull=True, proposal__isnull=True),
+                name="analysis_text_section",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "supplier", "section", "service"],
+                condition=models.Q(service__isnull=False),
+                name="analysis_text_service",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "supplier", "section", "proposal"],
+                condition=models.Q(proposal__isnull=False),
+                name="analysis_text_proposal",
+            ),
+        ]

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from fordela.accounts.notifications import notify_proposal_reviewed
 from fordela.accounts.permissions import can_review
 from fordela.cycle.models import Proposal, Review, ReviewAmount, ReviewCondition, ReviewStage
 from fordela.cycle.proposals import (
@@ -33,6 +34,7 @@ from fordela.cycle.services import cycle_lock, cycle_touch
 from fordela.engine import model as m
 from fordela.history.services import history_record
 from fordela.package.errors import Problem
+from fordela.reports.cycle import OUTCOME_LABELS
 
 REVIEW_FIELDS = ("outcome", "future_management_approved", "comment")
 
@@ -183,4 +185,13 @@ def review_record(
         changes={name: (before.get(name), after.get(name)) for name in {**before, **after}},
     )
     cycle_touch(cycle=cycle)
+    notify_proposal_reviewed(
+        cycle=cycle.code,
+        proposal=code,
+        title=proposal.title,
+        supplier=proposal.supplier.code,
+        stage=stage.name,
+        outcome=OUTCOME_LABELS[outcome],
+        by=by,
+    )
     return saved

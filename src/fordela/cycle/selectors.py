@@ -9,6 +9,7 @@ from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 
 from fordela.catalogue.models import Cycle
 from fordela.cycle.services import MODELS, _is_fk
@@ -47,7 +48,9 @@ def _rows(cycle: Cycle, table: Table) -> tuple[Any, ...]:
         query = query.filter(status="submitted", deleted_at__isnull=True)
     for column in table.columns:
         if column.ref == "proposals" and _is_fk(model, column.name):
-            query = query.filter(**{f"{column.name}__status": "submitted", f"{column.name}__deleted_at__isnull": True})
+            live = Q(**{f"{column.name}__status": "submitted", f"{column.name}__deleted_at__isnull": True})
+            # an optional reference (a text about the whole supplier) has no proposal to hide
+            query = query.filter(live | Q(**{f"{column.name}__isnull": True}) if not column.required else live)
     values = query.values_list(*lookups)
     # Converted column by column with a function chosen once per column (exactly `_typed`), and
     # built positionally: a large cycle has millions of cells, and this runs once per revision.

@@ -341,6 +341,61 @@ class Exemption:
     reason: str = ""
 
 
+class AnalysisSection(StrEnum):
+    """The written parts of a supplier's annual analysis (seeds/004…) and of the coordination
+    group's deck about it (seeds/000…), in reading order."""
+
+    # written by the supplier
+    INTRODUCTION = "introduction"  # inledning och uppdrag
+    SERVICES_DELIVERED = "services_delivered"  # the base services delivered
+    NEW_AND_RETIRED = "new_and_retired"  # new services, services to retire, or that there are none
+    MANAGEMENT_COST = "management_cost"  # management cost of the existing services
+    KEY_CHANGES = "key_changes"  # why the keys should change
+    KEY_CHANGE_DIALOGUE = "key_change_dialogue"  # who was consulted, and how
+    SERVICE_DEVELOPMENT = "service_development"  # development within management, per service
+    # written by the coordination group
+    FRAMING = "framing"  # inramning förutsättningar
+    PROPOSAL_COMMENT = "proposal_comment"  # SLK kommentar, per proposal
+    CONCLUSIONS = "conclusions"  # slutsatser / summering per supplier
+    COUNCIL_RECOMMENDATION = "council_recommendation"  # rekommendation till kommunfullmäktige
+
+    @property
+    def per_service(self) -> bool:
+        return self is AnalysisSection.SERVICE_DEVELOPMENT
+
+    @property
+    def per_proposal(self) -> bool:
+        return self is AnalysisSection.PROPOSAL_COMMENT
+
+    @property
+    def by_coordination_group(self) -> bool:
+        return self in COORDINATION_GROUP_SECTIONS
+
+
+COORDINATION_GROUP_SECTIONS = frozenset(
+    {
+        AnalysisSection.FRAMING,
+        AnalysisSection.PROPOSAL_COMMENT,
+        AnalysisSection.CONCLUSIONS,
+        AnalysisSection.COUNCIL_RECOMMENDATION,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisText:
+    """One section of the written annual analysis of a supplier: plain text, paragraphs separated
+    by a blank line, a line starting with "- " or "• " is a bullet. `service` for a per-service
+    section, `proposal` for a per-proposal one; `note` says where the text comes from."""
+
+    supplier: str
+    section: AnalysisSection
+    text: str
+    service: str | None = None
+    proposal: str | None = None
+    note: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class CycleData:
     """Everything in one cycle package. Tuples keep it immutable and hashable by identity."""
@@ -368,3 +423,4 @@ class CycleData:
     incurred_costs: tuple[IncurredCost, ...] = ()
     vat_rules: tuple[VatRule, ...] = ()
     exemptions: tuple[Exemption, ...] = ()
+    analysis_texts: tuple[AnalysisText, ...] = ()

@@ -33,6 +33,7 @@ TABLE_TEXTS: dict[str, str] = {
     "scenarios": "Namngivna urval av förslag.",
     "scenario_proposals": "Förslagen i varje uttryckligt scenario.",
     "budget_lines": "Beslutade budgetbelopp som inte finns i katalogen (basårets förändringsinsatser).",
+    "analysis_texts": "Årliga analysens text per leverantör och avsnitt, och samordningsgruppens bedömning.",
 }
 
 COLUMN_HEADINGS: dict[str, str] = {

@@ -443,6 +443,29 @@ TABLES: tuple[Table, ...] = (
         "Dispens: an organisation not charged for a base service in some periods; its share is re-split "
         "among the service's other participants by the same key (docs/invoicing.md).",
     ),
+    Table(
+        "analysis_texts",
+        m.AnalysisText,
+        (
+            _ref("supplier", "organisations", "The supplier whose annual analysis it belongs to"),
+            _enum(
+                "section", m.AnalysisSection, "Which part: the supplier's or the coordination group's"
+            ),
+            _text(
+                "text",
+                "Plain text: paragraphs separated by a blank line, a line starting with '- ' is a bullet",
+                required=True,
+            ),
+            _ref("service", "services", "The service of a service_development section", required=False),
+            _ref("proposal", "proposals", "The proposal of a proposal_comment section", required=False),
+            _text("note", "Where the text comes from, e.g. the seed document"),
+        ),
+        ("supplier", "section", "service", "proposal"),
+        "The written annual analysis per supplier (seeds/004…: introduction, services delivered, new and "
+        "retired services, management cost, key changes and the dialogue held, development per service) and "
+        "the coordination group's framing, comments per proposal, conclusions and recommendation to the "
+        "council (seeds/000…). Figures are not written here: the documents insert them from the engine.",
+    ),
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

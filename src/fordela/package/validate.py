@@ -296,6 +296,7 @@ class _Checker:
         self._subscriptions()
         self._participation()
         self._invoicing()
+        self._analysis_texts()
         if cycle is not None:
             self._consistency(cycle.base_year)
 
@@ -370,6 +371,25 @@ class _Checker:
             for column in needs.get(kind, ()) if isinstance(kind, m.ProposalKind) else ():
                 if column in row.values and row.values[column] is None:
                     self._flag("proposals", row, column, f"a {kind} proposal needs a {column}")
+
+    def _analysis_texts(self) -> None:
+        """A per-service section names its service, a per-proposal one its proposal (of the same
+        supplier), and no other section names either."""
+        suppliers = {r.values.get("code"): r.values.get("supplier") for r in self.rows("proposals")}
+        for row in self.rows("analysis_texts"):
+            section = row.values.get("section")
+            if not isinstance(section, m.AnalysisSection):
+                continue
+            for column, wanted in (("service", section.per_service), ("proposal", section.per_proposal)):
+                if column not in row.values:
+                    continue
+                if wanted and row.values[column] is None:
+                    self._flag("analysis_texts", row, column, f"a {section} section needs a {column}")
+                elif not wanted and row.values[column] is not None:
+                    self._flag("analysis_texts", row, column, f"a {section} section is not per {column}")
+            proposal = row.values.get("proposal")
+            if proposal is not None and proposal in suppliers and suppliers[proposal] != row.values.get("supplier"):
+                self._flag("analysis_texts", row, "proposal", f"proposal {proposal} is not the supplier's")
 
     def _reviews(self) -> None:
         outcomes = {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fordela.web.views import analysis
+from fordela.web.views import analysis, texts
 
 urlpatterns = [
     path("forslag/", analysis.proposals, name="proposals"),
@@ -14,4 +14,5 @@ urlpatterns = [
     path("forslag/<slug:proposal>/aterstall/", analysis.proposal_restore, name="proposal_restore"),
     path("forslag/<slug:proposal>/granskning/<slug:stage>/", analysis.proposal_review, name="proposal_review"),
     path("historik/", analysis.history, name="history"),
+    path("arlig-analys/<slug:supplier>/text/", texts.analysis_text, name="analysis_text"),
 ]

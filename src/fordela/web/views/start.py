@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from fordela.accounts.permissions import can_create_cycle, can_review
 from fordela.engine import bridge as b
 from fordela.reports import cycle as reports
 from fordela.web import charts
 from fordela.web.tables import html_table
 from fordela.web.views.common import chosen_scenario, cycle_view
+from fordela.web.views.cycles import next_code
 
 
 def start(request: HttpRequest, cycle: str) -> HttpResponse:
@@ -29,6 +31,8 @@ def start(request: HttpRequest, cycle: str) -> HttpResponse:
         {
             "view": view,
             "resolution": resolution,
+            "can_decide": can_review(request.user),
+            "next_code": next_code(view.code, data.cycle.target_year) if can_create_cycle(request.user) else None,
             "stage": stage,
             "bridges": bridges,
             "frames": html_table(frames),

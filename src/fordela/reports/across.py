@@ -1,0 +1,84 @@
+"""A service's cost and an organisation's bill across every cycle of the installation.
+
+Each cycle contributes its years up to the base year as recorded (budget, outcome) and its target
+year as decided by its deciding stage. Consecutive cycles overlap in one year (the 2027 cycle's base
+year 2026 is the 2026 cycle's decided year with the index applied), so each row names its cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fordela.engine.allocate import AllocationError, allocate
+from fordela.engine.model import CycleData
+from fordela.engine.money import Unit
+from fordela.engine.scenario import decided_scenario, resolve_code
+from fordela.reports.tables import Col, ColumnKind, Table
+
+MONEY = ColumnKind.MONEY
+COLUMNS = (
+    Col("cycle", "Cykel"),
+    Col("year", "År"),
+    Col("what", "Avser"),
+    Col("amount", "Belopp", MONEY, Unit.KR),
+    Col("outcome", "Utfall", MONEY, Unit.KR),
+)
+
+
+def _decided(data: CycleData) -> tuple[str, dict[int, dict[tuple[str, str], int]]]:
+    """The deciding scenario's name, and per year (base and target) each (object, organisation)'s amount."""
+    resolution = resolve_code(data, decided_scenario(data) or "")
+    years: dict[int, dict[tuple[str, str], int]] = {}
+    # before any decision the budget year has no decided figure to show
+    decided = any(d.stage is not None for d in resolution.decisions.values())
+    for year, res in ((data.cycle.base_year, None), (data.cycle.target_year, resolution)):
+        if res is not None and not decided:
+            continue
+        try:
+            lines = allocate(data, year, res).lines
+        except AllocationError:
+            continue
+        amounts: dict[tuple[str, str], int] = {}
+        for ln in lines:
+            amounts[(ln.object, ln.organisation)] = amounts.get((ln.object, ln.organisation), 0) + ln.amount
+        years[year] = amounts
+    return resolution.name, years
+
+
+def service_across(cycles: Sequence[CycleData], service: str) -> Table:
+    """Per cycle: the service's recorded cost per past year and base year, and its decided cost."""
+    rows = []
+    name = service
+    for data in sorted(cycles, key=lambda d: (d.cycle.target_year, d.cycle.code)):
+        match = next((s for s in data.services if s.code == service), None)
+        if match is None:
+            continue
+        name = match.name
+        decided_name, years = _decided(data)
+        for sy in sorted(data.service_years, key=lambda r: r.year):
+            if sy.service == service and sy.year <= data.cycle.base_year:
+                what = "Budget" if sy.year == data.cycle.base_year else "Tidigare år"
+                rows.append((data.cycle.code, sy.year, what, sy.cost, sy.outcome))
+        target = years.get(data.cycle.target_year)
+        if target is not None:
+            amount = sum(a for (obj, _), a in target.items() if obj == service)
+            rows.append((data.cycle.code, data.cycle.target_year, f"Beslutat: {decided_name}", amount, None))
+    return Table(f"{name}: kostnad över alla cykler", COLUMNS, tuple(rows))
+
+
+def organisation_across(cycles: Sequence[CycleData], organisation: str) -> Table:
+    """Per cycle: the organisation's bill in the base year (as budgeted) and the target year (as decided),
+    without index and VAT."""
+    rows = []
+    name = organisation
+    for data in sorted(cycles, key=lambda d: (d.cycle.target_year, d.cycle.code)):
+        match = next((o for o in data.organisations if o.code == organisation), None)
+        if match is None:
+            continue
+        name = match.name
+        decided_name, years = _decided(data)
+        for year, amounts in sorted(years.items()):
+            what = "Budget" if year == data.cycle.base_year else f"Beslutat: {decided_name}"
+            bill = sum(a for (_, org), a in amounts.items() if org == organisation)
+            rows.append((data.cycle.code, year, what, bill, None))
+    return Table(f"{name}: kostnad över alla cykler", COLUMNS, tuple(rows))
