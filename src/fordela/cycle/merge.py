@@ -104,14 +104,16 @@ def _has_version(model: type[models.Model]) -> bool:
     return any(f.name == "version" for f in model._meta.get_fields())
 
 
-def _record(cycle: str, row: RowDiff, table: Table, by: Any, action: str, source: str) -> None:
+def _record(cycle: str, row: RowDiff, table: Table, by: Any, action: str, source: str) -> int:
     changes: dict[str, tuple[Any, Any]] = dict(row.cells(table))
     if source:
         changes["source"] = (None, source)
     history_record(user=by, cycle=cycle, table=row.table, object=row.label, action=action, changes=changes)
+    return 1
 
 
-def _apply_cycle_row(cycle: catalogue.Cycle, diff: TableDiff, by: Any, source: str) -> None:
+def _apply_cycle_row(cycle: catalogue.Cycle, diff: TableDiff, by: Any, source: str) -> int:
+    written = 0
     for row in diff.rows:
         if row.change != "changed":
             continue
@@ -119,25 +121,27 @@ def _apply_cycle_row(cycle: catalogue.Cycle, diff: TableDiff, by: Any, source: s
         if "current_stage" in changed:
             changed["current_stage"] = changed["current_stage"] or ""
         catalogue.Cycle.objects.filter(pk=cycle.pk).update(**changed)
-        _record(cycle.code, row, diff.table, by, "update", source)
+        written += _record(cycle.code, row, diff.table, by, "update", source)
+    return written
 
 
-def rows_apply(*, cycle: catalogue.Cycle, diffs: tuple[TableDiff, ...], by: Any, source: str = "") -> None:
+def rows_apply(*, cycle: catalogue.Cycle, diffs: tuple[TableDiff, ...], by: Any, source: str = "") -> int:
     """Write `diffs` to the cycle's rows, recording each; the caller holds the transaction.
 
     Adds and changes go in schema order (a row after the rows it references), removals in
-    reverse. Raises CycleInvalid when the database refuses a row (a draft proposal still naming
+    reverse. Returns the number of rows written. Raises CycleInvalid when the database refuses a row (a draft proposal still naming
     a removed service, a code a draft already has).
     """
     refs = _Refs(cycle)
     removed_proposals = {r.key[0] for d in diffs if d.table.name == "proposals" for r in d.of("removed")}
     parents: dict[str, set[str]] = {}
     now = timezone.now()
+    written = 0
     try:
         for diff in diffs:
             table = diff.table
             if table.single_row:
-                _apply_cycle_row(cycle, diff, by, source)
+                written += _apply_cycle_row(cycle, diff, by, source)
                 continue
             model = MODELS[table.name]
             for row in diff.rows:
@@ -147,14 +151,14 @@ def rows_apply(*, cycle: catalogue.Cycle, diffs: tuple[TableDiff, ...], by: Any,
                     obj = model.objects.create(cycle=cycle, **_values(table, model, row.new, refs, table.column_names))
                     if "code" in table.column_names:
                         refs.add(table.name, obj)
-                    _record(cycle.code, row, table, by, "create", source)
+                    written += _record(cycle.code, row, table, by, "create", source)
                 else:
                     query = model.objects.filter(cycle=cycle, **_lookups(table, model, row.key))
                     values = _values(table, model, row.new, refs, row.columns)
                     if _has_version(model):
                         values["version"] = F("version") + 1
                     query.update(**values)
-                    _record(cycle.code, row, table, by, "update", source)
+                    written += _record(cycle.code, row, table, by, "update", source)
                 _note_parent(parents, table.name, row)
         for diff in reversed(diffs):
             table = diff.table
@@ -165,17 +169,18 @@ def rows_apply(*, cycle: catalogue.Cycle, diffs: tuple[TableDiff, ...], by: Any,
                 query = model.objects.filter(cycle=cycle, **_lookups(table, model, row.key))
                 if table.name == "proposals":
                     query.update(deleted_at=now, version=F("version") + 1)
-                    _record(cycle.code, row, table, by, "delete", source)
+                    written += _record(cycle.code, row, table, by, "delete", source)
                     continue
                 if any(c.ref == "proposals" and getattr(row.old, c.name) in removed_proposals for c in table.columns):
                     continue  # stays with its softly deleted proposal
                 query.delete()
-                _record(cycle.code, row, table, by, "delete", source)
+                written += _record(cycle.code, row, table, by, "delete", source)
                 _note_parent(parents, table.name, row)
         for table_name, codes in parents.items():
             MODELS[table_name].objects.filter(cycle=cycle, code__in=codes).update(version=F("version") + 1)
     except (IntegrityError, models.ProtectedError) as error:
         raise CycleInvalid({NON_FIELD: [f"the database refused the change: {error}"]}) from None
+    return written
 
 
 def _note_parent(parents: dict[str, set[str]], table: str, row: RowDiff) -> None:
@@ -219,8 +224,8 @@ def cycle_merge(*, cycle: catalogue.Cycle, data: m.CycleData, expected_revision:
     if hidden:
         message = f"proposals {', '.join(sorted(hidden))} exist as drafts or deleted proposals: change them in the web"
         raise CycleInvalid({NON_FIELD: [message]})
-    rows_apply(cycle=locked, diffs=preview.diffs, by=by, source=source)
+    written = rows_apply(cycle=locked, diffs=preview.diffs, by=by, source=source)
     if preview.diffs:
         cycle_touch(cycle=locked)
     cycle.refresh_from_db()
-    return sum(len(d.rows) for d in preview.diffs)
+    return written
