@@ -33,6 +33,7 @@ urlpatterns = [
     path("c/<slug:cycle>/", include("fordela.web.routes.organisations")),
     path("c/<slug:cycle>/", include("fordela.web.routes.consultation")),
     path("c/<slug:cycle>/", include("fordela.web.routes.documents")),
+    path("c/<slug:cycle>/", include("fordela.web.routes.catalogue")),
 ]
 
 if settings.OIDC_ENABLED:

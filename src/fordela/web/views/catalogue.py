@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from fordela.accounts.permissions import can_edit_drivers, can_edit_service
 from fordela.engine.allocate import AllocationError, allocate
 from fordela.engine.model import ServiceCategory
 from fordela.engine.money import Unit
@@ -43,6 +44,8 @@ def catalogue(request: HttpRequest, cycle: str) -> HttpResponse:
             "supplier": supplier,
             "category": category,
             "categories": [(c.value, label) for c, label in CATEGORY_LABELS.items()],
+            "may_keep": can_edit_drivers(request.user)
+            or any(can_edit_service(request.user, s.supplier) for s in data.services),
         },
     )
 
@@ -121,5 +124,6 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
             "distribution_error": distribution_error,
             "proposals": [p for p in data.proposals if p.service == service],
             "changes": history_for(cycle=cycle, table="services", object=service),
+            "may_edit": can_edit_service(request.user, found.supplier),
         },
     )
