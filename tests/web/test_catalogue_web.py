@@ -22,7 +22,7 @@ def service_post(client, code="datacenter", **changes):
     page = client.get(f"/c/{CYCLE}/katalog/tjanster/{code}/")
     form = page.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if isinstance(value, list):
             data[name] = value

@@ -43,10 +43,9 @@ def cmd_import(args: argparse.Namespace) -> list[Table]:
 def _merge(args: argparse.Namespace, data: Any) -> list[Table]:
     """Merge the package into the cycle with its code: only the rows that differ are written (and
     recorded); drafts, reviews, scenarios, consultation and history stay."""
-    from fordela.cycle.merge import StaleCycle, cycle_merge, merge_preview
+    from fordela.cycle.merge import StaleCycle, cycle_merge, diff_rows_table, diff_summary_table, merge_preview
     from fordela.cycle.proposals import CycleInvalid
     from fordela.cycle.selectors import CycleNotFound, cycle_get
-    from fordela.reports.diff import diff_rows_table, diff_summary_table
 
     try:
         cycle = cycle_get(data.cycle.code)

@@ -13,6 +13,7 @@ and amounts stay with it and it can be restored.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,8 @@ from fordela.package.diff import RowDiff, TableDiff, cycle_diff
 from fordela.package.schema import Table
 from fordela.package.validate import validate_cycle_data
 from fordela.reports.effect import Effect, effect
+from fordela.reports.tables import Col, ColumnKind
+from fordela.reports.tables import Table as ReportTable
 
 # A child table's rows belong to one parent row, whose version a change of them bumps.
 PARENTS: dict[str, tuple[str, str]] = {
@@ -129,8 +132,8 @@ def rows_apply(*, cycle: catalogue.Cycle, diffs: tuple[TableDiff, ...], by: Any,
     """Write `diffs` to the cycle's rows, recording each; the caller holds the transaction.
 
     Adds and changes go in schema order (a row after the rows it references), removals in
-    reverse. Returns the number of rows written. Raises CycleInvalid when the database refuses a row (a draft proposal still naming
-    a removed service, a code a draft already has).
+    reverse. Returns the number of rows written. Raises CycleInvalid when the database refuses a
+    row (a draft proposal still naming a removed service, a code a draft already has).
     """
     refs = _Refs(cycle)
     removed_proposals = {r.key[0] for d in diffs if d.table.name == "proposals" for r in d.of("removed")}
@@ -229,3 +232,37 @@ def cycle_merge(*, cycle: catalogue.Cycle, data: m.CycleData, expected_revision:
         cycle_touch(cycle=locked)
     cycle.refresh_from_db()
     return written
+
+
+# -- the preview as report tables (web, CLI) -----------------------------------------------------
+
+CHANGE_LABELS = {"added": "Tillagd", "changed": "Ändrad", "removed": "Borttagen"}
+
+
+def diff_summary_table(diffs: Sequence[TableDiff]) -> ReportTable:
+    columns = (
+        Col("table", "Tabell"),
+        Col("added", "Tillagda", ColumnKind.NUMBER),
+        Col("changed", "Ändrade", ColumnKind.NUMBER),
+        Col("removed", "Borttagna", ColumnKind.NUMBER),
+    )
+    rows = tuple((d.table.name, len(d.of("added")), len(d.of("changed")), len(d.of("removed"))) for d in diffs)
+    return ReportTable("Skillnader per tabell", columns, rows)
+
+
+def diff_rows_table(diff: TableDiff) -> ReportTable:
+    """Every added, changed and removed row of one table, a line per changed column: old → new."""
+    columns = (
+        Col("change", "Ändring"),
+        Col("row", "Rad"),
+        Col("column", "Kolumn"),
+        Col("old", "Före"),
+        Col("new", "Efter"),
+    )
+    rows = []
+    for row in diff.rows:
+        for column, (old, new) in row.cells(diff.table).items():
+            if row.change != "changed" and (old if row.change == "removed" else new) is None:
+                continue
+            rows.append((CHANGE_LABELS[row.change], row.label, column, old or "", new or ""))
+    return ReportTable(f"Tabell {diff.table.name}", columns, tuple(rows))

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from fordela.accounts.permissions import can_edit_drivers, can_edit_service, can_upload_package, deny
 from fordela.catalogue.models import Service
 from fordela.cycle.catalogue import CatalogueConflict, EditPreview, ServiceEdit, service_change
+from fordela.cycle.merge import diff_rows_table
 from fordela.cycle.proposals import CycleInvalid
 from fordela.engine import model as m
 from fordela.history.services import history_for
-from fordela.reports.diff import diff_rows_table
 from fordela.web.forms.catalogue import ServiceForm, service_initial
 from fordela.web.tables import html_table
 from fordela.web.views.common import CycleView, cycle_view

@@ -20,11 +20,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from fordela.accounts.permissions import can_upload_package, deny
-from fordela.cycle.merge import MergePreview, StaleCycle, cycle_merge, merge_preview
+from fordela.cycle.merge import (
+    MergePreview,
+    StaleCycle,
+    cycle_merge,
+    diff_rows_table,
+    diff_summary_table,
+    merge_preview,
+)
 from fordela.cycle.proposals import CycleInvalid
 from fordela.package.errors import PackageError
 from fordela.package.reader import read_package
-from fordela.reports.diff import diff_rows_table, diff_summary_table
 from fordela.web.forms.analysis import friendly
 from fordela.web.forms.catalogue import UploadForm
 from fordela.web.tables import html_table
