@@ -179,3 +179,19 @@ def test_hostile_uploads_never_5xx(as_user, content):
         < 500
     )
     assert Service.objects.count() > 0
+
+
+def test_the_workbook_instructions_lead_to_the_upload_page(as_user, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "arbetsbok.xlsx"
+    write_package(cycle_data(CYCLE), path)
+    book = openpyxl.load_workbook(path, read_only=True)
+    text = " ".join(str(c) for row in book["Instruktioner"].iter_rows(values_only=True) for c in row if c)
+    book.close()
+    url = f"/c/{CYCLE}/katalog/ladda-upp/"
+    assert url in text and "--merge" in text
+    bob = as_user("bob")
+    assert bob.get(url).status_code == 200
+    assert url in bob.get(f"/c/{CYCLE}/dokument/").content.decode()
+    assert url not in as_user("charlie").get(f"/c/{CYCLE}/dokument/").content.decode()
