@@ -46,7 +46,11 @@ def _summary(text: str) -> str:
 
 def _record(*, by: Any, thread: Thread, action: str, old: str | None) -> None:
     history_record(
-        user=by, cycle=thread.cycle, table="threads", object=str(thread.pk), action=action,
+        user=by,
+        cycle=thread.cycle,
+        table="threads",
+        object=str(thread.pk),
+        action=action,
         changes={"status": (old, thread.status)},
     )
 
