@@ -36,13 +36,8 @@ def test_decided_means_a_review_at_the_current_stage_or_later(cycle):
 
 def test_comment_answer_follow_up_resolve(cycle):
     revision = cycle.revision
-    thread = thread_open(
-        cycle=cycle,
-        by=user("charlie"),
-        proposal=OPEN_PROPOSAL,
-        organisation="grundskola",
-        text="  Hur fördelas kostnaden 2027?  ",
-    )
+    thread = thread_open(cycle=cycle, by=user("charlie"), proposal=OPEN_PROPOSAL, organisation="grundskola",
+                         text="  Hur fördelas kostnaden 2027?  ")
     assert (thread.status, thread.supplier, thread.organisation) == ("open", "intraservice", "grundskola")
     assert thread.subject == "Hur fördelas kostnaden 2027?"
     cycle.refresh_from_db()
@@ -77,76 +72,37 @@ def test_a_decided_proposal_takes_no_new_thread(cycle):
 )
 def test_only_the_organisation_itself_or_a_coordinator_opens_a_thread(cycle, persona, organisation):
     with pytest.raises(PermissionDenied):
-        thread_open(
-            cycle=cycle,
-            by=user(persona),
-            line_object="office365",
-            line_year=2026,
-            organisation=organisation,
-            text="Varför?",
-        )
+        thread_open(cycle=cycle, by=user(persona), line_object="office365", line_year=2026,
+                    organisation=organisation, text="Varför?")
     assert not Thread.objects.exists()
 
 
 def test_line_threads_and_their_rules(cycle):
-    thread = thread_open(
-        cycle=cycle,
-        by=user("charlie"),
-        line_object="office365",
-        line_year=2026,
-        organisation="grundskola",
-        text="Varför ökar Office 365?",
-    )
+    thread = thread_open(cycle=cycle, by=user("charlie"), line_object="office365", line_year=2026,
+                         organisation="grundskola", text="Varför ökar Office 365?")
     assert (thread.supplier, thread.line_year, thread.proposal) == ("intraservice", 2026, "")
     with pytest.raises(ValidationError):
-        thread_open(
-            cycle=cycle,
-            by=user("charlie"),
-            line_object="no-such-service",
-            line_year=2026,
-            organisation="grundskola",
-            text="?",
-        )
+        thread_open(cycle=cycle, by=user("charlie"), line_object="no-such-service", line_year=2026,
+                    organisation="grundskola", text="?")
     with pytest.raises(ValidationError):
-        thread_open(
-            cycle=cycle,
-            by=user("charlie"),
-            line_object="office365",
-            line_year=1999,
-            organisation="grundskola",
-            text="?",
-        )
+        thread_open(cycle=cycle, by=user("charlie"), line_object="office365", line_year=1999,
+                    organisation="grundskola", text="?")
     with pytest.raises(ValidationError):
-        thread_open(
-            cycle=cycle,
-            by=user("charlie"),
-            line_object="office365",
-            proposal=OPEN_PROPOSAL,
-            line_year=2026,
-            organisation="grundskola",
-            text="?",
-        )
+        thread_open(cycle=cycle, by=user("charlie"), line_object="office365", proposal=OPEN_PROPOSAL,
+                    line_year=2026, organisation="grundskola", text="?")
     with pytest.raises(ValidationError):
-        thread_open(
-            cycle=cycle,
-            by=user("charlie"),
-            line_object="office365",
-            line_year=2026,
-            organisation="grundskola",
-            text="   ",
-        )
+        thread_open(cycle=cycle, by=user("charlie"), line_object="office365", line_year=2026,
+                    organisation="grundskola", text="   ")
     # The supplier does not ask itself; a coordinator may not open one for the supplier either.
     with pytest.raises(ValidationError):
-        thread_open(
-            cycle=cycle, by=user("bob"), line_object="office365", line_year=2026, organisation="intraservice", text="?"
-        )
+        thread_open(cycle=cycle, by=user("bob"), line_object="office365", line_year=2026,
+                    organisation="intraservice", text="?")
     assert Thread.objects.count() == 1
 
 
 def test_who_answers_and_who_resolves(cycle):
-    thread = thread_open(
-        cycle=cycle, by=user("charlie"), proposal=OPEN_PROPOSAL, organisation="grundskola", text="Fråga"
-    )
+    thread = thread_open(cycle=cycle, by=user("charlie"), proposal=OPEN_PROPOSAL, organisation="grundskola",
+                         text="Fråga")
     for persona in ("fatima", "gustav", "dana"):
         with pytest.raises(PermissionDenied):
             thread_reply(thread=thread, by=user(persona), text="Svar")
@@ -162,9 +118,8 @@ def test_who_answers_and_who_resolves(cycle):
 
 def test_who_sees_which_threads(cycle):
     mine = thread_open(cycle=cycle, by=user("charlie"), proposal=OPEN_PROPOSAL, organisation="grundskola", text="A")
-    theirs = thread_open(
-        cycle=cycle, by=user("gustav"), line_object="kontaktcenter", line_year=2026, organisation="forskola", text="B"
-    )
+    theirs = thread_open(cycle=cycle, by=user("gustav"), line_object="kontaktcenter", line_year=2026,
+                         organisation="forskola", text="B")
     assert theirs.supplier == "dms"
 
     def seen(name):

@@ -40,12 +40,8 @@ def test_a_copy_includes_what_the_source_includes(cycle):
 
 def test_create_validates(cycle):
     bob = _user("bob")
-    for kwargs in (
-        {"code": "Stora Bokstäver"},
-        {"code": "preparation"},
-        {"code": "ny", "copy_from": "nope"},
-        {"code": "ny", "name": " "},
-    ):
+    for kwargs in ({"code": "Stora Bokstäver"}, {"code": "preparation"}, {"code": "ny", "copy_from": "nope"},
+                   {"code": "ny", "name": " "}):
         with pytest.raises(ValidationError):
             scenario_create(cycle=cycle, **{"name": "Ny", **kwargs}, by=bob)
     assert not Scenario.objects.filter(code="ny").exists()
@@ -82,9 +78,8 @@ def test_derived_scenarios_drafts_and_other_roles_are_refused(cycle):
     before = _included("utan-nya-insatser")
     for name in ("alice", "fatima", "charlie", "gustav", "dana"):
         with pytest.raises(PermissionDenied):
-            scenario_toggle(
-                scenario=explicit, proposal=Proposal.objects.get(code="is-it-sakerhet"), included=True, by=_user(name)
-            )
+            scenario_toggle(scenario=explicit, proposal=Proposal.objects.get(code="is-it-sakerhet"), included=True,
+                            by=_user(name))
         with pytest.raises(PermissionDenied):
             scenario_create(cycle=cycle, code="x", name="X", by=_user(name))
         with pytest.raises(PermissionDenied):

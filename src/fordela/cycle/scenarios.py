@@ -133,7 +133,9 @@ def scenario_delete(*, scenario: Scenario, by: Any) -> None:
     _check(by)
     _explicit(scenario)
     cycle = scenario.cycle
-    proposals = sorted(ScenarioProposal.objects.filter(scenario=scenario).values_list("proposal__code", flat=True))
+    proposals = sorted(
+        ScenarioProposal.objects.filter(scenario=scenario).values_list("proposal__code", flat=True)
+    )
     history_record(
         user=by,
         cycle=cycle.code,

@@ -280,14 +280,8 @@ def opendata(request: HttpRequest, cycle: str) -> HttpResponse:
     return render(
         request,
         "web/documents/opendata.html",
-        {
-            "view": view,
-            "resolution": resolution,
-            "datasets": rows,
-            "problems": problems,
-            "catalogue": CATALOGUE,
-            "archive": ARCHIVE,
-        },
+        {"view": view, "resolution": resolution, "datasets": rows, "problems": problems,
+         "catalogue": CATALOGUE, "archive": ARCHIVE},
     )
 
 
