@@ -254,3 +254,58 @@ def test_organisation_leaves_a_service(cycle):
             by=user("dana"),
             save=True,
         )
+
+
+def test_a_change_is_changed_back_as_a_new_recorded_change(cycle):
+    from fordela.cycle.revert import RevertConflict, change_history, change_revert, revert_preview
+
+    service = Service.objects.get(cycle=cycle, code="datacenter")
+    years = dict(edit_of(service).years)
+    years[2026] = ("k-employees", 63_600_000_00, None)
+    service_change(
+        service=service,
+        edit=edit_of(service, years=years),
+        expected_version=service.version,
+        by=user("alice"),
+        save=True,
+    )
+    record = ChangeRecord.objects.get(table="service_years", object="datacenter/2026")
+    assert record in change_history(cycle=CYCLE, table="services", code="datacenter")
+    with pytest.raises(PermissionDenied):
+        change_revert(record=record, by=user("fatima"))
+    effect = revert_preview(record=record, by=user("alice"))[0]
+    assert effect.changed
+    change_revert(record=record, by=user("alice"))
+    assert ServiceYear.objects.get(service=service, year=2026).key.code == "k-computers"
+    back = ChangeRecord.objects.filter(table="service_years", object="datacenter/2026").first()
+    assert back.changes["key"] == ["k-employees", "k-computers"] and "changed back" in back.changes["source"][1]
+    with pytest.raises(RevertConflict):  # it no longer is as that change left it
+        change_revert(record=record, by=user("alice"))
+    change_revert(record=back, by=user("bob"))  # and forward again
+    assert ServiceYear.objects.get(service=service, year=2026).key.code == "k-employees"
+
+
+def test_a_removed_driver_value_and_an_added_subscription_are_changed_back(cycle):
+    from fordela.cycle.revert import change_revert
+
+    service = Service.objects.get(cycle=cycle, code="automatisering")
+    before = sorted(
+        (s.organisation, s.quantity)
+        for s in cycle_data(CYCLE).subscriptions
+        if s.service == "automatisering" and s.year == 2026
+    )
+    service_change(
+        service=service,
+        edit=edit_of(service, subscriptions={"grundskola": (Decimal(3), 150_000_00)}),
+        expected_version=service.version,
+        by=user("alice"),
+        save=True,
+    )
+    for record in ChangeRecord.objects.filter(table="subscriptions").order_by("-id"):
+        change_revert(record=record, by=user("alice"))
+    after = sorted(
+        (s.organisation, s.quantity)
+        for s in cycle_data(CYCLE).subscriptions
+        if s.service == "automatisering" and s.year == 2026
+    )
+    assert after == before

@@ -195,3 +195,23 @@ def test_the_workbook_instructions_lead_to_the_upload_page(as_user, tmp_path):
     assert bob.get(url).status_code == 200
     assert url in bob.get(f"/c/{CYCLE}/dokument/").content.decode()
     assert url not in as_user("charlie").get(f"/c/{CYCLE}/dokument/").content.decode()
+
+
+def test_a_change_is_changed_back_from_its_history(as_user):
+    alice = as_user("alice")
+    data = service_post(alice, key_2026="k-employees", action="preview")
+    shown = alice.post(f"/c/{CYCLE}/katalog/tjanster/datacenter/", data)
+    data["previewed"], data["action"] = shown.context["form"]["previewed"].value(), "save"
+    assert alice.post(f"/c/{CYCLE}/katalog/tjanster/datacenter/", data).status_code == 302
+    record = ChangeRecord.objects.get(table="service_years", object="datacenter/2026")
+    page = alice.get(f"/c/{CYCLE}/tjanster/datacenter/").content.decode()
+    assert f"/c/{CYCLE}/katalog/andringar/{record.pk}/" in page
+    assert as_user("charlie").get(f"/c/{CYCLE}/katalog/andringar/{record.pk}/").status_code == 403
+    assert as_user("fatima").post(f"/c/{CYCLE}/katalog/andringar/{record.pk}/").status_code == 403
+    confirm = alice.get(f"/c/{CYCLE}/katalog/andringar/{record.pk}/")
+    assert confirm.status_code == 200 and "Effekt per organisation" in confirm.content.decode()
+    assert alice.post(f"/c/{CYCLE}/katalog/andringar/{record.pk}/").status_code == 302
+    assert ServiceYear.objects.get(service__code="datacenter", year=2026).key.code == "k-computers"
+    assert alice.post(f"/c/{CYCLE}/katalog/andringar/{record.pk}/").status_code == 409  # already changed back
+    assert alice.get(f"/c/{CYCLE}/katalog/andringar/999999/").status_code == 404
+    assert "katalog/andringar" not in as_user("charlie").get(f"/c/{CYCLE}/tjanster/datacenter/").content.decode()

@@ -6,10 +6,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from fordela.accounts.permissions import can_edit_drivers, can_edit_service
+from fordela.cycle.revert import change_history
 from fordela.engine.allocate import AllocationError, allocate
 from fordela.engine.model import ServiceCategory
 from fordela.engine.money import Unit
-from fordela.history.services import history_for
 from fordela.reports import cycle as reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
@@ -123,7 +123,7 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
             "distribution": distribution,
             "distribution_error": distribution_error,
             "proposals": [p for p in data.proposals if p.service == service],
-            "changes": history_for(cycle=cycle, table="services", object=service),
+            "changes": change_history(cycle=cycle, table="services", code=service),
             "may_edit": can_edit_service(request.user, found.supplier),
         },
     )

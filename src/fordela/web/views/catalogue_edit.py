@@ -11,17 +11,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from fordela.accounts.permissions import can_edit_drivers, can_edit_service, can_upload_package, deny
 from fordela.catalogue.models import Service
+from fordela.cycle import revert
 from fordela.cycle.catalogue import CatalogueConflict, EditPreview, ServiceEdit, service_change
 from fordela.cycle.merge import diff_rows_table
 from fordela.cycle.proposals import CycleInvalid
+from fordela.cycle.revert import change_history, is_revertible
 from fordela.engine import model as m
-from fordela.history.services import history_for
+from fordela.history.models import ChangeRecord
+from fordela.web.forms.analysis import friendly
 from fordela.web.forms.catalogue import ServiceForm, service_initial
 from fordela.web.tables import html_table
 from fordela.web.views.common import CycleView, cycle_view
@@ -137,8 +141,32 @@ def service_edit(request: HttpRequest, cycle: str, service: str) -> HttpResponse
             "form": form,
             "conflict": conflict,
             "previewed": preview is not None and not form.errors,
-            "changes": history_for(cycle=cycle, table="services", object=service),
+            "changes": change_history(cycle=cycle, table="services", code=service),
             **preview_context(preview),
         },
         status=status,
     )
+
+
+def change_revert(request: HttpRequest, cycle: str, record: int) -> HttpResponse:
+    """Show what changing a recorded row change back would do; on POST, do it."""
+    view = cycle_view(cycle)
+    found = ChangeRecord.objects.filter(pk=record, cycle=cycle).select_related("user").first()
+    if found is None or not is_revertible(found):
+        raise Http404(str(record))
+    problems: list[str] = []
+    preview = None
+    try:
+        if request.method == "POST":
+            revert.change_revert(record=found, by=request.user)
+            messages.success(request, _("The change is changed back."))
+            return redirect("catalogue_admin", cycle=cycle)
+        preview = EditPreview((), revert.revert_preview(record=found, by=request.user), 0)
+    except PermissionDenied:
+        deny(request, f"change back {found.table} {found.object}")
+    except revert.RevertConflict:
+        problems = [_("The row has changed since: a later change stands in the way. Change that one first.")]
+    except CycleInvalid as invalid:
+        problems = [friendly(message) for messages_ in invalid.errors.values() for message in messages_]
+    context = {"view": view, "record": found, "problems": problems, **preview_context(preview)}
+    return render(request, "web/catalogue/revert.html", context, status=409 if problems else 200)

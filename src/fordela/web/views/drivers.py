@@ -29,8 +29,8 @@ from fordela.cycle.catalogue import (
 )
 from fordela.cycle.drivers import FileProblem, driver_file_read
 from fordela.cycle.proposals import CycleInvalid
+from fordela.cycle.revert import change_history
 from fordela.engine import model as m
-from fordela.history.services import history_for
 from fordela.package.errors import PackageError
 from fordela.web.forms.catalogue import (
     DriverFileForm,
@@ -167,7 +167,7 @@ def driver_edit(request: HttpRequest, cycle: str, driver: str) -> HttpResponse:
         "file_form": file_form,
         "file_problems": [(p.row, p.text, _reason(p)) for p in problems],
         "source": source,
-        "changes": history_for(cycle=cycle, table="drivers", object=driver),
+        "changes": change_history(cycle=cycle, table="drivers", code=driver),
     }
     return _page(request, "web/catalogue/driver_form.html", context, preview, conflict)
 
@@ -239,7 +239,7 @@ def key_edit(request: HttpRequest, cycle: str, key: str) -> HttpResponse:
             {f"share_{s.organisation}": quantity_initial(s.share) for s in view.data.key_shares if s.key == key}
         )
         form = make(initial=initial)
-    context = {"view": view, "key": found, "form": form, "changes": history_for(cycle=cycle, table="keys", object=key)}
+    context = {"view": view, "key": found, "form": form, "changes": change_history(cycle=cycle, table="keys", code=key)}
     return _page(request, "web/catalogue/key_form.html", context, preview, conflict)
 
 
@@ -289,6 +289,6 @@ def organisation_edit(request: HttpRequest, cycle: str, organisation: str) -> Ht
         "view": view,
         "organisation": found,
         "form": form,
-        "changes": history_for(cycle=cycle, table="organisations", object=organisation),
+        "changes": change_history(cycle=cycle, table="organisations", code=organisation),
     }
     return _page(request, "web/catalogue/organisation_form.html", context, preview, conflict)
