@@ -10,6 +10,7 @@ the preview's (fordela.cycle.merge.cycle_merge): a cycle changed meanwhile is pr
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +40,20 @@ from fordela.web.views.common import cycle_view
 SESSION_KEY = "fordela_upload"
 
 
+KEEP_SECONDS = 24 * 3600  # an upload never applied is removed after a day
+
+
 def _folder() -> Path:
     folder = Path(settings.VAR_DIR) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _clean() -> None:
+    limit = time.time() - KEEP_SECONDS
+    for path in _folder().iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
 
 
 def _stored(request: HttpRequest, cycle: str) -> dict[str, str] | None:
@@ -112,6 +123,7 @@ def catalogue_upload(request: HttpRequest, cycle: str) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             _forget(request)
+            _clean()
             upload = form.cleaned_data["file"]
             token, suffix = secrets.token_hex(16), Path(upload.name).suffix.lower()
             path = _folder() / f"{token}{suffix}"
