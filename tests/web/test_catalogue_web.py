@@ -101,6 +101,15 @@ def test_hostile_values_in_every_form_never_5xx(as_user, value):
     url = f"/c/{CYCLE}/katalog/drivare/employees/"
     assert dana.post(url, {"version": "1", "value_grundskola": value, "year": "2026"}).status_code < 500
     assert dana.post(url, {"version": value, "year": value}).status_code < 500
+    assert dana.post(url, {"version": value, "year": "2026", "previewed": value, "action": "save"}).status_code < 500
+    assert (
+        as_user("bob")
+        .post(f"/c/{CYCLE}/katalog/ladda-upp/", {"action": "apply", "upload": value, "revision": value})
+        .status_code
+        < 500
+    )
+    huge = service_post(alice, action="save", version="9" * 30, previewed=value)
+    assert alice.post(f"/c/{CYCLE}/katalog/tjanster/datacenter/", huge).status_code < 500
     assert (
         dana.post(
             f"/c/{CYCLE}/katalog/nycklar/k-stadsnat/",
@@ -215,3 +224,10 @@ def test_a_change_is_changed_back_from_its_history(as_user):
     assert alice.post(f"/c/{CYCLE}/katalog/andringar/{record.pk}/").status_code == 409  # already changed back
     assert alice.get(f"/c/{CYCLE}/katalog/andringar/999999/").status_code == 404
     assert "katalog/andringar" not in as_user("charlie").get(f"/c/{CYCLE}/tjanster/datacenter/").content.decode()
+
+
+def test_hostile_record_numbers_are_404(as_user):
+    bob = as_user("bob")
+    for number in ("9" * 30, "9" * 5000, "0"):
+        assert bob.get(f"/c/{CYCLE}/katalog/andringar/{number}/").status_code == 404
+        assert bob.post(f"/c/{CYCLE}/katalog/andringar/{number}/").status_code == 404

@@ -42,9 +42,10 @@ def quantity_initial(value: Any) -> str:
 
 
 class _CatalogueForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Bounded: a database integer, whatever a hostile form sends.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2_147_483_647)
     # A fingerprint of the values the effect was shown for: saving needs a preview of exactly them.
-    previewed = forms.CharField(widget=forms.HiddenInput, required=False)
+    previewed = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

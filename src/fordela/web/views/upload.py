@@ -103,7 +103,8 @@ def catalogue_upload(request: HttpRequest, cycle: str) -> HttpResponse:
             return redirect("catalogue_upload", cycle=cycle)
         try:
             data = read_package(path)
-            revision = int(request.POST.get("revision", "0")) if request.POST.get("revision", "").isdigit() else 0
+            text = request.POST.get("revision", "")
+            revision = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
             count = cycle_merge(
                 cycle=view.cycle, data=data, expected_revision=revision, by=request.user, source=kept.get("name", "")
             )
