@@ -11,5 +11,5 @@ urlpatterns = [
     path("katalog/drivare/<slug:driver>/", drivers.driver_edit, name="driver_edit"),
     path("katalog/nycklar/<slug:key>/", drivers.key_edit, name="key_edit"),
     path("katalog/organisationer/<slug:organisation>/", drivers.organisation_edit, name="organisation_edit"),
-    path("katalog/andringar/<int:record>/", catalogue_edit.change_revert, name="change_revert"),
+    path("katalog/andringar/<int:pk>/", catalogue_edit.change_revert, name="change_revert"),
 ]

@@ -148,12 +148,12 @@ def service_edit(request: HttpRequest, cycle: str, service: str) -> HttpResponse
     )
 
 
-def change_revert(request: HttpRequest, cycle: str, record: int) -> HttpResponse:
+def change_revert(request: HttpRequest, cycle: str, pk: int) -> HttpResponse:
     """Show what changing a recorded row change back would do; on POST, do it."""
     view = cycle_view(cycle)
-    found = ChangeRecord.objects.filter(pk=record, cycle=cycle).select_related("user").first()
+    found = ChangeRecord.objects.filter(pk=pk, cycle=cycle).select_related("user").first()
     if found is None or not is_revertible(found):
-        raise Http404(str(record))
+        raise Http404(str(pk))
     problems: list[str] = []
     preview = None
     try:
