@@ -52,6 +52,7 @@ urlpatterns = [
     path("c/<slug:cycle>/", include("fordela.web.routes.consultation")),
     path("c/<slug:cycle>/", include("fordela.web.routes.documents")),
     path("", include("fordela.web.routes.cycles")),
+    path("c/<slug:cycle>/", include("fordela.web.routes.catalogue")),
 ]
 
 if settings.OIDC_ENABLED:

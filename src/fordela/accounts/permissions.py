@@ -228,3 +228,26 @@ def can_record_outcome(user: Any, supplier: str | None = None) -> bool:
     if role in SEES_EVERY_ORGANISATION:
         return True
     return role is Role.SUPPLIER_EDITOR and (supplier is None or organisation_of(user) == supplier)
+
+
+# -- the catalogue and drivers kept in the web (fordela.cycle.catalogue) --------------------------
+
+
+def can_edit_service(user: Any, supplier: str) -> bool:
+    """Change a service of `supplier` (costs, development within service, description, key,
+    participants, subscriptions): its own supplier editors, coordinators and admin."""
+    role = role_of(user)
+    if role in (Role.COORDINATOR, Role.ADMIN):
+        return True
+    return role is Role.SUPPLIER_EDITOR and organisation_of(user) == supplier
+
+
+def can_edit_drivers(user: Any) -> bool:
+    """Change drivers and their values, keys and their shares, and organisations (join and
+    leave years): finance, coordinators and admin."""
+    return role_of(user) in (Role.FINANCE, Role.COORDINATOR, Role.ADMIN)
+
+
+def can_upload_package(user: Any) -> bool:
+    """Merge an edited workbook or package into the cycle: it can change every table."""
+    return role_of(user) in (Role.COORDINATOR, Role.ADMIN)

@@ -64,11 +64,23 @@ class CycleRow(models.Model):
         abstract = True
 
 
+class Versioned(models.Model):
+    """A row edited in the web (fordela.cycle.catalogue): every save names the version it was made
+    on and bumps it in a conditional UPDATE, so a stale form is refused instead of overwriting.
+    A change to the row's children (a service's years, a driver's values, a key's shares) bumps
+    it too."""
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
 def unique_per_cycle(name: str, *columns: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(fields=["cycle", *columns], name=name)
 
 
-class Organisation(CycleRow):
+class Organisation(CycleRow, Versioned):
     TABLE = "organisations"
     code = schema_field("organisations", "code")
     name = schema_field("organisations", "name")
@@ -83,7 +95,7 @@ class Organisation(CycleRow):
         return self.name
 
 
-class Driver(CycleRow):
+class Driver(CycleRow, Versioned):
     TABLE = "drivers"
     code = schema_field("drivers", "code")
     name = schema_field("drivers", "name")
@@ -105,7 +117,7 @@ class DriverValue(CycleRow):
         constraints = [unique_per_cycle("driver_value", "driver", "organisation", "year")]
 
 
-class DistributionKey(CycleRow):
+class DistributionKey(CycleRow, Versioned):
     TABLE = "keys"
     code = schema_field("keys", "code")
     name = schema_field("keys", "name")
@@ -130,7 +142,7 @@ class KeyShare(CycleRow):
         constraints = [unique_per_cycle("key_share", "key", "organisation")]
 
 
-class Service(CycleRow):
+class Service(CycleRow, Versioned):
     TABLE = "services"
     code = schema_field("services", "code")
     name = schema_field("services", "name")

@@ -26,6 +26,8 @@ def cmd_import(args: argparse.Namespace) -> list[Table]:
 
     data = read_package(Path(args.path))
     cli.django_setup()
+    if getattr(args, "merge", False):
+        return _merge(args, data)
     from fordela.billing.freezes import FrozenPeriodsChanged
     from fordela.cycle.services import CycleExistsError, cycle_import
 
@@ -38,6 +40,42 @@ def cmd_import(args: argparse.Namespace) -> list[Table]:
         file=sys.stderr,
     )
     return []
+
+
+def _merge(args: argparse.Namespace, data: Any) -> list[Table]:
+    """Merge the package into the cycle with its code: only the rows that differ are written (and
+    recorded); drafts, reviews, scenarios, consultation and history stay."""
+    from fordela.billing.freezes import FrozenPeriodsChanged
+    from fordela.cycle.merge import StaleCycle, cycle_merge, diff_rows_table, diff_summary_table, merge_preview
+    from fordela.cycle.proposals import CycleInvalid
+    from fordela.cycle.selectors import CycleNotFound, cycle_get
+
+    try:
+        cycle = cycle_get(data.cycle.code)
+        preview = merge_preview(cycle=cycle, data=data)
+    except (CycleNotFound, CycleInvalid) as error:
+        raise cli.UserError(_invalid_text(error)) from None
+    tables = [diff_summary_table(preview.diffs)] + [diff_rows_table(d) for d in preview.diffs]
+    if preview.effect.table is not None:
+        tables.append(preview.effect.table)
+    if args.dry_run:
+        print(f"dry run: nothing was written to cycle {cycle.code}", file=sys.stderr)
+        return tables
+    try:
+        count = cycle_merge(
+            cycle=cycle, data=data, expected_revision=preview.revision, by=None, source=Path(args.path).name
+        )
+    except (CycleInvalid, StaleCycle, FrozenPeriodsChanged) as error:
+        raise cli.UserError(_invalid_text(error)) from None
+    print(f"merged into cycle {cycle.code}: {count} rows changed", file=sys.stderr)
+    return tables
+
+
+def _invalid_text(error: Exception) -> str:
+    errors = getattr(error, "errors", None)
+    if errors:
+        return "\n".join(message for messages in errors.values() for message in messages)
+    return str(error)
 
 
 def cmd_demo(args: argparse.Namespace) -> list[Table]:
@@ -151,7 +189,14 @@ def register(sub: Any) -> None:
         sub, "import", cmd_import, "import a cycle package (folder, .zip or .xlsx) into the database", formats=False
     )
     p.add_argument("path")
-    p.add_argument("--replace", action="store_true", help="replace a cycle with the same code")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--replace", action="store_true", help="replace a cycle with the same code")
+    mode.add_argument(
+        "--merge",
+        action="store_true",
+        help="change only the rows that differ in the cycle with the same code, keeping drafts, reviews and history",
+    )
+    p.add_argument("--dry-run", action="store_true", help="with --merge: print the differences, write nothing")
     p = cli.add_command(sub, "demo", cmd_demo, f"load the demo cycle {cli.DEMO_CODE} into the database", formats=False)
     p.add_argument("--allow-demo-accounts", action="store_true", help="also outside local mode (published password)")
     p = cli.add_command(

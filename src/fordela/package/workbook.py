@@ -176,7 +176,11 @@ def _validation(column: Column) -> Any:
 
 GENERAL_INSTRUCTIONS = (
     "Arbetsboken är cykelns paket: ett blad per tabell. Ändra värden, lägg till eller ta bort rader "
-    "och läs in boken igen (fordela import ARBETSBOK.xlsx, eller i webben).",
+    "och läs in boken igen i webben: Tjänster → Ändra katalog och drivare → Ladda upp arbetsbok eller paket "
+    "(adressen {upload}). Där ser du skillnaderna per tabell och effekten på varje organisations kostnad "
+    "innan något ändras; bara de rader som skiljer sig ändras, och förslag, granskningar, scenarier, samråd "
+    "och historik finns kvar. Från kommandoraden: fordela import ARBETSBOK.xlsx --merge (--dry-run visar "
+    "skillnaderna utan att ändra).",
     "Rad 1 på varje blad är kolumnernas maskinnamn som fordela läser: ändra, flytta eller ta inte bort dem. "
     "Rad 2 är rubriker på svenska. Data börjar på rad 3.",
     "Belopp anges i kronor med högst två decimaler. Koder skrivs med små bokstäver a–z, siffror, - och _ "
@@ -194,7 +198,9 @@ def _write_instructions(sheet: Any, data: m.CycleData) -> None:
     sheet["A1"].font = styles["title_font"]
     row = 3
     for text in GENERAL_INSTRUCTIONS:
-        sheet.cell(row=row, column=1, value=text)
+        # The web's upload page of this cycle (fordela.web.routes.catalogue), as a path: the
+        # workbook does not know the server's address.
+        sheet.cell(row=row, column=1, value=text.replace("{upload}", f"/c/{data.cycle.code}/katalog/ladda-upp/"))
         row += 1
     row += 1
     headings = ("Blad", "Kolumn (rad 1)", "Rubrik (rad 2)", "Obligatorisk", "Värden")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from fordela.accounts.permissions import can_edit_drivers, can_edit_service
 from fordela.cycle.computed import allocation_of, computed
+from fordela.cycle.revert import change_history
 from fordela.engine.allocate import Allocation, AllocationError, AllocationLine, CycleIndex
 from fordela.engine.model import CycleData, ServiceCategory
 from fordela.engine.money import Unit
-from fordela.history.services import history_for
 from fordela.reports import cycle as reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
@@ -44,6 +45,8 @@ def catalogue(request: HttpRequest, cycle: str) -> HttpResponse:
             "supplier": supplier,
             "category": category,
             "categories": [(c.value, label) for c, label in CATEGORY_LABELS.items()],
+            "may_keep": can_edit_drivers(request.user)
+            or any(can_edit_service(request.user, s.supplier) for s in data.services),
         },
     )
 
@@ -130,6 +133,7 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
             "distribution": distribution,
             "distribution_error": distribution_error,
             "proposals": [p for p in data.proposals if p.service == service],
-            "changes": history_for(cycle=cycle, table="services", object=service),
+            "changes": change_history(cycle=cycle, table="services", code=service),
+            "may_edit": can_edit_service(request.user, found.supplier),
         },
     )
