@@ -73,6 +73,14 @@ def cost_history_table(data: CycleData, supplier: str) -> Table:
         if development is not None:
             row[1] = (row[1] or 0) + development
 
+    return cost_history_layout(data, supplier, rows_by_year)
+
+
+def cost_history_layout(data: CycleData, supplier: str, rows_by_year: dict[int, list[Any]]) -> Table:
+    """The management-cost history as the annual analysis lays it out: a row per year (outcome,
+    budget, proposal) with the total and "of which development within service"."""
+    cycle = data.cycle
+
     def label(year: int) -> str:
         if year < cycle.base_year:
             return f"Utfall {year}"

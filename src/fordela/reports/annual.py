@@ -13,7 +13,7 @@ from fordela.engine import bridge as b
 from fordela.engine.model import AmountType, AnalysisSection, CycleData, ProposalKind
 from fordela.engine.money import Unit
 from fordela.engine.scenario import Decision, Resolution
-from fordela.reports.analysis import FINANCING_LABELS, existing_services, recommendation_text
+from fordela.reports.analysis import FINANCING_LABELS, cost_history_layout, existing_services, recommendation_text
 from fordela.reports.cycle import index_percent, line_labels, organisation_name
 from fordela.reports.tables import Col, ColumnKind, Table
 
@@ -47,20 +47,7 @@ def history_table(data: CycleData, supplier: str, resolution: Resolution) -> Tab
     ]
     development = sum(recorded) + x.line("development_within_service")
     rows[cycle.target_year] = [x.existing_delivery, development if recorded or development else None]
-
-    def label(year: int) -> str:
-        if year < cycle.base_year:
-            return f"Utfall {year}"
-        return f"Budget {year}" if year == cycle.base_year else f"Förslag budget {year}"
-
-    columns = (
-        Col("year", "År"),
-        Col("label", ""),
-        Col("amount", "Total förvaltningskostnad befintliga bastjänster", MONEY, Unit.KR),
-        Col("development_within_service", "varav utveckling inom tjänst", MONEY, Unit.KR),
-    )
-    body = tuple((y, label(y), *rows[y]) for y in sorted(rows))
-    return Table(f"Förvaltningskostnad befintliga bastjänster, {organisation_name(data, supplier)}", columns, body)
+    return cost_history_layout(data, supplier, rows)
 
 
 def _service(data: CycleData, code: str | None) -> str:
