@@ -15,7 +15,8 @@ from typing import Any
 from fordela.commands import common as cli
 from fordela.engine import bridge as b
 from fordela.engine import parse
-from fordela.engine.allocate import AllocationError, allocate
+from fordela.engine.allocate import allocate
+from fordela.engine.allocation_types import AllocationError
 from fordela.engine.scenario import proposed_scenario
 from fordela.reports import cycle as reports
 from fordela.reports.tables import Table
