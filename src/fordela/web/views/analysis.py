@@ -27,8 +27,8 @@ from fordela.accounts.permissions import (
     organisation_of,
     role_of,
 )
+from fordela.cycle.filed import Filed, proposal_filed
 from fordela.cycle.models import Proposal, Review, ReviewAmount, ReviewCondition, ReviewStage
-from fordela.cycle.proposals import Filed, proposal_filed
 from fordela.engine import model as m
 from fordela.engine.amounts import amount_in_year
 from fordela.engine.scenario import deciding_review

@@ -17,8 +17,10 @@ from fordela.accounts.permissions import (
     deny,
 )
 from fordela.cycle import proposals as services
-from fordela.cycle.proposals import ConflictError, CycleInvalid, Filed, proposal_filed
+from fordela.cycle.filed import Filed, proposal_filed
+from fordela.cycle.proposals import ConflictError
 from fordela.cycle.services import AlreadyCreated
+from fordela.cycle.validation import CycleInvalid
 from fordela.engine import model as m
 from fordela.history.models import ChangeRecord
 from fordela.web.forms.analysis import (

@@ -14,9 +14,10 @@ from fordela.accounts.permissions import (
     can_review,
     deny,
 )
+from fordela.cycle.filed import proposal_filed
 from fordela.cycle.models import Proposal, Review, ReviewAmount, ReviewCondition, ReviewStage
-from fordela.cycle.proposals import CycleInvalid, proposal_filed
 from fordela.cycle.reviews import ProposalChanged, ReviewConflict, review_record
+from fordela.cycle.validation import CycleInvalid
 from fordela.engine import model as m
 from fordela.history.models import ChangeRecord
 from fordela.web.forms.analysis import (
