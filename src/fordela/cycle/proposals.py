@@ -31,12 +31,7 @@ from fordela.accounts.permissions import can_change_proposal, can_edit_supplier
 from fordela.catalogue.models import Cycle, DistributionKey, Organisation, Service, ServiceYear
 from fordela.cycle.filed import AmountRow, Filed, _is_live, proposal_filed
 from fordela.cycle.models import Proposal, ProposalAmount
-from fordela.cycle.proposal_checks import (
-    PROPOSAL_FIELDS,
-    _check_own_fields,
-    _merge,
-    _validate,
-)
+from fordela.cycle.proposal_checks import PROPOSAL_FIELDS, _check_own_fields, _merge, _validate
 from fordela.cycle.services import cycle_lock, cycle_touch, form_token_check, form_token_spend
 from fordela.cycle.validation import NON_FIELD, CycleInvalid
 from fordela.engine import model as m

@@ -19,10 +19,7 @@ from decimal import Decimal
 from fordela.engine.allocation_types import Allocation, AllocationError, AllocationLine, CostObject, Recovery
 from fordela.engine.cost_objects import _cost_objects
 from fordela.engine.cycle_index import CycleIndex
-from fordela.engine.model import (
-    CycleData,
-    KeyMethod,
-)
+from fordela.engine.model import CycleData, KeyMethod
 from fordela.engine.scenario import Resolution
 from fordela.engine.weighted_split import _split_all, _split_amounts
 

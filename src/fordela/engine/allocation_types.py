@@ -8,10 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from fordela.engine.model import (
-    DistributionKey,
-    KeyMethod,
-)
+from fordela.engine.model import DistributionKey, KeyMethod
 
 
 class AllocationError(ValueError):

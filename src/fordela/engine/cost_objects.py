@@ -8,13 +8,7 @@ from collections import defaultdict
 from fordela.engine.allocation_types import CostObject
 from fordela.engine.amounts import NOT_A_COST_CHANGE
 from fordela.engine.cycle_index import CycleIndex
-from fordela.engine.model import (
-    AmountType,
-    Financing,
-    OrganisationKind,
-    ProposalKind,
-    ServiceCategory,
-)
+from fordela.engine.model import AmountType, Financing, OrganisationKind, ProposalKind, ServiceCategory
 from fordela.engine.scenario import Decision, Resolution
 
 MANDATORY_KINDS = frozenset({OrganisationKind.ADMINISTRATION, OrganisationKind.BOARD})

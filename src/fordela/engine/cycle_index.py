@@ -7,11 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from fordela.engine.lookups import per_data
-from fordela.engine.model import (
-    CycleData,
-    Participation,
-    ServiceYear,
-)
+from fordela.engine.model import CycleData, Participation, ServiceYear
 from fordela.engine.money import round_half_up
 
 

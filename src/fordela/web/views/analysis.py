@@ -34,13 +34,7 @@ from fordela.engine.amounts import amount_in_year
 from fordela.engine.scenario import deciding_review
 from fordela.history.models import ChangeRecord
 from fordela.history.services import history_for
-from fordela.web.forms.analysis import (
-    CATEGORY_LABELS,
-    CONDITION_LABELS,
-    FINANCING_LABELS,
-    KIND_LABELS,
-    OUTCOME_LABELS,
-)
+from fordela.web.forms.analysis import CATEGORY_LABELS, CONDITION_LABELS, FINANCING_LABELS, KIND_LABELS, OUTCOME_LABELS
 from fordela.web.views.common import CycleView, cycle_view
 
 CONSULTATION_INSTALLED = find_spec("fordela.web.templatetags.consultation") is not None

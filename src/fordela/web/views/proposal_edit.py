@@ -12,10 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fordela.accounts.permissions import (
-    can_edit_supplier,
-    deny,
-)
+from fordela.accounts.permissions import can_edit_supplier, deny
 from fordela.cycle import proposals as services
 from fordela.cycle.filed import Filed, proposal_filed
 from fordela.cycle.proposals import ConflictError
@@ -23,13 +20,7 @@ from fordela.cycle.services import AlreadyCreated
 from fordela.cycle.validation import CycleInvalid
 from fordela.engine import model as m
 from fordela.history.models import ChangeRecord
-from fordela.web.forms.analysis import (
-    AMOUNT_TYPE_LABELS,
-    ProposalForm,
-    friendly,
-    money_initial,
-    proposal_initial,
-)
+from fordela.web.forms.analysis import AMOUNT_TYPE_LABELS, ProposalForm, friendly, money_initial, proposal_initial
 from fordela.web.views.analysis import _editable_suppliers, _form_choices, _proposal, _require_change
 from fordela.web.views.common import cycle_view
 

@@ -10,20 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from fordela.accounts.permissions import (
-    can_review,
-    deny,
-)
+from fordela.accounts.permissions import can_review, deny
 from fordela.cycle.filed import proposal_filed
 from fordela.cycle.models import Proposal, Review, ReviewAmount, ReviewCondition, ReviewStage
 from fordela.cycle.reviews import ProposalChanged, ReviewConflict, review_record
 from fordela.cycle.validation import CycleInvalid
 from fordela.engine import model as m
 from fordela.history.models import ChangeRecord
-from fordela.web.forms.analysis import (
-    ReviewForm,
-    review_initial,
-)
+from fordela.web.forms.analysis import ReviewForm, review_initial
 from fordela.web.snapshots import proposal_from_snapshot, proposal_snapshot
 from fordela.web.views.analysis import _amount_table, _proposal, _stage_reviews
 from fordela.web.views.common import cycle_view
