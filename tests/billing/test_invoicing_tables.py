@@ -6,7 +6,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 from fordela.engine import model as m
-from fordela.package.validate import RawTable, validate_cycle_data, validate_tables
+from fordela.package.rows import RawTable
+from fordela.package.validate import validate_cycle_data, validate_tables
 
 
 def test_an_exemption_must_not_end_before_it_starts(demo):

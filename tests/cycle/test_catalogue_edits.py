@@ -30,9 +30,9 @@ from fordela.cycle.catalogue import (
     organisation_change,
     service_change,
 )
-from fordela.cycle.proposals import CycleInvalid
 from fordela.cycle.selectors import cycle_data
 from fordela.cycle.services import cycle_import
+from fordela.cycle.validation import CycleInvalid
 from fordela.engine import model as m
 from fordela.history.models import ChangeRecord
 from fordela.package.validate import validate_cycle_data

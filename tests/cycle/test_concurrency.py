@@ -21,11 +21,12 @@ from fordela.accounts.services import demo_accounts_create
 from fordela.billing.services import OutcomeConflict, outcome_record
 from fordela.catalogue.models import Cycle, ServiceYear
 from fordela.cycle.models import FormToken, Proposal, Review, ReviewStage, Scenario, ScenarioProposal
-from fordela.cycle.proposals import CycleInvalid, proposal_create, proposal_submit, proposal_update
+from fordela.cycle.proposals import proposal_create, proposal_submit, proposal_update
 from fordela.cycle.reviews import ProposalChanged, ReviewConflict, review_record
 from fordela.cycle.scenarios import scenario_create, scenario_set
 from fordela.cycle.selectors import cycle_data
 from fordela.cycle.services import AlreadyCreated, cycle_import
+from fordela.cycle.validation import CycleInvalid
 from fordela.engine import model as m
 from fordela.package.validate import validate_cycle_data
 

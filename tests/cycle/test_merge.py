@@ -13,9 +13,10 @@ from fordela.catalogue.models import Cycle, DriverValue, ServiceYear
 from fordela.cli import main
 from fordela.cycle.merge import StaleCycle, cycle_merge, merge_preview
 from fordela.cycle.models import Proposal, Review
-from fordela.cycle.proposals import CycleInvalid, proposal_create
+from fordela.cycle.proposals import proposal_create
 from fordela.cycle.selectors import cycle_data
 from fordela.cycle.services import cycle_import
+from fordela.cycle.validation import CycleInvalid
 from fordela.engine import model as m
 from fordela.history.models import ChangeRecord
 from fordela.package.reader import read_package

@@ -29,7 +29,8 @@ from fordela.engine.parse import NumberFormat
 from fordela.package.codec import format_cell, rows_of
 from fordela.package.errors import PackageError
 from fordela.package.reader import read_package
-from fordela.package.schema import TABLES, TABLES_BY_NAME, Column, Kind, Table
+from fordela.package.schema import TABLES, TABLES_BY_NAME
+from fordela.package.schema_types import Column, Kind, Table
 from fordela.package.writer import write_package
 
 # Letters of several scripts, a sign and a character outside the BMP: lengths count characters.

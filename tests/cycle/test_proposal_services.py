@@ -17,7 +17,6 @@ from fordela.catalogue.models import Cycle, ServiceYear
 from fordela.cycle.models import Proposal, Review, ReviewAmount, ReviewCondition, ReviewStage
 from fordela.cycle.proposals import (
     ConflictError,
-    CycleInvalid,
     proposal_create,
     proposal_delete,
     proposal_restore,
@@ -27,6 +26,7 @@ from fordela.cycle.proposals import (
 from fordela.cycle.reviews import review_record
 from fordela.cycle.selectors import cycle_data
 from fordela.cycle.services import cycle_import
+from fordela.cycle.validation import CycleInvalid
 from fordela.engine import model as m
 from fordela.history.models import ChangeRecord
 from fordela.package.validate import validate_cycle_data

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from fordela.engine import model as m
-from fordela.engine.allocate import AllocationError, allocate
+from fordela.engine.allocate import allocate
+from fordela.engine.allocation_types import AllocationError
 from fordela.engine.scenario import resolve_code
 
 ORGS = (

@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from fordela.engine import model as m
-from fordela.engine.allocate import AllocationError, CycleIndex, allocate, object_lines
+from fordela.engine.allocate import allocate, object_lines
+from fordela.engine.allocation_types import AllocationError
+from fordela.engine.cycle_index import CycleIndex
 from fordela.engine.explain import (
     CAUSES,
     KEEP_LAST_YEAR,

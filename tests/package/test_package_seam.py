@@ -12,13 +12,9 @@ from hypothesis import strategies as st
 from fordela.engine.model import CycleData
 from fordela.package.codec import CellError, format_cell, format_decimal, parse_cell
 from fordela.package.errors import PackageError, Problem
+from fordela.package.rows import RawTable
 from fordela.package.schema import TABLES_BY_NAME
-from fordela.package.validate import (
-    RawTable,
-    build_cycle_data,
-    validate_cycle_data,
-    validate_tables,
-)
+from fordela.package.validate import build_cycle_data, validate_cycle_data, validate_tables
 
 CYCLE = {
     "code": "form-2026",

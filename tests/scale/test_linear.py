@@ -70,17 +70,17 @@ def test_explaining_a_bill_splits_in_a_fixed_number_of_calls(
 ) -> None:
     """Every re-split state of an explanation goes into one vectorised split, so the number of
     kernel calls does not grow with the number of services (it was three or four per service)."""
-    import fordela.engine.allocate as allocate_module
+    import fordela.engine.weighted_split as weighted_split_module
 
     calls = 0
-    original = allocate_module.split_rows
+    original = weighted_split_module.split_rows
 
     def split_rows(*args: Any, **kwargs: Any) -> Any:
         nonlocal calls
         calls += 1
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(allocate_module, "split_rows", split_rows)
+    monkeypatch.setattr(weighted_split_module, "split_rows", split_rows)
     counts = {}
     for n, data in scaled.items():
         calls = 0

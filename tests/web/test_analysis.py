@@ -50,7 +50,7 @@ def form_data(**fields: str) -> dict[str, str]:
 
 
 def edit_data(proposal: Proposal, **fields: str) -> dict[str, str]:
-    from fordela.cycle.proposals import proposal_filed
+    from fordela.cycle.filed import proposal_filed
 
     filed = proposal_filed(proposal)
     data = {k: ("" if v is None else str(v)) for k, v in proposal_initial(filed.proposal, proposal.version).items()}

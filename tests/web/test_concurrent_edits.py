@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 
 from fordela.catalogue.models import Cycle, ServiceYear
 from fordela.consultation.models import Message, Thread
+from fordela.cycle.filed import proposal_filed
 from fordela.cycle.models import Proposal, Review, Scenario
-from fordela.cycle.proposals import proposal_filed, proposal_update
+from fordela.cycle.proposals import proposal_update
 from fordela.history.services import history_for
 from tests.web.conftest import CYCLE
 from tests.web.test_analysis import form_data, seen

@@ -11,8 +11,9 @@ import hashlib
 
 from fordela.engine.model import CycleData
 from fordela.package.reader import parse_csv
+from fordela.package.rows import RawTable
 from fordela.package.schema import TABLES
-from fordela.package.validate import RawTable, build_cycle_data
+from fordela.package.validate import build_cycle_data
 from fordela.package.writer import csv_bytes
 
 

@@ -13,7 +13,8 @@ from typing import Any
 from django.db import models
 
 from fordela.engine import model as m
-from fordela.package.schema import CODE_LENGTH, TABLES_BY_NAME, Kind
+from fordela.package.schema import TABLES_BY_NAME
+from fordela.package.schema_types import CODE_LENGTH, Kind
 
 
 def schema_field(table: str, column: str, **options: Any) -> Any:

@@ -18,7 +18,7 @@ from fordela.billing.exports import lines_csv, lines_xlsx
 from fordela.billing.sie import Accounts, company_name, invoices, sie_4i
 from fordela.commands import common as cli
 from fordela.engine import parse
-from fordela.engine.allocate import AllocationError
+from fordela.engine.allocation_types import AllocationError
 from fordela.engine.invoicing import Granularity, InvoicingBase, InvoicingError, granularity_of, invoicing_base
 from fordela.engine.model import CycleData, Period
 from fordela.engine.money import display

@@ -15,7 +15,8 @@ from typing import Any
 from fordela.commands import common as cli
 from fordela.engine import bridge as b
 from fordela.engine import parse
-from fordela.engine.allocate import AllocationError, allocate
+from fordela.engine.allocate import allocate
+from fordela.engine.allocation_types import AllocationError
 from fordela.engine.scenario import proposed_scenario
 from fordela.reports import cycle as reports
 from fordela.reports.tables import Table
@@ -47,8 +48,8 @@ def _merge(args: argparse.Namespace, data: Any) -> list[Table]:
     recorded); drafts, reviews, scenarios, consultation and history stay."""
     from fordela.billing.freezes import FrozenPeriodsChanged
     from fordela.cycle.merge import StaleCycle, cycle_merge, diff_rows_table, diff_summary_table, merge_preview
-    from fordela.cycle.proposals import CycleInvalid
     from fordela.cycle.selectors import CycleNotFound, cycle_get
+    from fordela.cycle.validation import CycleInvalid
 
     try:
         cycle = cycle_get(data.cycle.code)

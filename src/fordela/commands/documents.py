@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fordela.commands import common as cli
 from fordela.engine import parse
-from fordela.engine.allocate import AllocationError
+from fordela.engine.allocation_types import AllocationError
 from fordela.engine.model import CycleData
 from fordela.engine.scenario import Resolution
 from fordela.reports.tables import Table

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fordela.commands import common as cli
-from fordela.engine.allocate import AllocationError
+from fordela.engine.allocation_types import AllocationError
 from fordela.opendata.datasets import open_datasets
 from fordela.opendata.publish import Publisher, write_open_data
 from fordela.reports.tables import Table

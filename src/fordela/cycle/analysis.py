@@ -22,7 +22,7 @@ from fordela.cycle.models import AnalysisText, Proposal
 from fordela.cycle.services import cycle_touch
 from fordela.engine import model as m
 from fordela.history.services import history_record
-from fordela.package.schema import MAX_TEXT_LENGTH
+from fordela.package.schema_types import MAX_TEXT_LENGTH
 
 
 class TextConflict(Exception):

@@ -32,9 +32,9 @@ from django.db.models import F, Model
 from fordela.accounts.permissions import can_edit_drivers, can_edit_service
 from fordela.catalogue.models import Cycle, DistributionKey, Driver, Organisation, Service
 from fordela.cycle.merge import rows_apply
-from fordela.cycle.proposals import NON_FIELD, CycleInvalid, problems_as_errors
 from fordela.cycle.selectors import cycle_data
 from fordela.cycle.services import cycle_touch
+from fordela.cycle.validation import NON_FIELD, CycleInvalid, problems_as_errors
 from fordela.engine import model as m
 from fordela.package.diff import TableDiff, cycle_diff
 from fordela.package.errors import Problem

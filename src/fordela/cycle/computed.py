@@ -34,7 +34,8 @@ from typing import TypeVar, cast
 from django.conf import settings
 
 from fordela.cycle.selectors import cache_enabled
-from fordela.engine.allocate import Allocation, allocate
+from fordela.engine.allocate import allocate
+from fordela.engine.allocation_types import Allocation
 from fordela.engine.explain import Explanation, KeySimulation, explain_organisation, simulate_key
 from fordela.engine.invoicing import Granularity, InvoicingBase, invoicing_base
 from fordela.engine.model import CycleData

@@ -23,13 +23,13 @@ from django.utils import timezone
 
 from fordela.catalogue import models as catalogue
 from fordela.cycle.models import Proposal
-from fordela.cycle.proposals import NON_FIELD, CycleInvalid
 from fordela.cycle.selectors import cycle_data
 from fordela.cycle.services import MODELS, _cell, _is_fk, cycle_touch
+from fordela.cycle.validation import NON_FIELD, CycleInvalid
 from fordela.engine import model as m
 from fordela.history.services import history_record
 from fordela.package.diff import RowDiff, TableDiff, cycle_diff
-from fordela.package.schema import Table
+from fordela.package.schema_types import Table
 from fordela.package.validate import validate_cycle_data
 from fordela.reports.effect import Effect, effect
 from fordela.reports.tables import Col, ColumnKind

@@ -4,8 +4,8 @@ Every write here, in one transaction:
 
 - re-checks permission (PermissionDenied), whatever the view already checked;
 - validates the cycle as it would be after the write with the package rules
-  (`validate_cycle_data`), so a form accepts exactly what an import accepts, and raises
-  `CycleInvalid` with the problems mapped to form fields; nothing is written then;
+  (`validate_cycle_data`, through `proposal_checks`), so a form accepts exactly what an import
+  accepts, and raises `CycleInvalid` with the problems mapped to form fields; nothing is written then;
 - keeps the service's later-year cost consistent: `service_years.cost` for a year after the base
   year is the supplier's filed proposal (base-year cost + management of the service's proposals),
   so a change to a proposal's management amounts moves that cost by the same amount;
@@ -19,9 +19,7 @@ Optimistic locking: every write names the `version` the user saw; the UPDATE onl
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -31,21 +29,14 @@ from django.utils import timezone
 
 from fordela.accounts.permissions import can_change_proposal, can_edit_supplier
 from fordela.catalogue.models import Cycle, DistributionKey, Organisation, Service, ServiceYear
+from fordela.cycle.filed import AmountRow, Filed, _is_live, proposal_filed
 from fordela.cycle.models import Proposal, ProposalAmount
-from fordela.cycle.selectors import cycle_data
+from fordela.cycle.proposal_checks import PROPOSAL_FIELDS, _check_own_fields, _merge, _validate
 from fordela.cycle.services import cycle_lock, cycle_touch, form_token_check, form_token_spend
+from fordela.cycle.validation import NON_FIELD, CycleInvalid
 from fordela.engine import model as m
-from fordela.engine.amounts import NOT_A_COST_CHANGE, proposal_management
 from fordela.engine.money import Unit, display
 from fordela.history.services import history_record
-from fordela.package.codec import rows_of
-from fordela.package.errors import Problem
-from fordela.package.schema import TABLES, TABLES_BY_NAME
-from fordela.package.validate import validate_cycle_data
-
-AmountRow = tuple[int, m.AmountType, int]  # (year, type, öre)
-NON_FIELD = "__all__"  # Django's key for errors that belong to no one field
-PROPOSAL_FIELDS = tuple(f.name for f in dataclasses.fields(m.Proposal))
 
 
 class ConflictError(Exception):
@@ -54,199 +45,6 @@ class ConflictError(Exception):
     def __init__(self, current: Proposal) -> None:
         self.current = current
         super().__init__(f"proposal {current.code} was changed by someone else (now version {current.version})")
-
-
-class CycleInvalid(Exception):
-    """The write would make the cycle invalid. `errors` maps a form field to its messages."""
-
-    def __init__(self, errors: Mapping[str, list[str]]) -> None:
-        self.errors = dict(errors)
-        super().__init__(self.errors)
-
-
-def amount_field(year: int, amount_type: m.AmountType | str) -> str:
-    """The form field of one amount cell: ``amount_2026_development``."""
-    return f"amount_{year}_{m.AmountType(amount_type).value}"
-
-
-@dataclass(frozen=True)
-class Filed:
-    """A proposal as the package holds it: its row and its amounts."""
-
-    proposal: m.Proposal
-    amounts: tuple[m.ProposalAmount, ...]
-
-    def rows(self) -> tuple[AmountRow, ...]:
-        return tuple((a.year, a.type, a.amount) for a in self.amounts)
-
-
-def _code(obj: Any) -> str | None:
-    return None if obj is None else obj.code
-
-
-def proposal_filed(proposal: Proposal) -> Filed:
-    """The engine's view of a stored proposal (draft or deleted too)."""
-    row = m.Proposal(
-        code=proposal.code,
-        supplier=proposal.supplier.code,
-        kind=m.ProposalKind(proposal.kind),
-        title=proposal.title,
-        financing=m.Financing(proposal.financing),
-        service=_code(proposal.service),
-        key=_code(proposal.key),
-        proposed_category=m.ServiceCategory(proposal.proposed_category) if proposal.proposed_category else None,
-        proposed_key=_code(proposal.proposed_key),
-        future_management_cost=proposal.future_management_cost,
-        future_management_from_year=proposal.future_management_from_year,
-        already_decided=proposal.already_decided,
-        description=proposal.description,
-    )
-    amounts = tuple(
-        sorted(
-            (m.ProposalAmount(proposal.code, a.year, m.AmountType(a.type), a.amount) for a in proposal.amounts.all()),
-            key=lambda a: (a.year, a.type.value),
-        )
-    )
-    return Filed(row, amounts)
-
-
-def _is_live(proposal: Proposal) -> bool:
-    """Part of the cycle's data: submitted and not deleted (as `cycle_data` loads it)."""
-    return proposal.status == "submitted" and proposal.deleted_at is None
-
-
-# -- the service cost rows -------------------------------------------------------------------
-
-
-def _cost_effect(data: m.CycleData, filed: Filed | None) -> dict[tuple[str, int], int]:
-    """What `filed` adds to each later-year service cost row of its service (by (service, year))."""
-    if filed is None or filed.proposal.service is None or filed.proposal.kind in NOT_A_COST_CHANGE:
-        return {}
-    p = filed.proposal
-    base = data.cycle.base_year
-    effect = {}
-    for sy in data.service_years:
-        if sy.service == p.service and sy.year > base and sy.cost is not None:
-            amount = proposal_management(filed.rows(), p.future_management_cost, p.future_management_from_year, sy.year)
-            if amount:
-                effect[(sy.service, sy.year)] = amount
-    return effect
-
-
-def _moved(data: m.CycleData, minus: Filed | None, plus: Filed | None) -> dict[tuple[str, int], int]:
-    delta: dict[tuple[str, int], int] = defaultdict(int)
-    for key, amount in _cost_effect(data, minus).items():
-        delta[key] -= amount
-    for key, amount in _cost_effect(data, plus).items():
-        delta[key] += amount
-    return {key: amount for key, amount in delta.items() if amount}
-
-
-# -- validation ------------------------------------------------------------------------------
-
-
-def _candidate(data: m.CycleData, code: str, filed: Filed | None, moved: Mapping[tuple[str, int], int]) -> m.CycleData:
-    """`data` with proposal `code` replaced by `filed` (None: removed) and the cost rows moved."""
-    proposals = tuple(p for p in data.proposals if p.code != code)
-    amounts = tuple(a for a in data.proposal_amounts if a.proposal != code)
-    dependants: dict[str, tuple[Any, ...]] = {}
-    if filed is not None:
-        proposals += (filed.proposal,)
-        amounts += filed.amounts
-    else:
-        # Gone from the cycle with everything about it, as `cycle_data` leaves out a deleted proposal's rows.
-        for table in TABLES:
-            columns = [c.name for c in table.columns if c.ref == "proposals"]
-            if columns and table.name != "proposal_amounts":
-                rows = getattr(data, table.name)
-                dependants[table.name] = tuple(r for r in rows if all(getattr(r, c) != code for c in columns))
-    service_years = tuple(
-        dataclasses.replace(sy, cost=sy.cost + moved[(sy.service, sy.year)])
-        if (sy.service, sy.year) in moved and sy.cost is not None
-        else sy
-        for sy in data.service_years
-    )
-    return dataclasses.replace(
-        data, proposals=proposals, proposal_amounts=amounts, service_years=service_years, **dependants
-    )
-
-
-def _row(data: m.CycleData, problem: Problem) -> Any:
-    """The row of `data` a problem names (rows are numbered from 2 in primary-key order)."""
-    table = TABLES_BY_NAME.get(problem.table)
-    if table is None or problem.row is None or table.single_row:
-        return None
-    rows = rows_of(data, table)
-    index = problem.row - 2
-    return rows[index] if 0 <= index < len(rows) else None
-
-
-def problems_as_errors(candidate: m.CycleData, baseline: m.CycleData, field_of: Any) -> dict[str, list[str]]:
-    """Problems of `candidate` as form errors. `field_of(problem, row)` names the field of a problem
-    that concerns the edited object, else None. Problems that the cycle already had before the
-    edit (compared by table, column and message) are not the user's doing and are ignored."""
-    problems = validate_cycle_data(candidate)
-    if not problems:
-        return {}
-    errors: dict[str, list[str]] = defaultdict(list)
-    unrelated = []
-    for problem in problems:
-        field = field_of(problem, _row(candidate, problem))
-        if field is None:
-            unrelated.append(problem)
-        elif problem.message not in errors[field]:
-            errors[field].append(problem.message)
-    if unrelated:
-        before = {(p.table, p.column, p.message) for p in validate_cycle_data(baseline)}
-        for problem in unrelated:
-            if (problem.table, problem.column, problem.message) not in before:
-                errors[NON_FIELD].append(str(problem))
-    return {field: messages for field, messages in errors.items() if messages}
-
-
-def _proposal_field(code: str, services: set[str]) -> Any:
-    def field_of(problem: Problem, row: Any) -> str | None:
-        if problem.table == "proposals" and row is not None and row.code == code:
-            column = problem.column or ""
-            return column if column in PROPOSAL_FIELDS else NON_FIELD
-        if problem.table == "proposal_amounts" and row is not None and row.proposal == code:
-            return amount_field(row.year, row.type)
-        if problem.table == "service_years" and row is not None and row.service in services:
-            return NON_FIELD
-        return None
-
-    return field_of
-
-
-def _validate(*, cycle: Cycle, code: str, before: Filed | None, check: Filed | None) -> dict[tuple[str, int], int]:
-    """Validate the cycle with `check` in place of the proposal's live state `before`.
-
-    Returns how the later-year cost rows move; raises CycleInvalid.
-    """
-    data = cycle_data(cycle.code)
-    moved = _moved(data, before, check)
-    candidate = _candidate(data, code, check, moved)
-    services = {f.proposal.service for f in (before, check) if f is not None and f.proposal.service}
-    errors = problems_as_errors(candidate, data, _proposal_field(code, services))
-    if errors:
-        raise CycleInvalid(errors)
-    return moved
-
-
-def _merge(errors: dict[str, list[str]], more: Mapping[str, list[str]]) -> None:
-    for field, messages in more.items():
-        errors.setdefault(field, []).extend(m for m in messages if m not in errors[field])
-
-
-def _check_own_fields(cycle: Cycle, values: m.Proposal) -> dict[str, list[str]]:
-    """Rules a package cannot see: the service belongs to the proposal's supplier."""
-    errors: dict[str, list[str]] = {}
-    if values.service is not None:
-        owners = Service.objects.filter(cycle=cycle, code=values.service).values_list("supplier__code", flat=True)
-        owner = owners.first()
-        if owner is not None and owner != values.supplier:
-            errors["service"] = [f"service '{values.service}' belongs to another supplier ('{owner}')"]
-    return errors
 
 
 # -- writes ----------------------------------------------------------------------------------

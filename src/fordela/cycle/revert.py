@@ -18,14 +18,15 @@ from django.db.models import Q
 from fordela.accounts.permissions import can_edit_drivers, can_edit_service, can_upload_package
 from fordela.catalogue.models import Cycle
 from fordela.cycle.merge import rows_apply
-from fordela.cycle.proposals import NON_FIELD, CycleInvalid, problems_as_errors
 from fordela.cycle.selectors import cycle_data
 from fordela.cycle.services import cycle_touch
+from fordela.cycle.validation import NON_FIELD, CycleInvalid, problems_as_errors
 from fordela.engine import model as m
 from fordela.history.models import ChangeRecord
 from fordela.package.codec import CellError, format_cell, parse_cell, rows_of
 from fordela.package.diff import cycle_diff
-from fordela.package.schema import TABLES_BY_NAME, Table
+from fordela.package.schema import TABLES_BY_NAME
+from fordela.package.schema_types import Table
 from fordela.reports.effect import Effect, effect
 
 SERVICE_TABLES = ("services", "service_years", "participation", "subscriptions")

@@ -19,18 +19,12 @@ from django.db.models import F
 
 from fordela.accounts.notifications import notify_proposal_reviewed
 from fordela.accounts.permissions import can_review
+from fordela.cycle.filed import AmountRow, amount_field
 from fordela.cycle.models import Proposal, Review, ReviewAmount, ReviewCondition, ReviewStage
-from fordela.cycle.proposals import (
-    NON_FIELD,
-    AmountRow,
-    CycleInvalid,
-    amount_field,
-    blank_none,
-    money_text,
-    problems_as_errors,
-)
+from fordela.cycle.proposals import blank_none, money_text
 from fordela.cycle.selectors import cycle_data
 from fordela.cycle.services import cycle_lock, cycle_touch
+from fordela.cycle.validation import NON_FIELD, CycleInvalid, problems_as_errors
 from fordela.engine import model as m
 from fordela.history.services import history_record
 from fordela.package.errors import Problem

@@ -14,7 +14,8 @@ from django.db.models import Q
 from fordela.catalogue.models import Cycle
 from fordela.cycle.services import MODELS, _is_fk
 from fordela.engine import model as m
-from fordela.package.schema import TABLES, Column, Kind, Table
+from fordela.package.schema import TABLES
+from fordela.package.schema_types import Column, Kind, Table
 
 
 class CycleNotFound(LookupError):

@@ -19,7 +19,8 @@ from django.dispatch import Signal
 from fordela.catalogue import models as catalogue
 from fordela.cycle import models as cycle_models
 from fordela.engine.model import CycleData
-from fordela.package.schema import TABLES, Table
+from fordela.package.schema import TABLES
+from fordela.package.schema_types import Table
 
 
 class _PackageModels(Mapping[str, type[models.Model]]):

@@ -45,17 +45,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from fordela.engine.allocate import (
-    Allocation,
-    AllocationError,
-    AllocationLine,
-    CostObject,
-    CycleIndex,
-    SplitRequest,
-    allocate,
-    object_amounts_many,
-    object_lines,
-)
+from fordela.engine.allocate import SplitRequest, allocate, object_amounts_many, object_lines
+from fordela.engine.allocation_types import Allocation, AllocationError, AllocationLine, CostObject
+from fordela.engine.cycle_index import CycleIndex
 from fordela.engine.invoicing import indexed_split
 from fordela.engine.model import CycleData, DistributionKey, KeyMethod
 from fordela.engine.scenario import Resolution

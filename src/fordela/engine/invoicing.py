@@ -36,7 +36,8 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from fordela.engine.allocate import Allocation, allocate
+from fordela.engine.allocate import allocate
+from fordela.engine.allocation_types import Allocation
 from fordela.engine.bridge import with_index
 from fordela.engine.model import ConditionKind, CycleData, Period, ServiceCategory
 from fordela.engine.money import round_half_up_ratio

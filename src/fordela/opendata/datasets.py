@@ -18,7 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from fordela.engine import bridge as b
-from fordela.engine.allocate import Allocation, AllocationLine, allocate
+from fordela.engine.allocate import allocate
+from fordela.engine.allocation_types import Allocation, AllocationLine
 from fordela.engine.lookups import lookups
 from fordela.engine.model import CycleData, DistributionKey, KeyMethod
 from fordela.engine.money import machine

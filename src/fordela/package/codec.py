@@ -15,7 +15,8 @@ from typing import Any
 from fordela.engine import model as m
 from fordela.engine.money import machine
 from fordela.engine.parse import InputError, parse_amount, parse_decimal
-from fordela.package.schema import MAX_TEXT_LENGTH, TABLES, Column, Kind, Table
+from fordela.package.schema import TABLES
+from fordela.package.schema_types import MAX_TEXT_LENGTH, Column, Kind, Table
 
 # What a parsed cell can be; None stands for an empty optional cell.
 Value = str | int | Decimal | bool | StrEnum | None

@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from fordela.engine import model as m
 from fordela.package.codec import format_cell, rows_of
-from fordela.package.schema import TABLES, Table
+from fordela.package.schema import TABLES
+from fordela.package.schema_types import Table
 
 Change = Literal["added", "changed", "removed"]
 

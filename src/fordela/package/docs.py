@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from fordela.package.schema import TABLES, Kind, as_json_schema
+from fordela.package.schema import TABLES, as_json_schema
+from fordela.package.schema_types import Kind
 
 KIND_TEXT = {
     Kind.CODE: "code `[a-z0-9_-]+`",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from fordela.engine import model as m
-from fordela.package.schema import Column, Kind, Table
+from fordela.package.schema_types import Column, Kind, Table
 
 TABLE_TEXTS: dict[str, str] = {
     "cycle": "Cykeln: kod, titel, budgetår, basår och index. Exakt en rad.",

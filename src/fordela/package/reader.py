@@ -5,7 +5,7 @@ layout of `fordela.package.workbook` (declared by the defined name ``fordela_hea
 row 1 the column names, row 2 Swedish headings, data from row 3, plus an ``Instruktioner``
 sheet that is skipped). Row numbers in problems are the sheet's own.
 
-Each format is turned into :class:`~fordela.package.validate.RawTable` objects (text cells
+Each format is turned into :class:`~fordela.package.rows.RawTable` objects (text cells
 with the row numbers a person sees) and handed to the one validator, so all three formats
 obey the same rules. Containers are inspected before anything is unpacked: a package is
 untrusted input, and a zip bomb must be refused from its directory alone.
@@ -25,9 +25,11 @@ from typing import Any
 
 from fordela.engine import model as m
 from fordela.package.errors import PackageError, Problem
-from fordela.package.schema import TABLES_BY_NAME, Kind, guarded
+from fordela.package.rows import RawRow, RawTable
+from fordela.package.schema import TABLES_BY_NAME
+from fordela.package.schema_types import Kind, guarded
 from fordela.package.tabular import uninert
-from fordela.package.validate import RawRow, RawTable, check_tables
+from fordela.package.validate import check_tables
 
 # Data rows per table. Participation grows with organisations × services: a city distributing to
 # ~2 600 cost centres over ~2 200 services has ~4.5 million rows (issue 12's 100× benchmark).
@@ -131,7 +133,7 @@ def parse_csv(name: str, data: bytes, source: str) -> tuple[RawTable | None, lis
 
 
 def _guarded_columns(name: str, header: tuple[str, ...]) -> frozenset[int]:
-    """Where the package writer guards text against formulas (`fordela.package.schema.guarded`)."""
+    """Where the package writer guards text against formulas (`fordela.package.schema_types.guarded`)."""
     table = TABLES_BY_NAME.get(name)
     if table is None:
         return frozenset()

@@ -30,7 +30,8 @@ from fordela.package.codec import format_cell, rows_of
 from fordela.package.document_info import document_info, xlsx_properties
 from fordela.package.labels import column_heading, column_text, table_text
 from fordela.package.reader import HEADER_ROWS_NAME, INSTRUCTIONS_SHEET
-from fordela.package.schema import TABLES, TABLES_BY_NAME, Column, Kind, Table
+from fordela.package.schema import TABLES, TABLES_BY_NAME
+from fordela.package.schema_types import Column, Kind, Table
 
 HEADER_ROWS = 2
 FIRST_DATA_ROW = HEADER_ROWS + 1

@@ -16,7 +16,8 @@ from pathlib import Path
 from fordela.engine import model as m
 from fordela.package import tabular
 from fordela.package.codec import text_rows
-from fordela.package.schema import TABLES, Table, guarded
+from fordela.package.schema import TABLES
+from fordela.package.schema_types import Table, guarded
 from fordela.package.workbook import write_workbook
 
 # 1980-01-01 is the earliest time a zip can hold; any fixed value makes the bytes stable.

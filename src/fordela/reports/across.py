@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fordela.engine.allocate import AllocationError, allocate
+from fordela.engine.allocate import allocate
+from fordela.engine.allocation_types import AllocationError
 from fordela.engine.model import CycleData
 from fordela.engine.money import Unit
 from fordela.engine.scenario import decided_scenario, resolve_code

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from fordela.engine import bridge as b
-from fordela.engine.allocate import Allocation, allocate
+from fordela.engine.allocate import allocate
+from fordela.engine.allocation_types import Allocation
 from fordela.engine.lookups import lookups
 from fordela.engine.model import AmountType, CycleData, Financing, Proposal, ProposalKind
 from fordela.engine.money import Unit, display

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fordela.engine import bridge as b
-from fordela.engine.allocate import Allocation, AllocationLine
+from fordela.engine.allocation_types import Allocation, AllocationLine
 from fordela.engine.lookups import lookups
 from fordela.engine.model import CycleData, ReviewOutcome
 from fordela.engine.money import NBSP, Unit, display, swedish_number

@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from fordela.engine.allocate import AllocationError, allocate
+from fordela.engine.allocate import allocate
+from fordela.engine.allocation_types import AllocationError
 from fordela.engine.model import CycleData
 from fordela.engine.money import Unit
 from fordela.engine.scenario import ScenarioError, decided_scenario, resolve_code

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from fordela.engine import bridge as b
-from fordela.engine.allocate import AllocationError, allocate
+from fordela.engine.allocate import allocate
+from fordela.engine.allocation_types import AllocationError
 from fordela.engine.model import CycleData
 from fordela.engine.money import Unit
 from fordela.engine.scenario import Resolution

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core import signing
 
-from fordela.cycle.proposals import Filed
+from fordela.cycle.filed import Filed
 from fordela.engine import model as m
 
 SALT = "fordela.proposal-seen"

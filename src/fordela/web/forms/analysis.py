@@ -14,11 +14,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fordela.cycle.proposals import NON_FIELD, AmountRow, amount_field
+from fordela.cycle.filed import AmountRow, amount_field
 from fordela.cycle.reviews import condition_field
+from fordela.cycle.validation import NON_FIELD
 from fordela.engine import model as m
 from fordela.engine.money import Unit, display
-from fordela.package.schema import CODE_LENGTH, TABLES_BY_NAME
+from fordela.package.schema import TABLES_BY_NAME
+from fordela.package.schema_types import CODE_LENGTH
 from fordela.web.forms.fields import MoneyField, YearField
 
 KIND_LABELS = {

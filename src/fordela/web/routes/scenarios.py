@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from fordela.web.views import bridge
 from fordela.web.views import scenarios as views
 
 urlpatterns = [
@@ -9,6 +10,6 @@ urlpatterns = [
     path("scenarier/<slug:scenario>/", views.scenario, name="scenario"),
     path("scenarier/<slug:scenario>/ta-bort/", views.scenario_delete, name="scenario_delete"),
     path("jamfor-scenarier/", views.scenario_compare, name="scenario_compare"),
-    path("brygga/", views.bridge, name="bridge"),
-    path("brygga/export/", views.bridge_export, name="bridge_export"),
+    path("brygga/", bridge.bridge, name="bridge"),
+    path("brygga/export/", bridge.bridge_export, name="bridge_export"),
 ]

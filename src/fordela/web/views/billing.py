@@ -45,7 +45,7 @@ from fordela.billing.services import (
 )
 from fordela.billing.sie import company_name
 from fordela.cycle.computed import computed, invoicing_base_of
-from fordela.engine.allocate import AllocationError
+from fordela.engine.allocation_types import AllocationError
 from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of
 from fordela.engine.model import Period
 from fordela.engine.scenario import decided_stage

@@ -8,7 +8,8 @@ from django.shortcuts import render
 from fordela.accounts.permissions import can_edit_drivers, can_edit_service
 from fordela.cycle.computed import allocation_of, computed
 from fordela.cycle.revert import change_history
-from fordela.engine.allocate import Allocation, AllocationError, AllocationLine, CycleIndex
+from fordela.engine.allocation_types import Allocation, AllocationError, AllocationLine
+from fordela.engine.cycle_index import CycleIndex
 from fordela.engine.model import CycleData, ServiceCategory
 from fordela.engine.money import Unit
 from fordela.reports import cycle as reports

@@ -21,8 +21,8 @@ from fordela.catalogue.models import Service
 from fordela.cycle import revert
 from fordela.cycle.catalogue import CatalogueConflict, EditPreview, ServiceEdit, service_change
 from fordela.cycle.merge import diff_rows_table
-from fordela.cycle.proposals import CycleInvalid
 from fordela.cycle.revert import change_history, is_revertible
+from fordela.cycle.validation import CycleInvalid
 from fordela.engine import model as m
 from fordela.history.models import ChangeRecord
 from fordela.web.forms.analysis import friendly

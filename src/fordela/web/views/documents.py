@@ -33,7 +33,7 @@ from fordela.accounts.permissions import (
     role_of,
 )
 from fordela.cycle.computed import computed
-from fordela.engine.allocate import AllocationError
+from fordela.engine.allocation_types import AllocationError
 from fordela.engine.model import CycleData
 from fordela.engine.scenario import Resolution, decided_stage, first_stage, proposed_scenario, resolve_code
 from fordela.jobs.models import Job

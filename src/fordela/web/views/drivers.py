@@ -28,8 +28,8 @@ from fordela.cycle.catalogue import (
     organisation_change,
 )
 from fordela.cycle.drivers import FileProblem, driver_file_read
-from fordela.cycle.proposals import CycleInvalid
 from fordela.cycle.revert import change_history
+from fordela.cycle.validation import CycleInvalid
 from fordela.engine import model as m
 from fordela.package.errors import PackageError
 from fordela.web.forms.catalogue import (

@@ -27,7 +27,7 @@ from fordela.accounts.permissions import (
 )
 from fordela.cycle.computed import explanation_of, simulation_of, totals_of
 from fordela.engine import explain as ex
-from fordela.engine.allocate import AllocationError
+from fordela.engine.allocation_types import AllocationError
 from fordela.engine.model import CycleData, OrganisationKind, ProposalKind
 from fordela.engine.scenario import Resolution, ScenarioError, resolve_code
 from fordela.reports import cycle as reports

@@ -29,7 +29,7 @@ from fordela.cycle.merge import (
     diff_summary_table,
     merge_preview,
 )
-from fordela.cycle.proposals import CycleInvalid
+from fordela.cycle.validation import CycleInvalid
 from fordela.package.errors import PackageError
 from fordela.package.reader import read_package
 from fordela.web.forms.analysis import friendly
