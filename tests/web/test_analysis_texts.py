@@ -99,3 +99,17 @@ def test_others_read_only(as_user):
     assert alice.post(DMS, {"section": "introduction", "version": "1", "text": "x"}).status_code == 403
     assert as_user("bob").get(f"/c/{CYCLE}/arlig-analys/nobody/text/").status_code == 404
     assert 'id="text-dms"' in charlie.get(f"/c/{CYCLE}/forslag/").content.decode()
+
+
+def test_an_empty_text_deletes_the_section_only_from_the_version_seen(as_user):
+    from fordela.cycle.models import AnalysisText
+    from fordela.history.models import ChangeRecord
+
+    fatima = as_user("fatima")
+    row = _row("dms", "introduction")
+    stale = fatima.post(DMS, {"section": "introduction", "version": row.version - 1, "text": ""})
+    assert stale.status_code == 409 and AnalysisText.objects.filter(pk=row.pk).exists()
+    deleted = fatima.post(DMS, {"section": "introduction", "version": row.version, "text": "  "})
+    assert deleted.status_code == 302 and not AnalysisText.objects.filter(pk=row.pk).exists()
+    record = ChangeRecord.objects.get(cycle=CYCLE, table="analysis_texts", object="dms/introduction")
+    assert record.action == "delete" and record.changes["text"] == [row.text, None]

@@ -97,34 +97,22 @@ def analysis_text_save(
     if current is None:
         raise TextConflict(None)
     old = current.text
-    if not text:
-        deleted, _ = AnalysisText.objects.filter(pk=current.pk, version=expected_version).delete()
-        if not deleted:
-            raise TextConflict(AnalysisText.objects.filter(pk=current.pk).first())
-        history_record(
-            user=by,
-            cycle=cycle.code,
-            table="analysis_texts",
-            object=slot_name,
-            action="delete",
-            changes={"text": (old, None)},
-        )
-        cycle_touch(cycle=cycle)
-        return None
-    updated = AnalysisText.objects.filter(pk=current.pk, version=expected_version).update(
-        text=text, version=F("version") + 1
-    )
-    if not updated:
+    # An empty text deletes the section; either write is conditional on the version the form saw.
+    seen = AnalysisText.objects.filter(pk=current.pk, version=expected_version)
+    written = seen.delete()[0] if not text else seen.update(text=text, version=F("version") + 1)
+    if not written:
         raise TextConflict(AnalysisText.objects.filter(pk=current.pk).first())
     history_record(
         user=by,
         cycle=cycle.code,
         table="analysis_texts",
         object=slot_name,
-        action="update",
-        changes={"text": (old, text)},
+        action="update" if text else "delete",
+        changes={"text": (old, text or None)},
     )
     cycle_touch(cycle=cycle)
+    if not text:
+        return None
     current.refresh_from_db()
     return current
 
