@@ -51,6 +51,9 @@ class CycleIndex:
         # Weight → (integer digits, exponent), memoised: the same driver values are scaled for
         # every object that uses the driver. Filled while splitting; a value's entry never changes.
         self.decimal_parts: dict[Decimal | int, tuple[int, int]] = {}
+        # Year → object → organisation → öre of the allocation a frozen key repeats (years up to
+        # the base year depend on the data alone). Filled on first use; an entry never changes.
+        self.repeated: dict[int, dict[str, dict[str, int]]] = {}
 
     def service_year(self, service: str, year: int) -> tuple[int | None, str | None]:
         """(cost, key) recorded for the service in `year`; the key carries on from the latest earlier row."""
