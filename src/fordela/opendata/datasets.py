@@ -250,7 +250,7 @@ def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Data
                 share_key = (quantity, line.object)
                 if share_key not in shares:
                     total = totals[line.object]
-                    share = (exact[quantity] / total).quantize(RATIO_PLACES, ROUND_HALF_UP) if total else None
+                    share = (Decimal(quantity) / total).quantize(RATIO_PLACES, ROUND_HALF_UP) if total else None
                     shares[share_key] = None if share is None else f"{share:f}"
                 split_total = None if line.split_total is None else _machine(line.split_total, amounts)
                 trail = (unit, quantity, total_texts[line.object], shares[share_key], split_total, None)
