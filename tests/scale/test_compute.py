@@ -14,7 +14,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import fordela.engine.allocate as allocate_module
-from fordela.engine.allocate import allocate
 from fordela.engine.invoicing import Granularity, invoicing_base
 from fordela.engine.model import CycleData, KeyMethod, Period
 from fordela.engine.scenario import resolve_code

@@ -15,8 +15,8 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
