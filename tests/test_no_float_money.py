@@ -27,7 +27,7 @@ ALLOWED = {
     ("documents/deck.py", "picture_slide"): "a picture's place on the slide, not money",
     ("documents/pdf.py", "table"): "a column's share of the page width, not money",
     ("package/workbook.py", "_exact_float"): "a workbook number cell, only when it reads back as the exact Decimal",
-    ("package/tabular.py", "write_xlsx"): "a Fraction cell is a ratio (a percentage); amounts are written as Decimal",
+    ("package/tabular.py", "_xlsx_cell"): "a Fraction cell is a ratio (a percentage); amounts are written as Decimal",
     ("jobs/queue.py", "renew"): "a third of the lease in seconds, not money",
     ("engine/parse.py", "parse_percent"): "Decimal / 100: a typed percentage to a fraction, exact",
 }

@@ -19,6 +19,7 @@ from fordela.engine.invoicing import (
     invoicing_base,
     month_split,
     parse_period,
+    period_part,
 )
 from fordela.engine.model import OrganisationKind, Period
 from fordela.engine.scenario import resolve_code
@@ -169,6 +170,12 @@ def test_months_always_sum_exactly_to_the_year(amount):
     assert max(months) - min(months) <= 1
     quarters = [sum(months[i : i + 3]) for i in range(0, 12, 3)]
     assert sum(quarters) == amount
+
+
+@given(st.integers(-(10**13), 10**13), st.integers(0, 12), st.integers(0, 12))
+def test_a_period_part_is_the_sum_of_its_months(amount, start, stop):
+    start, stop = min(start, stop), max(start, stop)
+    assert period_part(amount, start, stop) == sum(month_split(amount)[start:stop])
 
 
 @given(st.dictionaries(st.integers(1, 12), st.integers(0, 10**10)), st.integers(0, 10**11))

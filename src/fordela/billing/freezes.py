@@ -90,7 +90,7 @@ def compute_lines(
     """The lines of one period, computed from `data` under `scenario` (pure: no database)."""
     resolution = resolve_code(data, scenario) if year > data.cycle.base_year else None
     base = invoicing_base(
-        data, year, resolution, granularity=granularity_of(period), own_services=frozenset(own_services)
+        data, year, resolution, granularity=granularity_of(period), own_services=frozenset(own_services), only=period
     )
     return list(base.for_period(period))
 

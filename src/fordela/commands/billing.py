@@ -55,7 +55,9 @@ def _scenario(args: argparse.Namespace, data: CycleData) -> str:
     return args.scenario or cli.decided_stage(data)
 
 
-def _base(data: CycleData, year: int, scenario: str, granularity: Granularity, source: str = "") -> InvoicingBase:
+def _base(
+    data: CycleData, year: int, scenario: str, granularity: Granularity, source: str = "", only: Period | None = None
+) -> InvoicingBase:
     resolution: Resolution | None = cli.resolve(data, scenario) if year > data.cycle.base_year else None
     own: frozenset[str] = frozenset()
     if source and not _is_package(source):
@@ -63,7 +65,7 @@ def _base(data: CycleData, year: int, scenario: str, granularity: Granularity, s
 
         own = own_services_of(data.cycle.code)
     try:
-        return invoicing_base(data, year, resolution, granularity=granularity, own_services=own)
+        return invoicing_base(data, year, resolution, granularity=granularity, own_services=own, only=only)
     except (InvoicingError, AllocationError) as error:
         raise cli.UserError(str(error)) from None
 
@@ -72,7 +74,7 @@ def cmd_base(args: argparse.Namespace) -> list[Table]:
     data = cli.load(args.cycle)
     year, period = _period(args, data)
     granularity = granularity_of(period) if period else Granularity(args.periods)
-    base = _base(data, year, _scenario(args, data), granularity, args.cycle)
+    base = _base(data, year, _scenario(args, data), granularity, args.cycle, only=period)
     lines = list(base.for_period(period)) if period else list(base.lines)
     if args.output:
         _write_lines(lines, data, Path(args.output))
@@ -217,7 +219,7 @@ def cmd_sie(args: argparse.Namespace) -> list[Table]:
     company = args.company or company_name(data)
     accounts = _accounts(args)
     if _is_package(args.cycle):
-        base = _base(data, year, _scenario(args, data), granularity_of(period))
+        base = _base(data, year, _scenario(args, data), granularity_of(period), only=period)
         content = _sie(
             lambda: sie_4i(
                 invoices(base.for_period(period)),

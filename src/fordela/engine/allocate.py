@@ -90,13 +90,21 @@ def _frozen_amounts(
     if frozen_year >= year:
         problems.append(f"service {service}, year {year}: a frozen key must repeat an earlier year")
         return {}
-    if frozen_year not in frozen:
-        try:
-            frozen[frozen_year] = allocate(index.data, frozen_year)
-        except AllocationError as error:
-            problems.extend(error.problems)
-            return {}
-    return {line.organisation: line.amount for line in frozen[frozen_year].lines if line.object == service}
+    by_object = index.repeated.get(frozen_year)
+    if by_object is None:
+        if frozen_year not in frozen:
+            try:
+                frozen[frozen_year] = allocate(index.data, frozen_year)
+            except AllocationError as error:
+                problems.extend(error.problems)
+                return {}
+        # Grouped once per repeated year: scanning the year's lines for each frozen service
+        # made a cycle with many frozen keys quadratic.
+        by_object = defaultdict(dict)
+        for line in frozen[frozen_year].lines:
+            by_object[line.object][line.organisation] = line.amount
+        index.repeated[frozen_year] = by_object
+    return by_object.get(service, {})
 
 
 def allocate(data: CycleData, year: int, resolution: Resolution | None = None) -> Allocation:

@@ -51,6 +51,10 @@ class CycleIndex:
         # Weight → (integer digits, exponent), memoised: the same driver values are scaled for
         # every object that uses the driver. Filled while splitting; a value's entry never changes.
         self.decimal_parts: dict[Decimal | int, tuple[int, int]] = {}
+        # Year → object → organisation → öre of the allocation a frozen key repeats (years up to
+        # the base year depend on the data alone). Filled on first use; an entry never changes.
+        self.repeated: dict[int, dict[str, dict[str, int]]] = {}
+        self._participants: dict[tuple[str, int], frozenset[str]] = {}
 
     def service_year(self, service: str, year: int) -> tuple[int | None, str | None]:
         """(cost, key) recorded for the service in `year`; the key carries on from the latest earlier row."""
@@ -64,4 +68,11 @@ class CycleIndex:
 
     def participants(self, service: str, year: int) -> set[str]:
         """The organisations taking part in `service` in `year` (a new set the caller may change)."""
-        return {p.organisation for p in self.participation.get(service, ()) if p.covers(year)}
+        key = (service, year)
+        found = self._participants.get(key)
+        if found is None:
+            # Once per service and year: allocating asks for each service twice, and a cycle's
+            # allocations of several years and scenarios share the index.
+            found = frozenset(p.organisation for p in self.participation.get(service, ()) if p.covers(year))
+            self._participants[key] = found
+        return set(found)

@@ -118,8 +118,14 @@ class InvoicingBase:
     lines: tuple[InvoiceLine, ...]
     exempted: tuple[Exempted, ...] = ()
     not_invoiced: tuple[NotInvoiced, ...] = ()
+    # The periods whose lines were computed (None: every period of the granularity).
+    only: Period | None = None
 
     def for_period(self, period: Period) -> tuple[InvoiceLine, ...]:
+        if self.only is not None and period is not self.only:
+            raise ValueError(f"this invoicing base holds the lines of {self.only} only, not of {period}")
+        if self.only is period:
+            return self.lines
         return tuple(line for line in self.lines if line.period is period)
 
     def net_total(self) -> int:
@@ -128,6 +134,14 @@ class InvoicingBase:
 
 def periods_of(granularity: Granularity) -> tuple[Period, ...]:
     return granularity.periods
+
+
+def period_part(amount: int, start: int, stop: int) -> int:
+    """``sum(month_split(amount)[start:stop])`` without the twelve parts: the whole öre of each
+    month in the span plus the left-over öre that fall in it (they go to the earliest months)."""
+    whole, left = divmod(abs(amount), 12)
+    part = whole * (stop - start) + max(0, min(stop, left) - start)
+    return part if amount >= 0 else -part
 
 
 def month_split(amount: int) -> list[int]:
@@ -174,7 +188,13 @@ def charged_after_incurred(incurred_by_month: Mapping[int, int], cap: int) -> tu
 
 
 class _Builder:
-    """Monthly amounts per (object, organisation, kind), then periods, VAT and the reports."""
+    """Amounts per (object, organisation, kind), then periods, VAT and the reports.
+
+    Most amounts are a yearly amount split evenly over the months (`month_split`): those are
+    kept as the yearly amount alone (`even`) and a period's part is computed when its line is
+    made. Only what exemptions and incurred costs change is kept month by month (`months`).
+    A large cycle has millions of (object, organisation) cells: twelve ints each was most of
+    the memory and the time."""
 
     def __init__(
         self,
@@ -194,6 +214,7 @@ class _Builder:
         self.proposals = {p.code: p for p in data.proposals}
         self.kinds = {o.code: o.kind for o in data.organisations}
         self.vat = {(r.organisation_kind, r.category): r.rate for r in data.vat_rules}
+        self.even: dict[tuple[str, str, str], int] = {}
         self.months: dict[tuple[str, str, str], list[int]] = {}
         self.yearly: dict[str, dict[str, int]] = {}  # object → organisation → indexed yearly amount
         self.exempted: list[Exempted] = []
@@ -218,7 +239,7 @@ class _Builder:
         for (obj, kind), amounts in sorted(by_object.items()):
             if kind == "subscription":
                 for org, amount in amounts.items():
-                    self.months[(obj, org, kind)] = month_split(amount)
+                    self.even[(obj, org, kind)] = amount
                 continue
             yearly = indexed_split(sum(amounts.values()), amounts, rate, self.index_years)
             self.yearly[obj] = yearly
@@ -226,7 +247,7 @@ class _Builder:
                 self._after_incurred(obj, yearly)
                 continue
             for org, amount in yearly.items():
-                self.months[(obj, org, kind)] = month_split(amount)
+                self.even[(obj, org, kind)] = amount
 
     def _after_incurred(self, obj: str, yearly: Mapping[str, int]) -> None:
         incurred: dict[int, int] = defaultdict(int)
@@ -251,7 +272,8 @@ class _Builder:
         for e in self.data.exemptions:
             if e.year != self.year:
                 continue
-            if (e.service, e.organisation, "service") not in self.months:
+            key = (e.service, e.organisation, "service")
+            if key not in self.even and key not in self.months:
                 self.problems.append(
                     f"exemption: organisation {e.organisation} is not charged for service {e.service} in {self.year} "
                     "through its key (only key-distributed base services can be exempted)"
@@ -264,7 +286,10 @@ class _Builder:
 
     def _exempt_month(self, service: str, org: str, month: int, months_of: Mapping[tuple[str, str], set[int]]) -> None:
         i = month - 1
-        own = self.months[(service, org, "service")]
+        key = (service, org, "service")
+        if key in self.even:  # from now on kept month by month
+            self.months[key] = month_split(self.even.pop(key))
+        own = self.months[key]
         amount = own[i]
         if amount == 0:
             return
@@ -295,32 +320,46 @@ class _Builder:
     def drop_own(self) -> None:
         """A supplier's own use of its services is not invoiced unless configured: not invoiced."""
         dropped: dict[tuple[str, str], int] = defaultdict(int)
+        suppliers = {obj: self.supplier(obj) for obj, _, _ in (*self.even, *self.months)}
+        for (obj, org, kind), amount in list(self.even.items()):
+            if org == suppliers[obj] and org not in self.own_services:
+                del self.even[(obj, org, kind)]
+                dropped[(obj, org)] += amount
         for (obj, org, kind), months in list(self.months.items()):
-            if org == self.supplier(obj) and org not in self.own_services:
+            if org == suppliers[obj] and org not in self.own_services:
                 del self.months[(obj, org, kind)]
                 dropped[(obj, org)] += sum(months)
         for (obj, org), amount in sorted(dropped.items()):
             if amount:
                 self.not_invoiced.append(NotInvoiced(self.year, obj, "own_service", amount, None, org))
 
-    def lines(self, granularity: Granularity) -> list[InvoiceLine]:
-        lines = []
+    def lines(self, periods: Iterable[Period]) -> list[InvoiceLine]:
+        """The lines of `periods`, in period, supplier, organisation, object and kind order."""
         # Looked up once per object and rate, not per line: a large cycle has millions of lines.
-        objects = {obj: (self.category(obj), self.supplier(obj)) for obj, _, _ in self.months}
+        objects = {obj: (self.category(obj), self.supplier(obj)) for obj, _, _ in (*self.even, *self.months)}
         rates = {rate: Fraction(rate) for rate in {*self.vat.values(), Decimal(0)}}
-        spans = [(period, period.months[0] - 1, period.months[-1]) for period in granularity.periods]
-        for (obj, org, kind), months in self.months.items():
-            category, supplier = objects[obj]
-            rate = self.vat.get((self.kinds[org], category), Decimal(0))
-            exact = rates[rate]
-            for period, start, stop in spans:
-                net = sum(months[start:stop])
+        zero = Decimal(0)
+        rate_of = {
+            (org, category): self.vat.get((kind, category), zero)
+            for org, kind in self.kinds.items()
+            for category in {c for c, _ in objects.values()}
+        }
+        # Sorted once, before the lines are made: each period's lines then come out in order.
+        cells = sorted((*self.even, *self.months), key=lambda c: (objects[c[0]][1], c[1], c[0], c[2]))
+        lines = []
+        for period in sorted(periods, key=list(Period).index):
+            start, stop = period.months[0] - 1, period.months[-1]
+            for cell in cells:
+                obj, org, kind = cell
+                even = self.even.get(cell)
+                net = period_part(even, start, stop) if even is not None else sum(self.months[cell][start:stop])
                 if net == 0:
                     continue
+                category, supplier = objects[obj]
+                rate = rate_of[(org, category)]
+                exact = rates[rate]
                 vat = round_half_up_ratio(net * exact.numerator, exact.denominator) if exact else 0
                 lines.append(InvoiceLine(self.year, period, supplier, org, obj, kind, category, net, rate, vat))
-        order = {p: i for i, p in enumerate(Period)}
-        lines.sort(key=lambda ln: (order[ln.period], ln.supplier, ln.organisation, ln.object, ln.kind))
         return lines
 
 
@@ -331,6 +370,7 @@ def invoicing_base(
     *,
     granularity: Granularity = Granularity.QUARTER,
     own_services: frozenset[str] = frozenset(),
+    only: Period | None = None,
 ) -> InvoicingBase:
     """The invoicing base of `year`: invoice lines per period, organisation and service.
 
@@ -338,8 +378,12 @@ def invoicing_base(
     organisation sum over the year's periods to the distributed amount with index (module
     docstring); subscriptions to quantity × unit price; after-incurred initiatives to what is
     incurred, capped. `own_services`: the suppliers invoiced for their own use of their services
-    (default none). Raises InvoicingError (or AllocationError) with every problem.
+    (default none). `only`: compute the lines of that period alone (what one invoice run needs);
+    what is exempted or not invoiced is reported for the whole year either way. Raises
+    InvoicingError (or AllocationError) with every problem.
     """
+    if only is not None and only not in granularity.periods:
+        raise InvoicingError([f"period {only} is not a {granularity} of the year"])
     if year > data.cycle.base_year and resolution is None:
         raise InvoicingError([f"{year} is after the base year {data.cycle.base_year}: name the decided scenario"])
     allocation = allocate(data, year, resolution if year > data.cycle.base_year else None)
@@ -354,9 +398,10 @@ def invoicing_base(
         granularity=granularity,
         index_rate=data.cycle.index_rate,
         index_years=builder.index_years,
-        lines=tuple(builder.lines(granularity)),
+        lines=tuple(builder.lines(granularity.periods if only is None else (only,))),
         exempted=tuple(builder.exempted),
         not_invoiced=tuple(sorted(builder.not_invoiced, key=lambda n: (n.object, n.kind, str(n.period)))),
+        only=only,
     )
 
 

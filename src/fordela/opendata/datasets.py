@@ -202,6 +202,16 @@ def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Data
     frozen_years = {k.code: k.frozen_year for k in data.keys}
     keys = lookups(data).keys
     subs = {(s.service, s.organisation, s.year): s for s in data.subscriptions}
+    # What every line of an object or an organisation repeats is looked up once (a large cycle
+    # has millions of lines and thousands of objects and organisations).
+    objects: dict[str, tuple[str, str, str]] = {}
+    for code in {line.object for allocation in allocations for line in allocation.lines}:
+        service = services.get(code)
+        supplier = service.supplier if service else proposals[code].supplier
+        objects[code] = (supplier, names.get(supplier, ""), service.name if service else proposals[code].title)
+    organisations = {code: (names.get(code, ""), kinds.get(code, "")) for code in names}
+    amounts: dict[int, str] = {}
+    exact: dict[str, Decimal] = {}
     rows = []
     for allocation in allocations:
         totals: dict[str, Decimal] = defaultdict(Decimal)
@@ -210,17 +220,22 @@ def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Data
             if line.weight is not None:
                 unit, quantity = _usage(line, keys, frozen_years)
                 usage[(line.object, line.organisation)] = (unit, quantity)
-                totals[line.object] += Decimal(quantity)
+                value = exact.get(quantity)
+                if value is None:
+                    value = exact[quantity] = Decimal(quantity)
+                totals[line.object] += value
+        total_texts = {code: f"{total:f}" for code, total in totals.items()}
+        shares: dict[tuple[str, str], str | None] = {}
         for line in allocation.lines:
-            supplier = services[line.object].supplier if line.object in services else proposals[line.object].supplier
-            name = services[line.object].name if line.object in services else proposals[line.object].title
+            supplier, supplier_name, name = objects[line.object]
+            organisation_name, organisation_kind = organisations.get(line.organisation, ("", ""))
             common = (
                 line.year,
                 line.organisation,
-                names.get(line.organisation, ""),
-                kinds.get(line.organisation, ""),
+                organisation_name,
+                organisation_kind,
                 supplier,
-                names.get(supplier, ""),
+                supplier_name,
                 line.object,
                 name,
                 line.kind,
@@ -232,11 +247,14 @@ def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Data
                 trail = ("antal", f"{sub.quantity:f}", None, None, None, machine(sub.unit_price))
             else:
                 unit, quantity = usage[(line.object, line.organisation)]
-                total = totals[line.object]
-                share = (Decimal(quantity) / total).quantize(RATIO_PLACES, ROUND_HALF_UP) if total else None
-                split_total = machine(line.split_total) if line.split_total is not None else None
-                trail = (unit, quantity, f"{total:f}", None if share is None else f"{share:f}", split_total, None)
-            rows.append((*common, *trail, machine(line.amount)))
+                share_key = (quantity, line.object)
+                if share_key not in shares:
+                    total = totals[line.object]
+                    share = (Decimal(quantity) / total).quantize(RATIO_PLACES, ROUND_HALF_UP) if total else None
+                    shares[share_key] = None if share is None else f"{share:f}"
+                split_total = None if line.split_total is None else _machine(line.split_total, amounts)
+                trail = (unit, quantity, total_texts[line.object], shares[share_key], split_total, None)
+            rows.append((*common, *trail, _machine(line.amount, amounts)))
     years = [a.year for a in allocations]
     return Dataset(
         "kostnadsfordelning",
@@ -251,6 +269,14 @@ def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Data
         ("kostnadsfördelning", "fördelningsnyckel", "digitala tjänster", "FOCUS"),
         frozenset({"organisation_name", "supplier_name", "object_name", "usage_unit"}),
     )
+
+
+def _machine(ore: int, memo: dict[int, str]) -> str:
+    """`machine(ore)`, each distinct amount formatted once."""
+    text = memo.get(ore)
+    if text is None:
+        text = memo[ore] = machine(ore)
+    return text
 
 
 def target_year_decided(resolution: Resolution) -> bool:

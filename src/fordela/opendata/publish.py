@@ -16,6 +16,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -58,15 +59,39 @@ def write_dataset_csv(dataset: Dataset, out: IO[str]) -> None:
 def write_dataset_json(dataset: Dataset, out: IO[str]) -> None:
     """The dataset as JSON into `out`, one row per line: amounts and decimals as exact strings.
 
-    Each row is encoded by the C encoder on its own (an indented whole document goes through
-    the pure-Python encoder, which took most of the time on a large cycle)."""
+    The same text as encoding each row as a dict with `json` (", " and ": " separators, no
+    ASCII escaping), but made column by column, a block of rows at a time: each distinct cell
+    of a column is encoded once, with its key (names, codes and amounts repeat on every line of
+    a large cycle), and a row is one join."""
     head = json.dumps({"title": dataset.title, "description": dataset.description}, ensure_ascii=False)
     out.write(head[:-1] + ', "rows": [')
-    columns = dataset.columns
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    for i, row in enumerate(dataset.rows):
-        out.write(("\n" if i == 0 else ",\n") + encode(dict(zip(columns, row, strict=True))))
+    keys = [encode(c) + ": " for c in dataset.columns]
+    keys[0] = "{" + keys[0]
+    last = len(keys) - 1
+    separator = "\n"
+    rows = iter(dataset.rows)
+    while block := list(islice(rows, _BLOCK)):
+        columns = zip(*block, strict=True)
+        fields = [
+            _json_fields(key, column, encode, "}" if i == last else "")
+            for i, (key, column) in enumerate(zip(keys, columns, strict=True))
+        ]
+        out.write(separator + ",\n".join(map(", ".join, zip(*fields, strict=True))))
+        separator = ",\n"
     out.write("\n]}\n")
+
+
+_BLOCK = 16_384  # rows encoded together: enough to amortise the per-block work, small enough to stream
+
+
+def _json_fields(key: str, column: tuple[Any, ...], encode: Any, end: str) -> list[str]:
+    """`key` + the JSON of each cell (+ `end`); each distinct str or int cell is encoded once."""
+    if set(map(type, column)) <= {str, int, type(None)}:
+        # Only exact str, int and None: their equal values have equal JSON (True == 1 does not).
+        encoded = {v: key + encode(v) + end for v in set(column)}
+        return list(map(encoded.__getitem__, column))
+    return [key + encode(v) + end for v in column]
 
 
 def dataset_csv(dataset: Dataset) -> bytes:

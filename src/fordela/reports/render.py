@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from fordela.engine.money import display, machine, percent, swedish_number, to_sek
-from fordela.package.tabular import Sheet, csv_text, xlsx_bytes
+from fordela.package.tabular import Sheet, csv_columns, xlsx_bytes
 from fordela.reports.tables import Col, ColumnKind, Table
 
 FORMATS = ("table", "csv", "json")
@@ -67,9 +67,22 @@ def as_text(table: Table) -> str:
     return "\n".join(out) + "\n"
 
 
-def _machine_rows(table: Table) -> Iterator[list[Any]]:
-    for row in table.rows:
-        yield [_machine_cell(c, x) for c, x in zip(table.columns, row, strict=True)]
+def _machine_column(col: Col, values: Sequence[Any]) -> list[Any]:
+    """`_machine_cell` of every value of one column; each distinct amount is formatted once."""
+    kinds = set(map(type, values))
+    if kinds == {str} and col.kind in (ColumnKind.TEXT, ColumnKind.NUMBER):
+        return list(values)
+    if kinds == {int} and col.kind is not ColumnKind.PERCENT:
+        if col.kind is ColumnKind.MONEY:
+            formatted = {v: machine(v) for v in set(values)}
+            return list(map(formatted.__getitem__, values))
+        return list(map(str, values))
+    return [_machine_cell(col, v) for v in values]
+
+
+def _machine_columns(table: Table) -> list[list[Any]]:
+    columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.columns]
+    return [_machine_column(c, values) for c, values in zip(table.columns, columns, strict=True)]
 
 
 def _text_columns(table: Table) -> frozenset[int]:
@@ -79,7 +92,8 @@ def _text_columns(table: Table) -> frozenset[int]:
 
 def as_csv(table: Table) -> str:
     """The table as CSV through the one writer (`fordela.package.tabular`)."""
-    return csv_text([c.key for c in table.columns], _machine_rows(table), text=_text_columns(table))
+    header = [c.key for c in table.columns]
+    return "".join(csv_columns(header, _machine_columns(table), text=_text_columns(table)))
 
 
 def as_xlsx(table: Table) -> bytes:
