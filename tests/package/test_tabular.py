@@ -185,3 +185,20 @@ def test_sie_text_fields_carry_no_control_characters(demo: CycleData) -> None:
         assert not any(ord(ch) < 32 for ch in record), repr(record)
     assert '#FNAMN "Stad  #VER \\"x\\""' in text
     assert sum(r.startswith("#VER ") for r in records) == len(invoices(lines))
+
+
+def test_a_sheet_longer_than_a_worksheet_goes_on_in_continuation_sheets_with_the_header(tmp_path):
+    import openpyxl
+
+    from fordela.package.tabular import Sheet, write_xlsx
+
+    path = tmp_path / "long.xlsx"
+    rows = ([f"r{i}", i] for i in range(5))  # a generator: counted only as it is written
+    write_xlsx(path, [Sheet("Fakturaunderlag", ["rad", "n"], rows), Sheet("Kort", ["a"], [["x"]])], max_rows=3)
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert book.sheetnames == ["Fakturaunderlag", "Fakturaunderlag (2)", "Fakturaunderlag (3)", "Kort"]
+    values = [list(book[name].values) for name in book.sheetnames]
+    assert values[0] == [("rad", "n"), ("r0", 0), ("r1", 1)]
+    assert values[1] == [("rad", "n"), ("r2", 2), ("r3", 3)]
+    assert values[2] == [("rad", "n"), ("r4", 4)]
+    assert values[3] == [("a",), ("x",)]

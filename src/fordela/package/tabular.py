@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from itertools import islice
+from itertools import chain, count, islice
 from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import escape
@@ -170,7 +170,12 @@ class Sheet:
     text: Collection[int] | None = None
 
 
-def write_xlsx(target: Path | IO[bytes], sheets: Iterable[Sheet]) -> None:
+_NO_ROW = object()
+# A worksheet's rows at most (the format's and Excel's limit), the header included.
+XLSX_MAX_ROWS = 1_048_576
+
+
+def write_xlsx(target: Path | IO[bytes], sheets: Iterable[Sheet], *, max_rows: int = XLSX_MAX_ROWS) -> None:
     """Write the sheets as one workbook to a path or a binary file, streamed into the zip.
 
     Hand-written SpreadsheetML (the parts every reader needs: content types, workbook, styles,
@@ -178,26 +183,43 @@ def write_xlsx(target: Path | IO[bytes], sheets: Iterable[Sheet]) -> None:
     minutes for the invoicing base of a large cycle, while here each distinct cell of a column is
     made once and a row is one join. Text is an inline string (never a formula, whatever it says),
     numbers are written exactly as they are given (Decimal without rounding), a number format per
-    column, the header bold and frozen. openpyxl reads these files back in the tests."""
+    column, the header bold and frozen. openpyxl reads these files back in the tests.
+
+    A sheet with more rows than a worksheet holds goes on in continuation sheets "Title (2)", …,
+    each with the header, so no line of a large export is lost. The workbook's index parts are
+    written last, when the number of worksheets is known (a zip's order does not matter)."""
     sheets = list(sheets)
     formats = sorted({f for spec in sheets for f in spec.formats.values()})
     style_of = {f: 2 + i for i, f in enumerate(formats)}  # 0: plain, 1: the bold header
-    titles = _sheet_titles([spec.title for spec in sheets])
+    parts: list[str] = []
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as book:
-        book.writestr("[Content_Types].xml", _content_types(len(sheets)))
+        for spec in sheets:
+            styles = {i: f' s="{style_of[f]}"' for i, f in spec.formats.items()}
+            rows: Iterator[Sequence[Cell]] = iter(spec.rows)
+            for continuation in count(1):
+                parts.append(spec.title if continuation == 1 else f"{spec.title[:24]} ({continuation})")
+                part = Sheet(spec.title, spec.header, islice(rows, max_rows - 1), spec.formats, spec.text)
+                _write_worksheet(book, len(parts), part, styles)
+                following = next(rows, _NO_ROW)
+                if following is _NO_ROW:
+                    break
+                rows = chain([following], rows)  # type: ignore[list-item]
+        titles = _sheet_titles(parts)
+        book.writestr("[Content_Types].xml", _content_types(len(titles)))
         book.writestr("_rels/.rels", _ROOT_RELS)
         book.writestr("xl/workbook.xml", _workbook(titles))
-        book.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
+        book.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(titles)))
         book.writestr("xl/styles.xml", _styles(formats))
-        for number, spec in enumerate(sheets, start=1):
-            with book.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as raw:
-                raw.write(_SHEET_HEAD.encode())
-                header = "".join(_inline(xlsx_text(h), ' s="1"') for h in spec.header)
-                raw.write(f'<row r="1">{header}</row>'.encode())
-                styles = {i: f' s="{style_of[f]}"' for i, f in spec.formats.items()}
-                for block in _xlsx_row_blocks(spec, styles):
-                    raw.write(block.encode("utf-8"))
-                raw.write(b"</sheetData></worksheet>")
+
+
+def _write_worksheet(book: zipfile.ZipFile, number: int, spec: Sheet, styles: Mapping[int, str]) -> None:
+    with book.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as raw:
+        raw.write(_SHEET_HEAD.encode())
+        header = "".join(_inline(xlsx_text(h), ' s="1"') for h in spec.header)
+        raw.write(f'<row r="1">{header}</row>'.encode())
+        for block in _xlsx_row_blocks(spec, styles):
+            raw.write(block.encode("utf-8"))
+        raw.write(b"</sheetData></worksheet>")
 
 
 _CR = {"\r": "&#13;"}
