@@ -16,16 +16,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import warnings
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from fordela.engine import model as m
 from fordela.package.errors import PackageError, Problem
-from fordela.package.rows import RawRow, RawTable
+from fordela.package.rows import RawCells, RawRow, RawTable
 from fordela.package.schema import TABLES_BY_NAME
 from fordela.package.schema_types import Kind, guarded
 from fordela.package.tabular import uninert
@@ -99,7 +100,12 @@ def _fatal(path: Path, message: str) -> PackageError:
 
 
 def parse_csv(name: str, data: bytes, source: str) -> tuple[RawTable | None, list[Problem]]:
-    """One table from the bytes of a CSV file (UTF-8, comma, header row)."""
+    """One table from the bytes of a CSV file (UTF-8, comma, header row).
+
+    Read by column: the standard library's reader splits the rows (in C), each batch of rows is
+    turned into columns with zip, and every cell is passed once through its column's table of
+    distinct texts, so a code repeated on a million rows is one string (and unguarded once).
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -109,27 +115,75 @@ def parse_csv(name: str, data: bytes, source: str) -> tuple[RawTable | None, lis
         return None, [Problem(name, row, None, message, source)]
     text = text.removeprefix("\ufeff")  # Excel writes a byte order mark
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header: tuple[str, ...] | None = None
-    guarded_at: frozenset[int] = frozenset()
-    rows: list[RawRow] = []
+    try:
+        first = next(reader, None)
+        if first is None:
+            return None, [Problem(name, None, None, "the file is empty: it needs a header row", source)]
+        header = _header(first)
+        if len(header) == 1 and ";" in header[0]:
+            message = "columns are separated by ';'; a package uses commas"
+            return None, [Problem(name, 1, None, message, source)]
+        width = len(header)
+        guarded_at = _guarded_columns(name, header)
+        columns: list[list[str]] = [[] for _ in range(width)]
+        distinct = [_Distinct(uninert if i in guarded_at else None) for i in range(width)]
+        overflow: list[int] = []
+        count = 0
+        while batch := list(itertools.islice(reader, _BATCH)):
+            if count + len(batch) > MAX_ROWS:
+                return None, [Problem(name, MAX_ROWS + 2, None, f"more than {MAX_ROWS} rows", source)]
+            if len(set(map(len, batch))) != 1 or len(batch[0]) != width:
+                _align(batch, width, count, overflow)
+            for column, cells, texts in zip(columns, zip(*batch), distinct, strict=False):
+                column.extend(map(texts.__getitem__, cells))
+            count += len(batch)
+    except csv.Error as error:
+        return None, [Problem(name, _failing_record(text), None, f"not valid CSV: {error}", source)]
+    cells = RawCells(range(2, 2 + count), columns, frozenset(overflow))
+    return RawTable.from_columns(name, header, cells, source), []
+
+
+# Rows turned into columns at a time: enough to amortise the work per batch, little memory.
+_BATCH = 65_536
+# A column keeps one string per distinct text up to this many texts; beyond it (amounts, free
+# text) sharing saves little and the table would only grow.
+_MAX_DISTINCT = 200_000
+
+
+class _Distinct(dict[str, str]):
+    """Text → the one string kept for it (unguarded when the column is guarded)."""
+
+    def __init__(self, transform: Callable[[str], str] | None) -> None:
+        super().__init__()
+        self.transform = transform
+
+    def __missing__(self, text: str) -> str:
+        value = self.transform(text) if self.transform else text
+        if len(self) < _MAX_DISTINCT:
+            self[text] = value
+        return value
+
+
+def _align(batch: list[list[str]], width: int, before: int, overflow: list[int]) -> None:
+    """Pad short rows with empty cells and cut long ones to the header, noting text beyond it."""
+    for i, values in enumerate(batch):
+        if len(values) == width:
+            continue
+        if any(v.strip() for v in values[width:]):
+            overflow.append(before + i)
+        batch[i] = (values + [""] * width)[:width]
+
+
+def _failing_record(text: str) -> int:
+    """The row number (header = 1) of the record the CSV reader refuses: read again one by one,
+    which only a broken file pays for."""
     number = 0
     try:
-        for number, values in enumerate(reader, start=1):
-            if header is None:
-                header = _header(values)
-                if len(header) == 1 and ";" in header[0]:
-                    message = "columns are separated by ';'; a package uses commas"
-                    return None, [Problem(name, 1, None, message, source)]
-                guarded_at = _guarded_columns(name, header)
-                continue
-            if number - 1 > MAX_ROWS:
-                return None, [Problem(name, number, None, f"more than {MAX_ROWS} rows", source)]
-            rows.append(RawRow(number, _unguarded(values, guarded_at)))
-    except csv.Error as error:
-        return None, [Problem(name, number + 1, None, f"not valid CSV: {error}", source)]
-    if header is None:
-        return None, [Problem(name, None, None, "the file is empty: it needs a header row", source)]
-    return RawTable(name, header, tuple(rows), source), []
+        for number, _ in enumerate(csv.reader(io.StringIO(text, newline=""), strict=True), start=1):
+            pass
+    except csv.Error:
+        return number + 1
+    return number + 1
 
 
 def _guarded_columns(name: str, header: tuple[str, ...]) -> frozenset[int]:
@@ -139,13 +193,6 @@ def _guarded_columns(name: str, header: tuple[str, ...]) -> frozenset[int]:
         return frozenset()
     columns = {c.name: c for c in table.columns}
     return frozenset(i for i, h in enumerate(header) if h in columns and guarded(columns[h]))
-
-
-def _unguarded(values: list[str], guarded_at: frozenset[int]) -> tuple[str, ...]:
-    """The cells as written before the writer's formula guard (`tabular.uninert`)."""
-    if not guarded_at:
-        return tuple(values)
-    return tuple(uninert(v) if i in guarded_at else v for i, v in enumerate(values))
 
 
 def _header(values: Iterable[Any]) -> tuple[str, ...]:
