@@ -130,7 +130,9 @@ class _Checker(_Rules):
                     parsed.values[column.name] = [None] * count
                 continue
             skip = {i for i, at in reported.items() if index in at}
-            parsed.values[column.name] = self._parse_column(table.name, column, columns[index], numbers, parsed.bad, skip)
+            parsed.values[column.name] = self._parse_column(
+                table.name, column, columns[index], numbers, parsed.bad, skip
+            )
         if table.single_row and count != 1:
             if not count:
                 self.add(table.name, None, None, "has no rows: it needs exactly one")
