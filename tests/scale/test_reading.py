@@ -132,3 +132,16 @@ def test_rows_are_built_as_the_dataclass_builds_them(packages: dict[int, Path]) 
     for row in data.participation[:20] + data.driver_values[:20] + data.subscriptions[:20]:
         rebuilt = type(row)(*(getattr(row, f) for f in type(row).__dataclass_fields__))
         assert rebuilt == row and hash(rebuilt) == hash(row)
+
+
+def test_ordering_large_tables_by_ranks_gives_the_same_data_and_problems(
+    packages: dict[int, Path], tmp_path, monkeypatch
+) -> None:
+    text = (packages[3] / "participation.csv").read_text(encoding="utf-8").splitlines()
+    text[40] = text[7]  # a key twice, far apart
+    broken = {"participation": "\n".join(text) + "\n"}
+    by_tuples = read_package(packages[3]), _check_folder(packages[3], broken, tmp_path)[1]
+    monkeypatch.setattr(validate_module, "_NUMPY_SORT_FROM", 1)
+    by_ranks = read_package(packages[3]), _check_folder(packages[3], broken, tmp_path)[1]
+    assert by_ranks == by_tuples
+    assert [p.row for p in by_ranks[1]] == [41]

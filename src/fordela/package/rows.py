@@ -202,6 +202,7 @@ class _Parsed:
     values: dict[str, list[Any]] | None = None
     present: frozenset[str] = frozenset()  # schema columns found in the header
     bad: set[int] | None = None
+    order: Any = None  # the primary-key order when validation worked it out (large tables)
 
     def __post_init__(self) -> None:
         if self.values is None:

@@ -19,7 +19,7 @@ import gc
 import itertools
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
 from fordela.engine import model as m
@@ -170,8 +170,14 @@ class _Checker(_Rules):
     def primary_keys(self) -> None:
         for name, parsed in self.parsed.items():
             pk = parsed.table.primary_key
+            order = _key_order(parsed)
+            if order is not None:
+                # Sorted by key, a key given twice sits next to itself: none is, or go and find it.
+                parsed.order = order
+                if not order.duplicates:
+                    continue
             keys = list(zip(*(parsed.column(c) for c in pk), strict=True))
-            if len(set(keys)) == len(keys):
+            if order is None and len(set(keys)) == len(keys):
                 continue  # no key twice (a key with a missing part is not checked anyway)
             seen: dict[tuple[Value, ...], int] = {}
             for i, key in enumerate(keys):
@@ -182,7 +188,7 @@ class _Checker(_Rules):
                     described = ", ".join(f"{c} {_q(v)}" for c, v in zip(pk, key, strict=True))
                     message = f"duplicate {described}: already on row {seen[key]}"
                     self.add(name, number, ", ".join(pk), message)
-                    self.parsed[name].bad.add(i)  # type: ignore[union-attr]
+                    parsed.bad.add(i)  # type: ignore[union-attr]
                 else:
                     seen[key] = number
 
@@ -293,27 +299,52 @@ def _non_blank(cells: RawCells) -> list[int] | None:
     return [i for i in range(count) if i not in blank_rows]
 
 
-# Tables with more rows than this are sorted by NumPy over integer ranks of their key columns
+# Tables with more rows than this are ordered by NumPy over integer ranks of their key columns
 # rather than by comparing tuples in Python: the participation of a large cycle has millions.
 _NUMPY_SORT_FROM = 50_000
 
 
-def _sorted_order(table: Table, parsed: _Parsed) -> Sequence[int] | None:
-    """The row order by primary key (as `codec.sort_rows`), or None when the rows are in it."""
-    key_columns = [parsed.column(c) for c in table.primary_key]
-    keys = list(zip(*key_columns, strict=True))
-    if all(map(operator.le, keys, itertools.islice(keys, 1, None))):
+@dataclass(frozen=True)
+class _KeyOrder:
+    """The rows of a large table in primary-key order, and whether a key is there twice."""
+
+    order: Any  # NumPy array of row indexes, or None when the rows are in order already
+    duplicates: bool
+
+
+def _key_order(parsed: _Parsed) -> _KeyOrder | None:
+    """The key order of a large table whose key cells all parsed, else None (small tables and
+    tables with problems are sorted and checked by comparing tuples)."""
+    if len(parsed) < _NUMPY_SORT_FROM:
         return None
-    if len(keys) < _NUMPY_SORT_FROM:
-        return sorted(range(len(keys)), key=keys.__getitem__)
     import numpy as np  # only for a large table
 
     ranks = []
-    for column in key_columns:
-        rank = {value: i for i, value in enumerate(sorted(set(column)))}
+    for name in parsed.table.primary_key:
+        column = parsed.column(name)
+        distinct = set(column)
+        if None in distinct or FAILED in distinct:
+            return None
+        rank = {value: i for i, value in enumerate(sorted(distinct))}
         ranks.append(np.fromiter(map(rank.__getitem__, column), dtype=np.int64, count=len(column)))
     # lexsort sorts by the last key first; it is stable, as sorted() is.
-    return np.lexsort(ranks[::-1]).tolist()  # type: ignore[no-any-return]
+    order = np.lexsort(ranks[::-1])
+    same = np.ones(len(order) - 1, dtype=bool)
+    for rank in ranks:
+        ordered = rank[order]
+        same &= ordered[1:] == ordered[:-1]
+    in_order = bool((order[1:] > order[:-1]).all())
+    return _KeyOrder(None if in_order else order, bool(same.any()))
+
+
+def _sorted_order(table: Table, parsed: _Parsed) -> Sequence[int] | None:
+    """The row order by primary key (as `codec.sort_rows`), or None when the rows are in it."""
+    if parsed.order is not None:
+        return parsed.order.order  # type: ignore[no-any-return]
+    keys = list(zip(*(parsed.column(c) for c in table.primary_key), strict=True))
+    if all(map(operator.le, keys, itertools.islice(keys, 1, None))):
+        return None
+    return sorted(range(len(keys)), key=keys.__getitem__)
 
 
 def _build_rows(table: Table, parsed: _Parsed) -> tuple[Any, ...]:
@@ -329,10 +360,11 @@ def _build_rows(table: Table, parsed: _Parsed) -> tuple[Any, ...]:
         if default is not None and None in values:
             values = [default if v is None else v for v in values]
         columns.append(values)
+    rows = list(map(_constructor(row_type), *columns))
     order = _sorted_order(table, parsed)
-    if order is not None:
-        columns = [list(map(values.__getitem__, order)) for values in columns]
-    return tuple(map(_constructor(row_type), *columns))
+    if order is None:
+        return tuple(rows)
+    return tuple(map(rows.__getitem__, order.tolist() if hasattr(order, "tolist") else order))
 
 
 def _constructor(row_type: type[Any]) -> Callable[..., Any]:
