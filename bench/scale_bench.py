@@ -135,7 +135,8 @@ def main() -> None:
     only = {c.strip() for c in args.only.split(",") if c.strip()}
     known = {name for name, _, _ in commands(1, WORK, WORK)}
     if only - known:
-        parser.error(f"unknown command(s) {', '.join(sorted(only - known))}; the commands are: {', '.join(sorted(known))}")
+        unknown, names = ", ".join(sorted(only - known)), ", ".join(sorted(known))
+        parser.error(f"unknown command(s) {unknown}; the commands are: {names}")
     sizes = [int(s) for s in args.sizes.split(",")]
     url = os.environ.get("FORDELA_BENCH_DATABASE_URL", DEFAULT_DB)
     ensure_database(url)

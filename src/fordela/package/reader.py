@@ -249,13 +249,13 @@ def _align(batch: list[list[str]], width: int, before: int, overflow: list[int])
 def _failing_record(text: str) -> int:
     """The row number (header = 1) of the record the CSV reader refuses: read again one by one,
     which only a broken file pays for."""
-    number = 0
+    number = 1  # the row being read
     try:
-        for number, _ in enumerate(csv.reader(io.StringIO(text, newline=""), strict=True), start=1):
-            pass
+        for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
+            number += 1
     except csv.Error:
-        return number + 1
-    return number + 1
+        return number
+    return number
 
 
 def _guarded_columns(name: str, header: tuple[str, ...]) -> frozenset[int]:

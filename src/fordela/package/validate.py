@@ -23,9 +23,9 @@ from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
 from fordela.engine import model as m
-from fordela.package.codec import CellError, Value, all_text_rows, parse_cell
+from fordela.package.codec import CellError, Value, parse_cell, text_columns
 from fordela.package.errors import PackageError, Problem, sort_problems
-from fordela.package.rows import FAILED, RawCells, RawRow, RawTable, _Parsed, _Row
+from fordela.package.rows import FAILED, RawCells, RawTable, _Parsed, _Row
 from fordela.package.schema import TABLES, TABLES_BY_NAME
 from fordela.package.schema_types import Column, Kind, Table
 from fordela.package.semantic_rules import _q, _Rules
@@ -198,7 +198,7 @@ class _Checker(_Rules):
             for name, parsed in self.parsed.items()
             if "code" in parsed.table.column_names
         }
-        for name, parsed in self.parsed.items():
+        for parsed in self.parsed.values():
             for column in parsed.table.columns:
                 target = column.ref
                 # A target without its code column has that reported already; checking
@@ -455,12 +455,9 @@ def validate_cycle_data(data: m.CycleData) -> list[Problem]:
     The data is formatted as a package would be and checked by the same rules, so the
     database and the files can never accept different things.
     """
-    raw = {
-        name: RawTable(
-            name,
-            TABLES_BY_NAME[name].column_names,
-            tuple(RawRow(i, tuple(values)) for i, values in enumerate(rows, start=2)),
-        )
-        for name, rows in all_text_rows(data).items()
-    }
+    raw = {}
+    for table in TABLES:
+        columns = text_columns(data, table)
+        count = len(columns[0]) if columns else 0
+        raw[table.name] = RawTable.from_columns(table.name, table.column_names, RawCells(range(2, 2 + count), columns))
     return validate_tables(raw)
