@@ -129,7 +129,7 @@ def _copy(
     converters = [
         _converter(cycle, column, field, by_code) for column, field in zip(table.columns, fields_, strict=True)
     ]
-    columns = ["cycle_id", *(f.column for f in fields_)]  # type: ignore[attr-defined]
+    columns = ["cycle_id", *(f.column for f in fields_)]
     values_of = operator.attrgetter(*(c.name for c in table.columns))
     cycle_ids = [cycle.pk] * _CHUNK
     postgres = connection.vendor == "postgresql"

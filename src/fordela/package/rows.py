@@ -199,26 +199,22 @@ class _Parsed:
 
     table: Table
     numbers: Sequence[int] = ()
-    values: dict[str, list[Any]] | None = None
+    values: dict[str, list[Any]] = field(default_factory=dict)
     present: frozenset[str] = frozenset()  # schema columns found in the header
-    bad: set[int] | None = None
+    bad: set[int] = field(default_factory=set)
     order: Any = None  # the primary-key order when validation worked it out (large tables)
 
     def __post_init__(self) -> None:
-        if self.values is None:
+        if not self.values:
             self.values = {c.name: [] for c in self.table.columns}
-        if self.bad is None:
-            self.bad = set()
 
     def __len__(self) -> int:
         return len(self.numbers)
 
     def column(self, name: str) -> list[Any]:
-        assert self.values is not None
         return self.values[name]
 
     def row_views(self) -> list[_Row]:
-        assert self.values is not None
         names = list(self.values)
         return [
             _Row(self, i, number, {n: v for n, v in zip(names, cells, strict=True) if v is not FAILED})

@@ -44,7 +44,7 @@ class _Rules:
 
     def _flag_at(self, parsed: _Parsed, index: int, column: str, message: str) -> None:
         self.add(parsed.table.name, parsed.numbers[index], column, message)
-        parsed.bad.add(index)  # type: ignore[union-attr]
+        parsed.bad.add(index)
 
     # -- semantics -----------------------------------------------------------------------
 

@@ -113,8 +113,7 @@ class _Checker(_Rules):
         else:
             overflow = list(cells.overflow)
         count = len(numbers)
-        parsed = _Parsed(table, numbers=numbers, values={}, present=frozenset(positions))
-        assert parsed.values is not None and parsed.bad is not None
+        parsed = _Parsed(table, numbers=numbers, present=frozenset(positions))
         width = len(raw.header)
         for i in sorted(overflow):
             self.add(table.name, numbers[i], None, f"more cells than the {width} columns of the header")
@@ -188,7 +187,7 @@ class _Checker(_Rules):
                     described = ", ".join(f"{c} {_q(v)}" for c, v in zip(pk, key, strict=True))
                     message = f"duplicate {described}: already on row {seen[key]}"
                     self.add(name, number, ", ".join(pk), message)
-                    parsed.bad.add(i)  # type: ignore[union-attr]
+                    parsed.bad.add(i)
                 else:
                     seen[key] = number
 
@@ -325,8 +324,8 @@ def _key_order(parsed: _Parsed) -> _KeyOrder | None:
         distinct = set(column)
         if None in distinct or FAILED in distinct:
             return None
-        rank = {value: i for i, value in enumerate(sorted(distinct))}
-        ranks.append(np.fromiter(map(rank.__getitem__, column), dtype=np.int64, count=len(column)))
+        rank_of = {value: i for i, value in enumerate(sorted(distinct))}
+        ranks.append(np.fromiter(map(rank_of.__getitem__, column), dtype=np.int64, count=len(column)))
     # lexsort sorts by the last key first; it is stable, as sorted() is.
     order = np.lexsort(ranks[::-1])
     same = np.ones(len(order) - 1, dtype=bool)
@@ -375,9 +374,9 @@ def _constructor(row_type: type[Any]) -> Callable[..., Any]:
     params = getattr(row_type, "__dataclass_params__", None)
     slots = getattr(row_type, "__slots__", None)
     if params is None or not params.frozen or not slots or hasattr(row_type, "__post_init__"):
-        return row_type  # type: ignore[no-any-return]
+        return row_type
     setters = [getattr(row_type, f.name).__set__ for f in fields(row_type)]
-    new = row_type.__new__
+    new = object.__new__
     if len(setters) == 5:  # the big tables (participation, subscriptions, history, driver values)
         s1, s2, s3, s4, s5 = setters
 
