@@ -1,6 +1,7 @@
 """The scale benchmark: the demo cycle at 1×, 10× and 100×, every command and the heaviest pages.
 
-Run: ``make bench`` or ``.venv/bin/python bench/scale_bench.py [--sizes 1,10,100] [--no-pages]``.
+Run: ``make bench`` or ``.venv/bin/python bench/scale_bench.py [--sizes 1,10,100] [--no-pages]
+[--only import,allocate]``.
 Needs PostgreSQL on 127.0.0.1 (``FORDELA_BENCH_DATABASE_URL``, default
 ``postgres://postgres@127.0.0.1:5432/fordela_bench``; the database is created if missing and the
 benchmark's cycles are replaced in it).
@@ -125,7 +126,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", default="1,10,100")
     parser.add_argument("--no-pages", action="store_true")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="run only these commands, comma-separated (e.g. import,allocate); pages run unless --no-pages",
+    )
     args = parser.parse_args()
+    only = {c.strip() for c in args.only.split(",") if c.strip()}
+    known = {name for name, _, _ in commands(1, WORK, WORK)}
+    if only - known:
+        unknown, names = ", ".join(sorted(only - known)), ", ".join(sorted(known))
+        parser.error(f"unknown command(s) {unknown}; the commands are: {names}")
     sizes = [int(s) for s in args.sizes.split(",")]
     url = os.environ.get("FORDELA_BENCH_DATABASE_URL", DEFAULT_DB)
     ensure_database(url)
@@ -151,6 +162,8 @@ def main() -> None:
         rows = sum(1 for _ in (package / "participation.csv").open()) - 1
         print(f"\n{n}×: {package} ({rows} participation rows)", flush=True)
         for name, command, stdout in commands(n, package, out):
+            if only and name not in only:
+                continue
             try:
                 seconds, cpu, peak, _ = run(command, env, stdout)
             except RuntimeError as error:

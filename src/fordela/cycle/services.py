@@ -6,7 +6,8 @@ equal column names, and a reference column is a ForeignKey resolved by code with
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields
 from enum import StrEnum
 from functools import cached_property
@@ -20,7 +21,7 @@ from fordela.catalogue import models as catalogue
 from fordela.cycle import models as cycle_models
 from fordela.engine.model import CycleData
 from fordela.package.schema import TABLES
-from fordela.package.schema_types import Table
+from fordela.package.schema_types import Kind, Table
 
 
 class _PackageModels(Mapping[str, type[models.Model]]):
@@ -100,16 +101,17 @@ def cycle_import(*, data: CycleData, replace: bool = False) -> catalogue.Cycle:
     return cycle
 
 
-# Tables with this many rows or more go to PostgreSQL with COPY instead of model instances: a large
-# cycle has millions of participation rows, and building a Django model per row took most of
-# the import's time (issue 12). The rows are the validated package's, so nothing is skipped.
+# Tables with this many rows or more are written straight from their columns (COPY on PostgreSQL,
+# executemany of tuples elsewhere) instead of through model instances: a large cycle has millions
+# of participation rows, and building a Django model per row took most of the import's time
+# (issue 12). The rows are the validated package's, so nothing is skipped.
 COPY_FROM = 5_000
+# Rows converted and written at a time, so the memory of the write stays bounded.
+_CHUNK = 50_000
 
 
 def _copyable(table: Table, model: type[models.Model]) -> bool:
-    """PostgreSQL, and a model whose fields are exactly the package columns (no Python-side defaults)."""
-    if connection.vendor != "postgresql":
-        return False
+    """A model whose fields are exactly the package columns (no Python-side defaults)."""
     names = {f.name for f in model._meta.concrete_fields} - {"id", "cycle"}
     return names == set(table.column_names)
 
@@ -117,26 +119,66 @@ def _copyable(table: Table, model: type[models.Model]) -> bool:
 def _copy(
     cycle: catalogue.Cycle, table: Table, model: type[models.Model], rows: Any, by_code: dict[str, dict[str, Any]]
 ) -> None:
+    """Write the rows of one table without model instances, a chunk of rows at a time.
+
+    Each chunk is taken apart into columns (one C-level attrgetter per row), each column is
+    turned into database values by looking up each distinct value once (a code's id, an enum's
+    text, the field's own preparation), and the rows are zipped back for the write.
+    """
     fields_ = [model._meta.get_field(c.name) for c in table.columns]
-    ids = [
-        {code: obj.pk for code, obj in by_code[c.ref].items()} if c.ref and _is_fk(model, c.name) else None
-        for c in table.columns
+    converters = [
+        _converter(cycle, column, field, by_code) for column, field in zip(table.columns, fields_, strict=True)
     ]
-    blank = [isinstance(f, (models.CharField, models.TextField)) for f in fields_]
-    columns = ", ".join(["cycle_id", *(f.column for f in fields_)])  # type: ignore[attr-defined]
-    names = [c.name for c in table.columns]
-    sql = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            values: list[Any] = [cycle.pk]
-            for name, lookup, empty in zip(names, ids, blank, strict=True):
-                value = _cell(getattr(row, name))
-                if lookup is not None:
-                    value = None if value is None else lookup[value]
-                elif value is None and empty:
-                    value = ""
-                values.append(value)
-            copy.write_row(values)
+    columns = ["cycle_id", *(f.column for f in fields_)]
+    values_of = operator.attrgetter(*(c.name for c in table.columns))
+    cycle_ids = [cycle.pk] * _CHUNK
+    postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            cells = zip(*map(values_of, chunk), strict=True)
+            prepared = [list(map(convert, column)) for convert, column in zip(converters, cells, strict=True)]
+            out = zip(cycle_ids[: len(chunk)], *prepared, strict=True)
+            if postgres:
+                with cursor.cursor.copy(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in out:
+                        copy.write_row(row)
+            else:
+                placeholders = ", ".join(["%s"] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) VALUES ({placeholders})", list(out)
+                )
+
+
+class _Converted(dict[Any, Any]):
+    """A package value → its database value, worked out once per distinct value."""
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        self[value] = converted = self.convert(value)
+        return converted
+
+
+def _converter(
+    cycle: catalogue.Cycle, column: Any, field: Any, by_code: dict[str, dict[str, Any]]
+) -> Callable[[Any], Any]:
+    if column.ref and isinstance(field, models.ForeignKey):
+        ids = {code: obj.pk for code, obj in by_code[column.ref].items()}
+        return _Converted(lambda code: None if code is None else ids[code]).__getitem__
+    blank = isinstance(field, (models.CharField, models.TextField))
+
+    def convert(value: Any) -> Any:
+        value = _cell(value)
+        if value is None and blank:
+            return ""
+        return field.get_db_prep_save(value, connection)
+
+    if column.kind in (Kind.TEXT,):
+        return convert  # free text is mostly distinct: nothing to share
+    return _Converted(convert).__getitem__
 
 
 def _row_kwargs(

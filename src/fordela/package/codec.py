@@ -6,6 +6,7 @@ writer and the validator can never disagree about a format.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -142,13 +143,29 @@ def rows_of(data: m.CycleData, table: Table) -> list[Any]:
 
 def sort_rows(table: Table, rows: Sequence[Any]) -> list[Any]:
     """Rows sorted by their primary key (enum members sort by their text)."""
-    return sorted(rows, key=lambda row: tuple(getattr(row, c) for c in table.primary_key))
+    # attrgetter builds the key in C; with one key column it is the value rather than a 1-tuple,
+    # which orders the same.
+    return sorted(rows, key=operator.attrgetter(*table.primary_key))
 
 
 def text_rows(data: m.CycleData, table: Table) -> list[list[str]]:
     """One table of `data` as machine text: columns in schema order, rows by primary key."""
     columns = table.columns
     return [[format_cell(c, getattr(row, c.name)) for c in columns] for row in rows_of(data, table)]
+
+
+def text_columns(data: m.CycleData, table: Table) -> list[list[str]]:
+    """One table of `data` as machine text by column (rows as in :func:`text_rows`): each
+    distinct value of a column is formatted once."""
+    rows = rows_of(data, table)
+    columns = []
+    for column in table.columns:
+        texts: dict[Any, str] = {}
+        values = list(map(operator.attrgetter(column.name), rows))
+        for value in set(values):
+            texts[value] = format_cell(column, value)
+        columns.append(list(map(texts.__getitem__, values)))
+    return columns
 
 
 def all_text_rows(data: m.CycleData) -> dict[str, list[list[str]]]:

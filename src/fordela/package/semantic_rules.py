@@ -30,12 +30,21 @@ class _Rules:
         self.problems: list[Problem] = []
         self.parsed: dict[str, _Parsed] = {}
         self.sources = {name: table.source for name, table in raw.items()}
+        self._views: dict[str, list[_Row]] = {}
 
     def add(self, table: str, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(table, row, column, message, self.sources.get(table)))
 
     def rows(self, name: str) -> list[_Row]:
-        return self.parsed[name].rows
+        """The rows of a table one by one, for the rules over small tables (a large table's rules
+        work on its columns: `_Parsed.column`)."""
+        if name not in self._views:
+            self._views[name] = self.parsed[name].row_views()
+        return self._views[name]
+
+    def _flag_at(self, parsed: _Parsed, index: int, column: str, message: str) -> None:
+        self.add(parsed.table.name, parsed.numbers[index], column, message)
+        parsed.bad.add(index)
 
     # -- semantics -----------------------------------------------------------------------
 
@@ -162,20 +171,22 @@ class _Rules:
         categories = {r.values.get("code"): r.values.get("category") for r in self.rows("services")}
         allowed = (m.ServiceCategory.ADD_ON, m.ServiceCategory.OPT_IN)
         limit = parse.AMOUNT.maximum * parse.ORE_PER_SEK
-        for row in self.rows("subscriptions"):
-            quantity, price = row.values.get("quantity"), row.values.get("unit_price")
+        parsed = self.parsed["subscriptions"]
+        quantities, prices = parsed.column("quantity"), parsed.column("unit_price")
+        for i, (quantity, price) in enumerate(zip(quantities, prices, strict=True)):
             if isinstance(quantity, Decimal) and isinstance(price, int) and quantity * price > limit:
                 # Each factor fits, the product would overflow the engine's int64 sums.
                 message = f"quantity × unit_price is more than {machine(int(limit))} SEK"
-                self._flag("subscriptions", row, "quantity", message)
-            service = row.values.get("service")
-            category = categories.get(service)
-            if category is not None and category not in allowed:
-                self._flag(
-                    "subscriptions",
-                    row,
+                self._flag_at(parsed, i, "quantity", message)
+        services = parsed.column("service")
+        refused = {s for s in set(services) if categories.get(s) is not None and categories[s] not in allowed}
+        for i, service in enumerate(services) if refused else ():
+            if service in refused:
+                self._flag_at(
+                    parsed,
+                    i,
                     "service",
-                    f"service {_q(service)} is {category}: subscriptions are for add_on and opt_in services",
+                    f"service {_q(service)} is {categories[service]}: subscriptions are for add_on and opt_in services",
                 )
 
     def _invoicing(self) -> None:
@@ -195,11 +206,13 @@ class _Rules:
                 self._flag("incurred_costs", row, "proposal", message)
 
     def _participation(self) -> None:
-        for row in self.rows("participation"):
-            start, end = row.values.get("from_year"), row.values.get("to_year")
+        parsed = self.parsed["participation"]
+        ends = parsed.column("to_year")
+        if not any(isinstance(end, int) for end in set(ends)):
+            return  # every participation is open-ended (or its end is reported already)
+        for i, (start, end) in enumerate(zip(parsed.column("from_year"), ends, strict=True)):
             if isinstance(start, int) and isinstance(end, int) and end < start:
-                message = f"to_year {end} is before from_year {start}"
-                self._flag("participation", row, "to_year", message)
+                self._flag_at(parsed, i, "to_year", f"to_year {end} is before from_year {start}")
 
     def _consistency(self, base_year: int) -> None:
         """A later service year's cost = base-year cost + the management of its proposals."""
