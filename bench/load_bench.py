@@ -37,6 +37,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -168,6 +169,9 @@ def setup(env: dict[str, str]) -> str:
 
 def serve(env: dict[str, str], args: argparse.Namespace) -> subprocess.Popen[bytes]:
     """`fordela serve` on 127.0.0.1, answering; its logs go to `args.log` (printed if it fails)."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", args.port)) == 0:
+            raise RuntimeError(f"port {args.port} is taken by another server")
     argv = [str(BIN / "fordela"), "serve", "--bind", f"127.0.0.1:{args.port}"]
     if args.workers:
         argv += ["--workers", str(args.workers)]
@@ -252,6 +256,12 @@ def phase(name: str, env: dict[str, str], args: argparse.Namespace, proposal: st
     )
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def server_cpu(pid: int) -> float:
     """CPU seconds (user + system) used so far by the server's process group (master and workers)."""
     total = 0.0
@@ -270,13 +280,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--clients", type=int, default=16, help="browsing clients (wrk connections)")
     parser.add_argument("--seconds", type=float, default=20.0, help="measured seconds per phase")
-    parser.add_argument("--warmup", type=float, default=5.0, help="seconds of load before measuring")
+    parser.add_argument("--warmup", type=float, default=10.0, help="seconds of load before measuring")
     parser.add_argument("--think", type=float, default=1.0, help="the editor's pause between toggles (s)")
     parser.add_argument("--workers", type=int, help="gunicorn processes (default: fordela serve's)")
     parser.add_argument("--threads", type=int, help="threads per process (default: fordela serve's)")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--only", choices=("before", "after"), help="run one phase only")
     args = parser.parse_args()
+    args.port = args.port or free_port()
     if shutil.which("wrk") is None:
         sys.exit("load_bench: needs wrk (apt-get install wrk, brew install wrk); skipped")
     url = os.environ.get("FORDELA_BENCH_DATABASE_URL", DEFAULT_DB)
