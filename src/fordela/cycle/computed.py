@@ -150,9 +150,7 @@ def allocation_of(data: CycleData, year: int, scenario: str | None) -> Allocatio
     if scenario is None or year <= data.cycle.base_year:
         return computed(data, "allocation", (year, None), lambda: allocate(data, year), scenario=None)
     resolution = resolution_of(data, scenario)
-    return computed(
-        data, "allocation", (year, scenario), lambda: allocate(data, year, resolution), scenario=scenario
-    )
+    return computed(data, "allocation", (year, scenario), lambda: allocate(data, year, resolution), scenario=scenario)
 
 
 def totals_of(data: CycleData, year: int, scenario: str | None) -> dict[str, int]:

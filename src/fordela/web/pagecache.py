@@ -27,8 +27,9 @@ forbids it), so there is no nonce to share.
 **Backend.** Django's cache framework, alias ``pages`` (settings.CACHES): local memory in each
 process by default, so production needs no cache server. Each gunicorn process renders a page
 once per version; a shared backend (Django's Redis backend in ``CACHES["pages"]``) would save
-the other processes' first rendering but add a service to run and a network round trip per hit. Entries are small HTML strings,
-so the pickling the framework does is cheap (unlike the computed results, which stay in-process).
+the other processes' first rendering but add a service to run and a network round trip per hit.
+Entries are small HTML strings, so the pickling the framework does is cheap (unlike the computed
+results, which stay in-process).
 ``FORDELA_CACHE=0`` turns this off along with the computed results.
 """
 

@@ -19,8 +19,8 @@ from fordela.reports import scenarios as scenario_reports
 from fordela.reports.render import as_csv, as_xlsx
 from fordela.reports.tables import Table
 from fordela.web import charts
-from fordela.web.tables import html_table
 from fordela.web.pagecache import NO_SCENARIO, shared_page
+from fordela.web.tables import html_table
 from fordela.web.views.common import CycleView, cycle_view
 from fordela.web.views.scenarios import _headed
 

@@ -33,8 +33,8 @@ from fordela.engine.scenario import Resolution, ScenarioError, resolve_code
 from fordela.reports import cycle as reports
 from fordela.reports import explained
 from fordela.web import charts
-from fordela.web.tables import html_table
 from fordela.web.pagecache import shared_page
+from fordela.web.tables import html_table
 from fordela.web.views.common import CycleView, chosen_scenario, cycle_view, shown_scenario
 
 KIND_LABELS = {

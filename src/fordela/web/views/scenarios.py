@@ -32,8 +32,8 @@ from fordela.reports import cycle as reports
 from fordela.reports import scenarios as scenario_reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
-from fordela.web.tables import html_table
 from fordela.web.pagecache import shared_page
+from fordela.web.tables import html_table
 from fordela.web.views.common import CycleView, cycle_view, scenario_summary_of
 
 KIND_LABELS = {
