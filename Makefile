@@ -52,8 +52,9 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements/bench.lock
 	touch $@
 
 ## Long measurements (not part of `make test`): the split against pandas and DuckDB, a scenario,
-## the demo at 1x/10x/100x (commands and pages), and 16 clients against gunicorn before/after caching.
-## The last two need PostgreSQL on 127.0.0.1 (FORDELA_BENCH_DATABASE_URL; docs/performance.md).
+## the demo at 1x/10x/100x (commands and pages), and 16 clients against `fordela serve` before/after
+## caching. The last two need PostgreSQL on 127.0.0.1 (FORDELA_BENCH_DATABASE_URL; docs/performance.md);
+## the load benchmark also needs wrk (apt-get install wrk; brew install wrk) and says so if it is missing.
 bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/split_bench.py
 	$(BIN)/python bench/cycle_bench.py

@@ -165,6 +165,19 @@ DATABASES = {"default": _database()}
 # per cycle revision in each process (fordela.cycle.computed); FORDELA_CACHE=0 turns that off.
 FORDELA_CACHE = env_bool("FORDELA_CACHE", True)
 FORDELA_CACHE_ENTRIES = int(os.environ.get("FORDELA_CACHE_ENTRIES", "256"))
+# Rendered page content shared by viewers of the same scope (fordela.web.pagecache): local memory
+# in each process (no cache server to run; keys carry the cycle's revision, so no process can serve
+# a stale page). "default" is Django's own, kept as it was.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fordela-pages",
+        "TIMEOUT": 3600,
+        # A page's content is 10–60 kB on the demo: at most some 30 MB per process.
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FORDELA_PAGE_CACHE_ENTRIES", "500"))},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "sv"

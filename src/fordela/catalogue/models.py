@@ -51,6 +51,10 @@ class Cycle(models.Model):
     imported_at = models.DateTimeField(auto_now=True)
     # Bumped by every write to the cycle: computed results are cached per (code, revision).
     revision = models.PositiveIntegerField(default=1)
+    # Bumped by every write except those that only change which proposals explicit scenarios
+    # include (a scenario toggle): what does not depend on those scenarios stays cached across
+    # toggles (fordela.cycle.selectors, fordela.cycle.computed, fordela.web.pagecache).
+    data_revision = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
         return self.code

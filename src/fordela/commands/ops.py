@@ -99,10 +99,18 @@ def cmd_worker(args: argparse.Namespace) -> list[Table]:
     return []
 
 
+def serve_defaults() -> tuple[int, int]:
+    """gunicorn (workers, threads) of `fordela serve` unless told: FORDELA_WEB_WORKERS and
+    FORDELA_WEB_THREADS, else one process per CPU with 4 threads each (docs/deploy.md, "Tuning")."""
+    workers = int(os.environ.get("FORDELA_WEB_WORKERS", os.cpu_count() or 1))
+    threads = int(os.environ.get("FORDELA_WEB_THREADS", "4"))
+    return workers, threads
+
+
 def register(sub: Any) -> None:
     from fordela.commands.users import register as user_commands
 
-    cpu = os.cpu_count() or 1
+    workers, threads = serve_defaults()
     p = sub.add_parser("serve", help="serve the web application (gunicorn) for production")
     p.add_argument(
         "--bind", default=os.environ.get("FORDELA_BIND", DEFAULT_BIND), help=f"HOST:PORT (default {DEFAULT_BIND})"
@@ -110,13 +118,13 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("FORDELA_WEB_WORKERS", cpu)),
+        default=workers,
         help="processes (default: one per CPU)",
     )
     p.add_argument(
         "--threads",
         type=int,
-        default=int(os.environ.get("FORDELA_WEB_THREADS", "4")),
+        default=threads,
         help="threads per process (default 4)",
     )
     p.set_defaults(func=cmd_serve)

@@ -140,7 +140,7 @@ def scenario_toggle(*, scenario: Scenario, proposal: Proposal, included: bool, b
         action="toggle",
         changes={proposal.code: ("included" if was else "excluded", "included" if included else "excluded")},
     )
-    cycle_touch(cycle=scenario.cycle)
+    cycle_touch(cycle=scenario.cycle, scenarios_only=True)
     return True
 
 

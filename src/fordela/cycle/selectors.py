@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import fields
+from dataclasses import fields, replace
 from decimal import Decimal
 from operator import attrgetter
 from typing import Any
@@ -75,28 +76,73 @@ def _converter(column: Column) -> Callable[[Any], Any] | None:
     return lambda value: _typed(column, value)
 
 
-_CACHE: dict[str, tuple[tuple[Any, ...], m.CycleData]] = {}
+# A cycle's version: (pk, import time, data_revision, revision). A replaced (re-imported) cycle is
+# a new row whose revisions start again at 1: the pk and import time tell it apart.
+Version = tuple[Any, ...]
+_CACHE: dict[str, tuple[Version, m.CycleData]] = {}
+# The data version (pk, import time, data_revision) each recently handed-out CycleData was loaded
+# at: the key that computed results and cached pages share across scenario toggles. Holding the
+# CycleData keeps its id() from being reused while the entry lives.
+_DATA_VERSIONS: dict[int, tuple[m.CycleData, Version]] = {}
+_DATA_VERSIONS_KEPT = 32
+_LOCK = threading.Lock()
+
+
+def cycle_version(code: str) -> Version | None:
+    """(pk, import time, data_revision, revision) of the cycle, None if there is none: one indexed query."""
+    return Cycle.objects.filter(code=code).values_list("pk", "imported_at", "data_revision", "revision").first()
 
 
 def cycle_data(code: str) -> m.CycleData:
     """One cycle from the database as the engine's immutable CycleData.
 
-    Cached in this process per (code, revision): every write bumps the revision, so a page
-    recomputing scenarios does not reload some thousand rows on every request.
+    Cached in this process per version: every write bumps the revision, so a page recomputing
+    scenarios does not reload some thousand rows on every request. A write that only changed
+    which proposals explicit scenarios include (`cycle_touch(scenarios_only=True)`: a toggle)
+    reloads just those rows; the new CycleData keeps the data version of the old one.
     """
-    # A replaced (re-imported) cycle is a new row whose revision starts again at 1: the import
-    # time tells it apart from the cached one.
-    version = Cycle.objects.filter(code=code).values_list("pk", "imported_at", "revision").first()
+    return cycle_data_at(code)[1]
+
+
+def cycle_data_at(code: str) -> tuple[Version, m.CycleData]:
+    """`cycle_data` and the version (pk, import time, data_revision, revision) read before it
+    was looked up or loaded (so the data is at least that new)."""
+    version = cycle_version(code)
     if version is None:
         cycle_get(code)  # raises CycleNotFound with the known codes
+    assert version is not None
     if not cache_enabled():
-        return _load(code)
+        return version, _load(code)
     cached = _CACHE.get(code)
     if cached is not None and cached[0] == version:
-        return cached[1]
-    data = _load(code)
-    _CACHE[code] = (tuple(version or ()), data)
-    return data
+        return version, cached[1]
+    if cached is not None and cached[0][:3] == version[:3]:
+        memberships = next(t for t in TABLES if t.name == "scenario_proposals")
+        data = replace(cached[1], scenario_proposals=_rows(Cycle(pk=version[0]), memberships))
+    else:
+        data = _load(code)
+    with _LOCK:
+        _CACHE[code] = (version, data)
+        _DATA_VERSIONS[id(data)] = (data, version[:3])
+        while len(_DATA_VERSIONS) > _DATA_VERSIONS_KEPT:
+            del _DATA_VERSIONS[next(iter(_DATA_VERSIONS))]
+    return version, data
+
+
+def data_version(data: m.CycleData) -> Version | None:
+    """(pk, import time, data_revision) that `data` was loaded at by `cycle_data`; None for a
+    CycleData it did not hand out (uncached, uncommitted, built elsewhere). Everything in `data`
+    but the explicit scenarios' proposals is the same for all CycleData of one data version."""
+    entry = _DATA_VERSIONS.get(id(data))
+    return entry[1] if entry is not None and entry[0] is data else None
+
+
+def explicit_members(data: m.CycleData, scenario: str | None) -> tuple[str, ...]:
+    """The proposals the explicit scenario `scenario` includes (sorted); () for any other
+    scenario or stage, whose resolution does not depend on them."""
+    if scenario is None or not any(s.code == scenario and s.kind is m.ScenarioKind.EXPLICIT for s in data.scenarios):
+        return ()
+    return tuple(sorted(sp.proposal for sp in data.scenario_proposals if sp.scenario == scenario))
 
 
 def cycle_data_uncached(code: str) -> m.CycleData:

@@ -205,14 +205,20 @@ def cycle_delete(*, cycle: catalogue.Cycle) -> None:
     cycle.delete()
 
 
-def cycle_touch(*, cycle: catalogue.Cycle) -> None:
+def cycle_touch(*, cycle: catalogue.Cycle, scenarios_only: bool = False) -> None:
     """Mark the cycle changed: every write calls this so cached computations are redone.
 
-    Called inside the write's transaction: `cycle_changed` receivers (the frozen-invoicing guard
-    of fordela.billing) may refuse the write by raising, which rolls it back.
+    `scenarios_only`: the write changed nothing but which proposals explicit scenarios include
+    (and their history); results and pages that depend on no explicit scenario stay cached
+    (`data_revision` is kept, see fordela.cycle.selectors.cycle_data). Called inside the write's
+    transaction: `cycle_changed` receivers (the frozen-invoicing guard of fordela.billing) may
+    refuse the write by raising, which rolls it back.
     """
-    catalogue.Cycle.objects.filter(pk=cycle.pk).update(revision=models.F("revision") + 1)
-    cycle.refresh_from_db(fields=["revision"])
+    bump = {"revision": models.F("revision") + 1}
+    if not scenarios_only:
+        bump["data_revision"] = models.F("data_revision") + 1
+    catalogue.Cycle.objects.filter(pk=cycle.pk).update(**bump)
+    cycle.refresh_from_db(fields=["revision", "data_revision"])
     cycle_changed.send(sender=catalogue.Cycle, code=cycle.code)
 
 

@@ -19,6 +19,7 @@ from fordela.reports import scenarios as scenario_reports
 from fordela.reports.render import as_csv, as_xlsx
 from fordela.reports.tables import Table
 from fordela.web import charts
+from fordela.web.pagecache import NO_SCENARIO, shared_page
 from fordela.web.tables import html_table
 from fordela.web.views.common import CycleView, cycle_view
 from fordela.web.views.scenarios import _headed
@@ -70,6 +71,7 @@ def _bridge_choice(request: HttpRequest, view: CycleView) -> tuple[str, str, Res
         raise Http404(stage) from None
 
 
+@shared_page(NO_SCENARIO)
 def bridge(request: HttpRequest, cycle: str) -> HttpResponse:
     view = cycle_view(cycle)
     data = view.data

@@ -56,7 +56,13 @@ def cycle_view(code: str) -> CycleView:
 def scenario_summary_of(data: CycleData, code: str) -> scenario_reports.ScenarioSummary:
     """The scenario's bridges, lists and bills (`reports.scenario_summary`), once per revision."""
     build = lambda: scenario_reports.scenario_summary(data, resolution_of(data, code))  # noqa: E731
-    return computed(data, "scenario-summary", (code,), build)
+    return computed(data, "scenario-summary", (code,), build, scenario=code)
+
+
+def shown_scenario(request: HttpRequest, data: CycleData) -> str | None:
+    """The scenario code `chosen_scenario` picks without a default: what a page under
+    `fordela.web.pagecache.shared_page` shows (so a toggle of another scenario keeps it cached)."""
+    return request.GET.get("scenario") or decided_scenario(data)
 
 
 def chosen_scenario(request: HttpRequest, view: CycleView, default: str | None = None) -> Resolution:

@@ -33,8 +33,9 @@ from fordela.engine.scenario import Resolution, ScenarioError, resolve_code
 from fordela.reports import cycle as reports
 from fordela.reports import explained
 from fordela.web import charts
+from fordela.web.pagecache import shared_page
 from fordela.web.tables import html_table
-from fordela.web.views.common import CycleView, chosen_scenario, cycle_view
+from fordela.web.views.common import CycleView, chosen_scenario, cycle_view, shown_scenario
 
 KIND_LABELS = {
     OrganisationKind.ADMINISTRATION: _("Administration"),
@@ -89,6 +90,7 @@ def organisation_home(request: HttpRequest, cycle: str) -> HttpResponse:
     )
 
 
+@shared_page(shown_scenario)
 @require_safe
 def organisation(request: HttpRequest, cycle: str, organisation: str) -> HttpResponse:
     """What `organisation` pays per service in the base and the target year, and why it changed."""
@@ -169,6 +171,7 @@ def _simulator_defaults(view: CycleView) -> dict[str, Any]:
     return {"service": service, "key": key, "year": data.cycle.target_year, "scenario": view.decided_scenario()}
 
 
+@shared_page(shown_scenario)
 @require_safe
 def simulator(request: HttpRequest, cycle: str) -> HttpResponse:
     """A service's split under its current key and an alternative one, for every organisation."""

@@ -32,6 +32,7 @@ from fordela.reports import cycle as reports
 from fordela.reports import scenarios as scenario_reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
+from fordela.web.pagecache import shared_page
 from fordela.web.tables import html_table
 from fordela.web.views.common import CycleView, cycle_view, scenario_summary_of
 
@@ -210,6 +211,7 @@ def _apply_toggles(request: HttpRequest, view: CycleView, code: str) -> str:
     return " ".join(parts)
 
 
+@shared_page()  # every revision: the page shows the scenario's history
 def scenario(request: HttpRequest, cycle: str, scenario: str) -> HttpResponse:
     view = cycle_view(cycle)
     found = _engine_scenario(view, scenario)

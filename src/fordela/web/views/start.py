@@ -9,11 +9,13 @@ from fordela.accounts.permissions import can_create_cycle, can_review
 from fordela.engine import bridge as b
 from fordela.reports import cycle as reports
 from fordela.web import charts
+from fordela.web.pagecache import shared_page
 from fordela.web.tables import html_table
-from fordela.web.views.common import chosen_scenario, cycle_view
+from fordela.web.views.common import chosen_scenario, cycle_view, shown_scenario
 from fordela.web.views.cycles import next_code
 
 
+@shared_page(shown_scenario)
 def start(request: HttpRequest, cycle: str) -> HttpResponse:
     view = cycle_view(cycle)
     data = view.data
