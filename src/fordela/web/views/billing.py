@@ -35,7 +35,6 @@ from fordela.billing.exports import lines_csv, lines_xlsx
 from fordela.billing.models import InvoicingFreeze
 from fordela.billing.services import (
     BillingError,
-    compute_lines,
     freeze_of,
     frozen_lines,
     invoice_export_sie,
@@ -52,7 +51,7 @@ from fordela.engine.scenario import decided_stage
 from fordela.jobs.kinds import XLSX
 from fordela.reports import billing as reports
 from fordela.reports.tables import Table
-from fordela.web.tables import html_table
+from fordela.web.tables import html_table, paged_table, table_download
 from fordela.web.views.common import CycleView, cycle_view
 
 MONTHS = (
@@ -162,26 +161,31 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
         "query": _query(year, period, organisation),
         "line_count": len(lines),
     }
+    downloads: dict[str, Table] = {}
     if base is not None or freeze is not None:
         # A chosen customer: its invoices and lines only; else every invoice of the period.
         own = [ln for ln in lines if ln.organisation == organisation] if organisation else lines
         shown = base or InvoicingBase(year, granularity_of(period), data.cycle.index_rate, 0, ())
         shown = dataclasses.replace(shown, lines=tuple(own))
         totals = reports.invoice_totals_table(data, shown, period)
-        context["totals"] = html_table(_hide(totals, "period", *(("organisation_name",) if organisation else ())))
+        totals = _hide(totals, "period", *(("organisation_name",) if organisation else ()))
+        downloads["totals"] = totals
+        context["totals"] = paged_table(request, totals, "totals")
         if organisation:
             title = gettext("Invoice lines %(period)s, %(name)s") % {
                 "period": f"{year}-{period}",
                 "name": view.organisation_name(organisation),
             }
             lines_table = reports.invoice_lines_table(data, own, title)
-            context["lines"] = html_table(_hide(lines_table, "period", "organisation_name"))
+            lines_table = _hide(lines_table, "period", "organisation_name")
+            downloads["lines"] = lines_table
+            context["lines"] = paged_table(request, lines_table, "lines")
         if base is not None:
             # Customers see only what concerns them by name (e.g. a dispens with nobody left to pay).
             not_invoiced = [n for n in base.not_invoiced if everyone or n.organisation == organisation]
             table = reports.not_invoiced_table(data, dataclasses.replace(base, not_invoiced=tuple(not_invoiced)))
             context["not_invoiced"] = html_table(table) if table.rows else None
-    return render(request, "web/billing/invoicing.html", context)
+    return table_download(request, downloads) or render(request, "web/billing/invoicing.html", context)
 
 
 def _hide(table: Table, *keys: str) -> Table:
@@ -192,11 +196,13 @@ def _hide(table: Table, *keys: str) -> Table:
 
 def _lines_for_export(request: HttpRequest, view: CycleView, year: int, period: Period) -> list[InvoiceLine]:
     freeze, _covering = _freeze_of(view.code, year, period)
+    data = view.data
     if freeze is not None:
-        lines = frozen_lines(freeze)
+        lines = computed(data, "frozen-lines", (freeze.pk,), lambda: frozen_lines(freeze))
     else:
-        scenario, own = decided_stage(view.data), own_services_of(view.code)
-        lines = compute_lines(view.data, year=year, period=period, scenario=scenario, own_services=own)
+        # The page's invoicing base, computed once per revision (as `billing.compute_lines` makes it).
+        base = invoicing_base_of(data, year, decided_stage(data), granularity_of(period), own_services_of(view.code))
+        lines = list(base.for_period(period))
     if not can_see_every_invoice(request.user):
         own = organisation_of(request.user)
         lines = [ln for ln in lines if ln.organisation == own]

@@ -91,3 +91,18 @@ def query_text(request: HttpRequest, name: str) -> str:
         messages.warning(request, _("The search text was too long and was ignored."))
         return ""
     return text
+
+
+# More pages than any table of a cycle can have: a longer number is not a page, whatever it says.
+PAGE_DIGITS_MAX = 6
+
+
+def query_page(request: HttpRequest, pages: int, name: str = "page") -> int:
+    """The page number of ?page= (ASCII digits, 1..`pages`), else 1 when absent; anything else
+    (0, -1, 1.5, ٢, a page past the last) is a 404, like a year the cycle does not have."""
+    text = request.GET.get(name, "")
+    if not text:
+        return 1
+    if not (text.isascii() and text.isdigit() and len(text) <= PAGE_DIGITS_MAX) or not 1 <= int(text) <= max(pages, 1):
+        raise Http404(f"page {text[:20]!r}")
+    return int(text)

@@ -32,7 +32,7 @@ from fordela.reports import cycle as reports
 from fordela.reports import scenarios as scenario_reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
-from fordela.web.tables import html_table
+from fordela.web.tables import html_table, paged_table, table_download
 from fordela.web.views.common import CycleView, cycle_view, scenario_summary_of
 
 KIND_LABELS = {
@@ -233,6 +233,8 @@ def scenario(request: HttpRequest, cycle: str, scenario: str) -> HttpResponse:
         view = cycle_view(cycle)
         found = _engine_scenario(view, scenario)
     context = _builder_context(request, view, found, editable=editable, can_edit=can_edit)
+    if context["download"] is not None:
+        return context["download"]
     if request.htmx:
         context["status"] = status
         return render(request, "web/scenarios/scenario.html#results", context)
@@ -250,7 +252,9 @@ def _builder_context(
         (code, reports.organisation_name(data, code), html_table(_headed(bridge)), html_table(lists))
         for code, bridge, lists in zip(summary.suppliers, summary.bridges, summary.initiatives, strict=True)
     ]
+    organisations = scenario_reports.organisation_change_table(data, summary, visible)
     return {
+        "download": table_download(request, {"organisations": organisations}),
         "view": view,
         "scenario": found,
         "kind": kind_label(found, data),
@@ -265,7 +269,7 @@ def _builder_context(
         "groups": _proposal_groups(data, resolution),
         "results": results,
         "suppliers": html_table(reports.supplier_totals_table(data, resolution)),
-        "organisations": html_table(scenario_reports.organisation_change_table(data, summary, visible)),
+        "organisations": paged_table(request, organisations, "organisations"),
         "problems": summary.problems,
         "limited": visible is not None,
         "changes": history_for(cycle=view.code, table="scenarios", object=found.code),
@@ -308,6 +312,12 @@ def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
         ),
         tuple(chart_rows),
     )
+    organisations = scenario_reports.scenario_compare_organisations_table(
+        data, summaries, visible_organisations(request.user)
+    )
+    download = table_download(request, {"organisations": organisations})
+    if download is not None:
+        return download
     return render(
         request,
         "web/scenarios/compare.html",
@@ -315,11 +325,7 @@ def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
             "view": view,
             "chosen": chosen,
             "suppliers": html_table(suppliers_table),
-            "organisations": html_table(
-                scenario_reports.scenario_compare_organisations_table(
-                    data, summaries, visible_organisations(request.user)
-                )
-            ),
+            "organisations": paged_table(request, organisations, "organisations"),
             "limited": visible_organisations(request.user) is not None,
             "chart": charts.bar_chart(
                 chart_rows,
