@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest
@@ -106,3 +107,9 @@ def query_page(request: HttpRequest, pages: int, name: str = "page") -> int:
     if not (text.isascii() and text.isdigit() and len(text) <= PAGE_DIGITS_MAX) or not 1 <= int(text) <= max(pages, 1):
         raise Http404(f"page {text[:20]!r}")
     return int(text)
+
+
+def suppliers_allowed(user: Any, suppliers: Iterable[str], rule: Callable[[Any, str], bool]) -> frozenset[str]:
+    """The suppliers for which `rule(user, supplier)` holds, asked once per distinct supplier:
+    a permission reads the user's profile, and a large cycle has thousands of services."""
+    return frozenset(s for s in set(suppliers) if rule(user, s))
