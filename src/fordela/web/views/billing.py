@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +32,7 @@ from fordela.accounts.permissions import (
     organisation_of,
     role_of,
 )
-from fordela.billing.exports import lines_csv, lines_xlsx
+from fordela.billing.exports import lines_csv_records, lines_xlsx
 from fordela.billing.models import InvoicingFreeze
 from fordela.billing.services import (
     BillingError,
@@ -228,7 +229,23 @@ def invoicing_export(request: HttpRequest, cycle: str) -> HttpResponse:
         buffer = io.BytesIO()
         lines_xlsx(lines, view.data, buffer)
         return _attachment(buffer.getvalue(), XLSX, f"{name}.xlsx")
-    return _attachment(lines_csv(lines, view.data).encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")
+    # Streamed as it is written: a large cycle's period is hundreds of thousands of lines.
+    response = StreamingHttpResponse(
+        _encoded(lines_csv_records(lines, view.data)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def _encoded(records: Iterator[str], per_chunk: int = 2000) -> Iterator[bytes]:
+    """CSV records as UTF-8 chunks of `per_chunk` records."""
+    chunk: list[str] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == per_chunk:
+            yield "".join(chunk).encode("utf-8")
+            chunk = []
+    yield "".join(chunk).encode("utf-8")
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
