@@ -124,7 +124,8 @@ def organisation(request: HttpRequest, cycle: str, organisation: str) -> HttpRes
     steps = explained.explained_steps_table(data, explanation)
     bill = explained.explained_bill_table(data, explanation)
     new_objects = explained.explained_new_table(data, explanation)
-    download = table_download(request, {"bill": bill, "new": new_objects})
+    by_cause = explained.explained_change_table(data, explanation)
+    download = table_download(request, {"bill": bill, "new": new_objects, "causes": by_cause})
     if download is not None:
         return download
     labels = explained.cause_labels(data)
@@ -133,7 +134,7 @@ def organisation(request: HttpRequest, cycle: str, organisation: str) -> HttpRes
             "explanation": explanation,
             "change_ratio": (explanation.change, explanation.before) if explanation.before else None,
             "steps": html_table(steps),
-            "by_cause": html_table(explained.explained_change_table(data, explanation)),
+            "by_cause": paged_table(request, by_cause, "causes"),
             "new_objects": paged_table(request, new_objects, "new"),
             "bill": paged_table(request, bill, "bill"),
             # The lines a customer may question in a consultation thread (fordela.consultation).

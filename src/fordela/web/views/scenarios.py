@@ -32,7 +32,7 @@ from fordela.reports import cycle as reports
 from fordela.reports import scenarios as scenario_reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
-from fordela.web.tables import html_table, paged_table, table_download
+from fordela.web.tables import Pager, html_table, page_of, paged_table, table_download
 from fordela.web.views.common import CycleView, cycle_view, scenario_summary_of
 
 KIND_LABELS = {
@@ -141,11 +141,15 @@ def scenarios(request: HttpRequest, cycle: str) -> HttpResponse:
 # --- The builder ---------------------------------------------------------------------------------
 
 
-def _proposal_groups(data: CycleData, resolution: Resolution) -> list[tuple[str, str, list[tuple[str, list]]]]:
-    """(supplier, name, [(kind label, [(decision, target-year amount, outcome)])]) in deck order.
+def _proposal_groups(
+    request: HttpRequest, data: CycleData, resolution: Resolution
+) -> list[tuple[str, str, list[tuple[str, list]], Pager | None]]:
+    """(supplier, name, [(kind label, [(decision, target-year amount, outcome)])], pager) in deck
+    order, one page (?proposals-<supplier>-page=) of a supplier's proposals at a time.
 
     The amount is what the proposal adds to the supplier's total in the target year under this
-    scenario's amounts: its development plus its management change."""
+    scenario's amounts: its development plus its management change. Paging keeps the toggles
+    right: a posted form changes only the proposals it showed (`_apply_toggles`)."""
     year = data.cycle.target_year
     by_supplier: dict[str, dict[ProposalKind, list]] = defaultdict(lambda: defaultdict(list))
     for p in data.proposals:
@@ -156,13 +160,13 @@ def _proposal_groups(data: CycleData, resolution: Resolution) -> list[tuple[str,
     groups = []
     for supplier in b.suppliers(data):
         kinds = by_supplier.get(supplier, {})
-        groups.append(
-            (
-                supplier,
-                reports.organisation_name(data, supplier),
-                [(KIND_LABELS[k], kinds[k]) for k in ProposalKind if k in kinds],
-            )
-        )
+        flat = [(KIND_LABELS[k], item) for k in ProposalKind if k in kinds for item in kinds[k]]
+        shown, pager = page_of(request, len(flat), f"proposals-{supplier}")
+        paged: dict[str, list] = {}
+        for label, item in flat[shown.start : shown.stop]:
+            paged.setdefault(label, []).append(item)
+        pager = replace(pager, download="") if pager else None
+        groups.append((supplier, reports.organisation_name(data, supplier), list(paged.items()), pager))
     return [g for g in groups if g[2]]
 
 
@@ -266,7 +270,7 @@ def _builder_context(
             "changed by hand. Create an explicit copy to try changes."
         ),
         "resolution": resolution,
-        "groups": _proposal_groups(data, resolution),
+        "groups": _proposal_groups(request, data, resolution),
         "results": results,
         "suppliers": html_table(reports.supplier_totals_table(data, resolution)),
         "organisations": paged_table(request, organisations, "organisations"),
