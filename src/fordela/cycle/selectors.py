@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import fields
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
@@ -76,10 +75,11 @@ def _rows(cycle: Cycle, table: Table, codes: _Codes) -> tuple[Any, ...]:
         rows = list(map(table.row_type, *columns))
     else:
         rows = [table.row_type(**dict(zip(names, cells, strict=True))) for cells in zip(*columns, strict=True)]
-    key = attrgetter(*table.primary_key)
-    if len(table.primary_key) == 1:
-        return tuple(sorted(rows, key=lambda r: (str(key(r)),)))
-    return tuple(sorted(rows, key=lambda r: tuple(map(str, key(r)))))
+    # Sorted by the text of the primary key (as the package is), the keys made column by column.
+    keys = [columns[names.index(k)] for k in table.primary_key]
+    keys = [c if all(type(v) is str for v in c) else tuple(map(str, c)) for c in keys]
+    order = sorted(range(len(rows)), key=list(zip(*keys, strict=True)).__getitem__)
+    return tuple(rows[i] for i in order)
 
 
 class _Codes:
