@@ -52,8 +52,8 @@ from fordela.engine.scenario import decided_stage
 from fordela.jobs.kinds import XLSX
 from fordela.reports import billing as reports
 from fordela.reports.tables import Table
-from fordela.web.tables import html_table, paged_table, table_download
-from fordela.web.views.common import CycleView, cycle_view
+from fordela.web.tables import html_table
+from fordela.web.views.common import CycleView, cycle_view, paged_table, table_download
 
 MONTHS = (
     _("January"), _("February"), _("March"), _("April"), _("May"), _("June"),

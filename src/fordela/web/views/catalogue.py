@@ -17,8 +17,8 @@ from fordela.engine.money import Unit
 from fordela.reports import cycle as reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
-from fordela.web.tables import html_table, page_of, paged_table, table_download
-from fordela.web.views.common import chosen_scenario, cycle_view, query_year
+from fordela.web.tables import html_table
+from fordela.web.views.common import chosen_scenario, cycle_view, page_of, paged_table, query_year, table_download
 
 CATEGORY_LABELS = {
     ServiceCategory.BASE: "Bastjänst",

@@ -34,8 +34,8 @@ from fordela.engine.scenario import Resolution, ScenarioError, resolve_code
 from fordela.reports import cycle as reports
 from fordela.reports import explained
 from fordela.web import charts
-from fordela.web.tables import html_table, page_of, paged_table, table_download
-from fordela.web.views.common import CycleView, chosen_scenario, cycle_view
+from fordela.web.tables import html_table
+from fordela.web.views.common import CycleView, chosen_scenario, cycle_view, page_of, paged_table, table_download
 
 KIND_LABELS = {
     OrganisationKind.ADMINISTRATION: _("Administration"),

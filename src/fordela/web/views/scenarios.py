@@ -32,8 +32,8 @@ from fordela.reports import cycle as reports
 from fordela.reports import scenarios as scenario_reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
-from fordela.web.tables import Pager, html_table, page_of, paged_table, table_download
-from fordela.web.views.common import CycleView, cycle_view, scenario_summary_of
+from fordela.web.tables import Pager, html_table
+from fordela.web.views.common import CycleView, cycle_view, page_of, paged_table, scenario_summary_of, table_download
 
 KIND_LABELS = {
     ProposalKind.NEW_SERVICE: _("New services"),
