@@ -29,6 +29,17 @@ PAGES = [
     ("bob", "/c/{cycle}/tjanster/it-arbetsplats/"),
     ("dana", "/c/{cycle}/fakturering/"),
     ("dana", "/c/{cycle}/oppna-data/"),
+    # every page whose tables grow with the cycle, and the downloads of their whole tables
+    ("bob", "/c/{cycle}/tjanster/"),
+    ("bob", "/c/{cycle}/jamfor-scenarier/"),
+    ("bob", "/c/{cycle}/forslag/"),
+    ("bob", "/c/{cycle}/katalog/"),
+    ("charlie", "/c/{cycle}/prognos/"),
+    ("dana", "/c/{cycle}/utfall/"),
+    ("bob", "/c/{cycle}/organisation/grundskola/"),
+    ("bob", "/c/{cycle}/scenarier/utan-nya-insatser/?download=organisations"),
+    ("dana", "/c/{cycle}/fakturering/?download=totals"),
+    ("dana", "/c/{cycle}/fakturering/export/"),
 ]
 
 

@@ -8,7 +8,7 @@ numbers we write ourselves.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -66,8 +66,12 @@ TEXT_COLUMNS = frozenset(i for i, h in enumerate(HEADER) if h not in MONEY_COLUM
 
 def lines_csv(lines: Sequence[InvoiceLine], data: CycleData) -> str:
     """The lines as CSV: amounts in SEK with a dot and two decimals, text cells guarded."""
-    rows = (_sek(row) for row in _rows(lines, data))
-    return tabular.csv_text(HEADER, rows, text=TEXT_COLUMNS)
+    return "".join(lines_csv_records(lines, data))
+
+
+def lines_csv_records(lines: Sequence[InvoiceLine], data: CycleData) -> Iterator[str]:
+    """`lines_csv` record by record, for a download streamed as it is written."""
+    return tabular.csv_lines(HEADER, (_sek(row) for row in _rows(lines, data)), text=TEXT_COLUMNS)
 
 
 def _sek(row: tuple[object, ...]) -> list[tabular.Cell]:

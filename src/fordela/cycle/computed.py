@@ -39,8 +39,15 @@ from django.conf import settings
 
 from fordela.cycle.selectors import cache_enabled, data_version, explicit_members
 from fordela.engine.allocate import allocate
-from fordela.engine.allocation_types import Allocation
-from fordela.engine.explain import Explanation, KeySimulation, explain_organisation, simulate_key
+from fordela.engine.allocation_types import Allocation, AllocationError
+from fordela.engine.explain import (
+    Explanation,
+    KeySimulation,
+    YearBill,
+    explain_organisation,
+    simulate_key,
+    with_index_by_object,
+)
 from fordela.engine.invoicing import Granularity, InvoicingBase, invoicing_base
 from fordela.engine.model import CycleData
 from fordela.engine.scenario import Resolution, resolve_code
@@ -195,3 +202,32 @@ def invoicing_base_of(
 
     key = (year, scenario, granularity.value, tuple(sorted(own_services)))
     return computed(data, "invoicing-base", key, build, scenario=scenario if year > data.cycle.base_year else None)
+
+
+def indexed_totals_of(data: CycleData, year: int, scenario: str | None) -> dict[str, int]:
+    """Every organisation's total of `year` with index, as invoiced (organisation → öre)."""
+    key = scenario if year > data.cycle.base_year else None
+
+    def build() -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for amounts in with_index_by_object(data, allocation_of(data, year, key)).values():
+            for organisation, amount in amounts.items():
+                totals[organisation] = totals.get(organisation, 0) + amount
+        return totals
+
+    return computed(data, "indexed-totals", (year, key), build, scenario=key)
+
+
+def bills_of(data: CycleData, scenario: str, organisation: str, years: tuple[int, ...]) -> tuple[YearBill, ...]:
+    """`fordela.engine.explain.bills_by_year` from the per-revision totals of every organisation:
+    one split per year and scenario, whichever organisation is asked for."""
+    bills = []
+    for year in years:
+        try:
+            amount = totals_of(data, year, scenario).get(organisation, 0)
+            indexed = indexed_totals_of(data, year, scenario).get(organisation, 0)
+        except AllocationError as error:
+            bills.append(YearBill(year, None, None, error.problems))
+            continue
+        bills.append(YearBill(year, amount, indexed))
+    return tuple(bills)

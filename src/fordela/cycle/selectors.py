@@ -6,7 +6,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import fields, replace
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
@@ -41,9 +40,18 @@ def cycle_get(code: str) -> Cycle:
         raise CycleNotFound(f"no cycle '{code}' in the database (cycles: {known})") from None
 
 
-def _rows(cycle: Cycle, table: Table) -> tuple[Any, ...]:
+def _rows(cycle: Cycle, table: Table, codes: _Codes) -> tuple[Any, ...]:
+    """The cycle's rows of `table` as engine rows, sorted by primary key.
+
+    Read column-wise, once per revision: one query per table without joins (a reference is read
+    as its id and named through `codes`, one small query per referenced table), each column
+    converted by one function chosen for it (exactly `_typed`, remembered per distinct value),
+    rows built positionally. A large cycle has millions of cells; nothing here is per row and
+    per column more than once.
+    """
     model = MODELS[table.name]
-    lookups = [f"{c.name}__code" if c.ref and _is_fk(model, c.name) else c.name for c in table.columns]
+    references = [bool(c.ref) and _is_fk(model, c.name) for c in table.columns]
+    lookups = [f"{c.name}_id" if ref else c.name for c, ref in zip(table.columns, references, strict=True)]
     query = model.objects.filter(cycle=cycle)
     # Drafts and deleted proposals are not (yet, or any more) part of the cycle.
     if table.name == "proposals":
@@ -53,27 +61,60 @@ def _rows(cycle: Cycle, table: Table) -> tuple[Any, ...]:
             live = Q(**{f"{column.name}__status": "submitted", f"{column.name}__deleted_at__isnull": True})
             # an optional reference (a text about the whole supplier) has no proposal to hide
             query = query.filter(live | Q(**{f"{column.name}__isnull": True}) if not column.required else live)
-    values = query.values_list(*lookups)
-    # Converted column by column with a function chosen once per column (exactly `_typed`), and
-    # built positionally: a large cycle has millions of cells, and this runs once per revision.
-    converters = [_converter(c) for c in table.columns]
+    values = list(query.values_list(*lookups))
+    if not values:
+        return ()
+    columns = []
+    for column, ref, cells in zip(table.columns, references, zip(*values, strict=True), strict=True):
+        if ref:
+            names = codes.of(model._meta.get_field(column.name).related_model)
+            cells = tuple(None if c is None else names[c] for c in cells)
+        convert = _converter(column)
+        columns.append(cells if convert is None else tuple(map(convert, cells)))
     names = [c.name for c in table.columns]
-    positional = [f.name for f in fields(table.row_type)][: len(names)] == names
-    rows = []
-    for raw in values:
-        cells = [v if f is None else f(v) for f, v in zip(converters, raw, strict=True)]
-        rows.append(table.row_type(*cells) if positional else table.row_type(**dict(zip(names, cells, strict=True))))
-    key = attrgetter(*table.primary_key)
-    if len(table.primary_key) == 1:
-        return tuple(sorted(rows, key=lambda r: (str(key(r)),)))
-    return tuple(sorted(rows, key=lambda r: tuple(map(str, key(r)))))
+    if [f.name for f in fields(table.row_type)][: len(names)] == names:
+        rows = list(map(table.row_type, *columns))
+    else:
+        rows = [table.row_type(**dict(zip(names, cells, strict=True))) for cells in zip(*columns, strict=True)]
+    # Sorted by the text of the primary key (as the package is), the keys made column by column.
+    keys = [columns[names.index(k)] for k in table.primary_key]
+    keys = [c if all(type(v) is str for v in c) else tuple(map(str, c)) for c in keys]
+    order = sorted(range(len(rows)), key=list(zip(*keys, strict=True)).__getitem__)
+    return tuple(rows[i] for i in order)
+
+
+class _Codes:
+    """id → code of the cycle's rows of each referenced model, read once per load."""
+
+    def __init__(self, cycle: Cycle) -> None:
+        self._cycle = cycle
+        self._by_model: dict[type[Any], dict[int, str]] = {}
+
+    def of(self, model: type[Any]) -> dict[int, str]:
+        if model not in self._by_model:
+            self._by_model[model] = dict(model.objects.filter(cycle=self._cycle).values_list("pk", "code"))
+        return self._by_model[model]
 
 
 def _converter(column: Column) -> Callable[[Any], Any] | None:
-    """`_typed` for one column, or None where it returns every value unchanged."""
+    """`_typed` for one column, or None where it returns every value unchanged. Values repeat
+    (years, kinds, rates), so each distinct value is converted once."""
     if column.kind is Kind.TEXT and column.choices is None:
         return None
-    return lambda value: _typed(column, value)
+    if column.choices is None and column.kind is not Kind.DECIMAL and column.required:
+        return None  # codes, years, integers, öre and booleans come from the database as they are
+    memo: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return memo[value]
+        except KeyError:
+            memo[value] = typed = _typed(column, value)
+            return typed
+        except TypeError:  # not hashable
+            return _typed(column, value)
+
+    return convert
 
 
 # A cycle's version: (pk, import time, data_revision, revision). A replaced (re-imported) cycle is
@@ -159,6 +200,7 @@ def _load(code: str) -> m.CycleData:
     cycle = cycle_get(code)
     cycle_table = TABLES[0]
     head = m.Cycle(**{c.name: _typed(c, getattr(cycle, c.name)) for c in cycle_table.columns})
-    tables = {t.name: _rows(cycle, t) for t in TABLES if not t.single_row}
+    codes = _Codes(cycle)
+    tables = {t.name: _rows(cycle, t, codes) for t in TABLES if not t.single_row}
     assert [f.name for f in fields(m.CycleData)][1:] == list(tables)
     return m.CycleData(cycle=head, **tables)

@@ -7,7 +7,7 @@ year 2026 is the 2026 cycle's decided year with the index applied), so each row 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from fordela.engine.allocate import allocate
 from fordela.engine.allocation_types import AllocationError
@@ -26,7 +26,10 @@ COLUMNS = (
 )
 
 
-def _decided(data: CycleData) -> tuple[str, dict[int, dict[tuple[str, str], int]]]:
+Decided = tuple[str, dict[int, dict[tuple[str, str], int]]]
+
+
+def decided_amounts(data: CycleData) -> Decided:
     """The deciding scenario's name, and per year (base and target) each (object, organisation)'s amount."""
     resolution = resolve_code(data, decided_scenario(data) or "")
     years: dict[int, dict[tuple[str, str], int]] = {}
@@ -46,8 +49,11 @@ def _decided(data: CycleData) -> tuple[str, dict[int, dict[tuple[str, str], int]
     return resolution.name, years
 
 
-def service_across(cycles: Sequence[CycleData], service: str) -> Table:
-    """Per cycle: the service's recorded cost per past year and base year, and its decided cost."""
+def service_across(
+    cycles: Sequence[CycleData], service: str, decided: Callable[[CycleData], Decided] = decided_amounts
+) -> Table:
+    """Per cycle: the service's recorded cost per past year and base year, and its decided cost.
+    `decided` is `decided_amounts` or a cached equivalent (the web caches it per revision)."""
     rows = []
     name = service
     for data in sorted(cycles, key=lambda d: (d.cycle.target_year, d.cycle.code)):
@@ -55,7 +61,7 @@ def service_across(cycles: Sequence[CycleData], service: str) -> Table:
         if match is None:
             continue
         name = match.name
-        decided_name, years = _decided(data)
+        decided_name, years = decided(data)
         for sy in sorted(data.service_years, key=lambda r: r.year):
             if sy.service == service and sy.year <= data.cycle.base_year:
                 what = "Budget" if sy.year == data.cycle.base_year else "Tidigare år"
@@ -67,7 +73,9 @@ def service_across(cycles: Sequence[CycleData], service: str) -> Table:
     return Table(f"{name}: kostnad över alla cykler", COLUMNS, tuple(rows))
 
 
-def organisation_across(cycles: Sequence[CycleData], organisation: str) -> Table:
+def organisation_across(
+    cycles: Sequence[CycleData], organisation: str, decided: Callable[[CycleData], Decided] = decided_amounts
+) -> Table:
     """Per cycle: the organisation's bill in the base year (as budgeted) and the target year (as decided),
     without index and VAT."""
     rows = []
@@ -77,7 +85,7 @@ def organisation_across(cycles: Sequence[CycleData], organisation: str) -> Table
         if match is None:
             continue
         name = match.name
-        decided_name, years = _decided(data)
+        decided_name, years = decided(data)
         for year, amounts in sorted(years.items()):
             what = "Budget" if year == data.cycle.base_year else f"Beslutat: {decided_name}"
             bill = sum(a for (_, org), a in amounts.items() if org == organisation)

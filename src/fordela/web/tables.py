@@ -9,8 +9,46 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import QueryDict
+
 from fordela.reports.render import display_cell, heading
 from fordela.reports.tables import ColumnKind, Table
+
+# Rows of an organisation × service table shown at once; the rest is a page away or downloaded.
+PAGE_ROWS = 50
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a long table sits: rows `first`..`last` of `total`, page `number` of
+    `pages`. `query` keeps the page's other query parameters; the links change only `param`."""
+
+    number: int
+    pages: int
+    first: int
+    last: int
+    total: int
+    param: str
+    query: str
+    download: str
+
+    def _link(self, **changes: str) -> str:
+        query = QueryDict(self.query, mutable=True)
+        for name, value in changes.items():
+            query[name] = value
+        return "?" + query.urlencode()
+
+    @property
+    def previous_url(self) -> str:
+        return self._link(**{self.param: str(self.number - 1)}) if self.number > 1 else ""
+
+    @property
+    def next_url(self) -> str:
+        return self._link(**{self.param: str(self.number + 1)}) if self.number < self.pages else ""
+
+    @property
+    def download_url(self) -> str:
+        return self._link(download=self.download)
 
 
 @dataclass(frozen=True)
@@ -20,6 +58,7 @@ class HtmlTable:
     rows: list[tuple[list[tuple[str, bool]], bool]]  # (cells, emphasised)
     notes: tuple[str, ...]
     caption: str = ""
+    pager: Pager | None = None
 
 
 def html_table(table: Table, *, caption: str = "") -> HtmlTable:

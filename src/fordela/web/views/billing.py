@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,11 +32,10 @@ from fordela.accounts.permissions import (
     organisation_of,
     role_of,
 )
-from fordela.billing.exports import lines_csv, lines_xlsx
+from fordela.billing.exports import lines_csv_records, lines_xlsx
 from fordela.billing.models import InvoicingFreeze
 from fordela.billing.services import (
     BillingError,
-    compute_lines,
     freeze_of,
     frozen_lines,
     invoice_export_sie,
@@ -53,7 +53,7 @@ from fordela.jobs.kinds import XLSX
 from fordela.reports import billing as reports
 from fordela.reports.tables import Table
 from fordela.web.tables import html_table
-from fordela.web.views.common import CycleView, cycle_view
+from fordela.web.views.common import CycleView, cycle_view, paged_table, table_download
 
 MONTHS = (
     _("January"), _("February"), _("March"), _("April"), _("May"), _("June"),
@@ -162,26 +162,31 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
         "query": _query(year, period, organisation),
         "line_count": len(lines),
     }
+    downloads: dict[str, Table] = {}
     if base is not None or freeze is not None:
         # A chosen customer: its invoices and lines only; else every invoice of the period.
         own = [ln for ln in lines if ln.organisation == organisation] if organisation else lines
         shown = base or InvoicingBase(year, granularity_of(period), data.cycle.index_rate, 0, ())
         shown = dataclasses.replace(shown, lines=tuple(own))
         totals = reports.invoice_totals_table(data, shown, period)
-        context["totals"] = html_table(_hide(totals, "period", *(("organisation_name",) if organisation else ())))
+        totals = _hide(totals, "period", *(("organisation_name",) if organisation else ()))
+        downloads["totals"] = totals
+        context["totals"] = paged_table(request, totals, "totals")
         if organisation:
             title = gettext("Invoice lines %(period)s, %(name)s") % {
                 "period": f"{year}-{period}",
                 "name": view.organisation_name(organisation),
             }
             lines_table = reports.invoice_lines_table(data, own, title)
-            context["lines"] = html_table(_hide(lines_table, "period", "organisation_name"))
+            lines_table = _hide(lines_table, "period", "organisation_name")
+            downloads["lines"] = lines_table
+            context["lines"] = paged_table(request, lines_table, "lines")
         if base is not None:
             # Customers see only what concerns them by name (e.g. a dispens with nobody left to pay).
             not_invoiced = [n for n in base.not_invoiced if everyone or n.organisation == organisation]
             table = reports.not_invoiced_table(data, dataclasses.replace(base, not_invoiced=tuple(not_invoiced)))
             context["not_invoiced"] = html_table(table) if table.rows else None
-    return render(request, "web/billing/invoicing.html", context)
+    return table_download(request, downloads) or render(request, "web/billing/invoicing.html", context)
 
 
 def _hide(table: Table, *keys: str) -> Table:
@@ -192,11 +197,13 @@ def _hide(table: Table, *keys: str) -> Table:
 
 def _lines_for_export(request: HttpRequest, view: CycleView, year: int, period: Period) -> list[InvoiceLine]:
     freeze, _covering = _freeze_of(view.code, year, period)
+    data = view.data
     if freeze is not None:
-        lines = frozen_lines(freeze)
+        lines = computed(data, "frozen-lines", (freeze.pk,), lambda: frozen_lines(freeze))
     else:
-        scenario, own = decided_stage(view.data), own_services_of(view.code)
-        lines = compute_lines(view.data, year=year, period=period, scenario=scenario, own_services=own)
+        # The page's invoicing base, computed once per revision (as `billing.compute_lines` makes it).
+        base = invoicing_base_of(data, year, decided_stage(data), granularity_of(period), own_services_of(view.code))
+        lines = list(base.for_period(period))
     if not can_see_every_invoice(request.user):
         own = organisation_of(request.user)
         lines = [ln for ln in lines if ln.organisation == own]
@@ -222,7 +229,23 @@ def invoicing_export(request: HttpRequest, cycle: str) -> HttpResponse:
         buffer = io.BytesIO()
         lines_xlsx(lines, view.data, buffer)
         return _attachment(buffer.getvalue(), XLSX, f"{name}.xlsx")
-    return _attachment(lines_csv(lines, view.data).encode("utf-8"), "text/csv; charset=utf-8", f"{name}.csv")
+    # Streamed as it is written: a large cycle's period is hundreds of thousands of lines.
+    response = StreamingHttpResponse(
+        _encoded(lines_csv_records(lines, view.data)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+def _encoded(records: Iterator[str], per_chunk: int = 2000) -> Iterator[bytes]:
+    """CSV records as UTF-8 chunks of `per_chunk` records."""
+    chunk: list[str] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == per_chunk:
+            yield "".join(chunk).encode("utf-8")
+            chunk = []
+    yield "".join(chunk).encode("utf-8")
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -16,7 +18,7 @@ from fordela.reports import cycle as reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
 from fordela.web.tables import html_table
-from fordela.web.views.common import chosen_scenario, cycle_view, query_year
+from fordela.web.views.common import chosen_scenario, cycle_view, page_of, paged_table, query_year, table_download
 
 CATEGORY_LABELS = {
     ServiceCategory.BASE: "Bastjänst",
@@ -97,7 +99,11 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
             for ln in lines
         ]
         rows.append(("", "Summa", "", total, None))
-        distribution = html_table(Table(f"Fördelning {year}", columns, tuple(rows), (), frozenset({len(rows) - 1})))
+        full = Table(f"Fördelning {year}", columns, tuple(rows), (), frozenset({len(rows) - 1}))
+        download = table_download(request, {"distribution": full})
+        if download is not None:
+            return download
+        distribution = paged_table(request, full, "distribution")
     except AllocationError as error:
         distribution_error = str(error)
     participants = sorted(
@@ -107,6 +113,9 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
         ),
         key=lambda p: p[1],
     )
+    shown, pager = page_of(request, len(participants), "participants")
+    if pager is not None:
+        pager = replace(pager, download="")
     history = reports.service_history_table(data, service)
     chart_rows = [(sy.year, "Utfall", sy.outcome) for sy in data.service_years if sy.service == service and sy.outcome]
     chart_rows += [
@@ -127,7 +136,8 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
             "history": html_table(history),
             "chart": charts.line_chart(sorted(chart_rows), title=f"Kostnadshistorik {found.name}"),
             "key": current_key,
-            "participants": participants,
+            "participants": participants[shown.start : shown.stop],
+            "participants_pager": pager,
             "year": year,
             "years": years,
             "resolution": resolution,

@@ -28,7 +28,7 @@ from fordela.history.models import ChangeRecord
 from fordela.web.forms.analysis import friendly
 from fordela.web.forms.catalogue import ServiceForm, service_initial
 from fordela.web.tables import html_table
-from fordela.web.views.common import CycleView, cycle_view
+from fordela.web.views.common import CycleView, cycle_view, suppliers_allowed
 
 SUBSCRIBED = (m.KeyMethod.SUBSCRIPTION, m.KeyMethod.HYBRID)
 
@@ -51,7 +51,8 @@ def catalogue_admin(request: HttpRequest, cycle: str) -> HttpResponse:
     """What the user may keep in the web: their services, drivers, keys, organisations, the upload."""
     view = cycle_view(cycle)
     data = view.data
-    services = [s for s in data.services if can_edit_service(request.user, s.supplier)]
+    allowed = suppliers_allowed(request.user, (s.supplier for s in data.services), can_edit_service)
+    services = [s for s in data.services if s.supplier in allowed]
     drivers = can_edit_drivers(request.user)
     if not services and not drivers:
         deny(request, f"catalogue admin {cycle}")

@@ -177,8 +177,15 @@ def consultation_slot(
     action = reverse("thread_new", kwargs={"cycle": view.code})
     if proposal is not None:
         code = getattr(proposal, "code", proposal)
-        slot = ThreadSlot(id=f"threads-proposal-{_slug(code)}", subject="proposal", proposal=code,
-                          action=action, level=level, compact=compact, notice=notice)
+        slot = ThreadSlot(
+            id=f"threads-proposal-{_slug(code)}",
+            subject="proposal",
+            proposal=code,
+            action=action,
+            level=level,
+            compact=compact,
+            notice=notice,
+        )
         found = next((p for p in data.proposals if p.code == code), None)
         supplier = found.supplier if found else ""
         slot.about, slot.supplier_name = (found.title if found else code), view.organisation_name(supplier)
@@ -205,17 +212,26 @@ def consultation_slot(
             slot.can_open = True
     elif line is not None:
         obj, organisation, year = line[0], line[1], int(line[2])
-        slot = ThreadSlot(id=f"threads-line-{_slug(obj)}-{_slug(organisation)}-{year}", subject="line",
-                          line_object=obj, line_year=year, organisation=organisation, action=action,
-                          level=level, compact=compact, notice=notice)
+        slot = ThreadSlot(
+            id=f"threads-line-{_slug(obj)}-{_slug(organisation)}-{year}",
+            subject="line",
+            line_object=obj,
+            line_year=year,
+            organisation=organisation,
+            action=action,
+            level=level,
+            compact=compact,
+            notice=notice,
+        )
         if not can_view_organisation(user, organisation):
             slot.visible = False
             return slot
         found_line = line_object(data, obj)
         slot.about = f"{found_line.name if found_line else obj}, {view.organisation_name(organisation)}, {year}"
         slot.supplier_name = view.organisation_name(found_line.supplier) if found_line else ""
-        slot.threads = _rows(view, threads_for_line(
-            user=user, cycle=view.code, line_object=obj, organisation=organisation, year=year))
+        slot.threads = _rows(
+            view, threads_for_line(user=user, cycle=view.code, line_object=obj, organisation=organisation, year=year)
+        )
         if found_line is None:
             slot.closed_reason = _("This line is not part of the cycle.")
         elif found_line.supplier == organisation or (role is Role.SUPPLIER_EDITOR and own == found_line.supplier):
@@ -274,16 +290,20 @@ def threads(request: HttpRequest, cycle: str) -> HttpResponse:
         chosen = chosen.exclude(line_object="")
     if supplier:
         chosen = chosen.filter(supplier=supplier)
-    return render(request, "web/consultation/threads.html", {
-        "view": view,
-        "rows": _rows(view, chosen),
-        "status": status,
-        "subject": subject,
-        "supplier": supplier,
-        "statuses": [(s.value, s.label, counts[s.value]) for s in Thread.Status],
-        "subjects": SUBJECTS,
-        "sees_all": role_of(request.user) in SEES_EVERY_ORGANISATION,
-    })
+    return render(
+        request,
+        "web/consultation/threads.html",
+        {
+            "view": view,
+            "rows": _rows(view, chosen),
+            "status": status,
+            "subject": subject,
+            "supplier": supplier,
+            "statuses": [(s.value, s.label, counts[s.value]) for s in Thread.Status],
+            "subjects": SUBJECTS,
+            "sees_all": role_of(request.user) in SEES_EVERY_ORGANISATION,
+        },
+    )
 
 
 def _thread_or_refuse(request: HttpRequest, cycle: str, pk: int) -> Thread:

@@ -255,6 +255,28 @@ CATALOGUE = "catalog.jsonld"
 ARCHIVE = "oppna-data.zip"
 
 
+def _open_datasets(data: CycleData) -> tuple[Resolution, list[Dataset]]:
+    """The decided datasets, once per revision: what the page lists. Their files are made only
+    when one is downloaded (`_open_file`), a large cycle's distribution being tens of megabytes."""
+
+    def build() -> tuple[Resolution, list[Dataset]]:
+        resolution = resolve_code(data, decided_stage(data))
+        return resolution, open_datasets(data, resolution)
+
+    return computed(data, "open-datasets", (), build)
+
+
+def _open_file(data: CycleData, filename: str) -> bytes | None:
+    """One dataset file (``<dataset>.csv`` / ``.json``), once per revision; None if no such file."""
+    _, datasets = _open_datasets(data)
+    name, _dot, suffix = filename.rpartition(".")
+    dataset = next((d for d in datasets if d.name == name), None)
+    if dataset is None or suffix not in ("csv", "json"):
+        return None
+    write = dataset_csv if suffix == "csv" else dataset_json
+    return computed(data, "open-data-file", (filename,), lambda: write(dataset))
+
+
 def _open_data(view: CycleView) -> tuple[Resolution, list[Dataset], dict[str, bytes]]:
     """The decided datasets and every file, made from the cycle as `fordela opendata` makes them,
     once per revision and day (the catalogue carries the day it was issued)."""
@@ -265,12 +287,13 @@ def _open_data(view: CycleView) -> tuple[Resolution, list[Dataset], dict[str, by
 def _make_open_data(data: CycleData, today: date) -> tuple[Resolution, list[Dataset], dict[str, bytes]]:
     import json
 
-    resolution = resolve_code(data, decided_stage(data))
-    datasets = open_datasets(data, resolution)
+    resolution, datasets = _open_datasets(data)
     files: dict[str, bytes] = {}
     for dataset in datasets:
-        files[f"{dataset.name}.csv"] = dataset_csv(dataset)
-        files[f"{dataset.name}.json"] = dataset_json(dataset)
+        for filename in (f"{dataset.name}.csv", f"{dataset.name}.json"):
+            content = _open_file(data, filename)
+            assert content is not None
+            files[filename] = content
     document = catalog(
         datasets,
         files,
@@ -290,11 +313,10 @@ def _make_open_data(data: CycleData, today: date) -> tuple[Resolution, list[Data
 def opendata(request: HttpRequest, cycle: str) -> HttpResponse:
     view = cycle_view(cycle)
     problems: tuple[str, ...] = ()
-    rows: list[tuple[Dataset, int, int]] = []
+    rows: list[Dataset] = []
     resolution = None
     try:
-        resolution, datasets, files = _open_data(view)
-        rows = [(d, len(files[f"{d.name}.csv"]), len(files[f"{d.name}.json"])) for d in datasets]
+        resolution, rows = _open_datasets(view.data)
     except AllocationError as error:
         problems = error.problems
     return render(
@@ -315,6 +337,11 @@ def opendata(request: HttpRequest, cycle: str) -> HttpResponse:
 def opendata_file(request: HttpRequest, cycle: str, filename: str) -> HttpResponse:
     view = cycle_view(cycle)
     try:
+        if filename not in (ARCHIVE, CATALOGUE):
+            content = _open_file(view.data, filename)
+            if content is None:
+                raise Http404(filename)
+            return _attachment(content, OPEN_TYPES[filename.rsplit(".", 1)[1]], filename)
         _, _, files = _open_data(view)
     except AllocationError:
         raise Http404(filename) from None
@@ -324,6 +351,4 @@ def opendata_file(request: HttpRequest, cycle: str, filename: str) -> HttpRespon
             for name, content in files.items():
                 archive.writestr(name, content)
         return _attachment(buffer.getvalue(), OPEN_TYPES["zip"], f"{view.code}-{ARCHIVE}")
-    if filename not in files:
-        raise Http404(filename)
-    return _attachment(files[filename], OPEN_TYPES[filename.rsplit(".", 1)[1]], filename)
+    return _attachment(files[CATALOGUE], OPEN_TYPES["jsonld"], CATALOGUE)

@@ -7,6 +7,7 @@ Read-only pages: the engine computes (`fordela.engine.explain`), the reports lay
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -25,7 +26,7 @@ from fordela.accounts.permissions import (
     organisation_of,
     role_of,
 )
-from fordela.cycle.computed import explanation_of, simulation_of, totals_of
+from fordela.cycle.computed import bills_of, explanation_of, simulation_of, totals_of
 from fordela.engine import explain as ex
 from fordela.engine.allocation_types import AllocationError
 from fordela.engine.model import CycleData, OrganisationKind, ProposalKind
@@ -35,7 +36,15 @@ from fordela.reports import explained
 from fordela.web import charts
 from fordela.web.pagecache import shared_page
 from fordela.web.tables import html_table
-from fordela.web.views.common import CycleView, chosen_scenario, cycle_view, shown_scenario
+from fordela.web.views.common import (
+    CycleView,
+    chosen_scenario,
+    cycle_view,
+    page_of,
+    paged_table,
+    shown_scenario,
+    table_download,
+)
 
 KIND_LABELS = {
     OrganisationKind.ADMINISTRATION: _("Administration"),
@@ -83,10 +92,17 @@ def organisation_home(request: HttpRequest, cycle: str) -> HttpResponse:
     for o in sorted(data.organisations, key=lambda o: (list(OrganisationKind).index(o.kind), o.name)):
         a, b = before.get(o.code, 0), after.get(o.code, 0)
         rows.append((o, KIND_LABELS[o.kind], a, b, b - a, (b - a, a) if a else None))
+    shown, pager = page_of(request, len(rows), "organisations")
     return render(
         request,
         "web/organisations/home.html",
-        {"view": view, "resolution": resolution, "rows": rows, "problems": problems},
+        {
+            "view": view,
+            "resolution": resolution,
+            "rows": rows[shown.start : shown.stop],
+            "pager": replace(pager, download="") if pager else None,
+            "problems": problems,
+        },
     )
 
 
@@ -117,15 +133,20 @@ def organisation(request: HttpRequest, cycle: str, organisation: str) -> HttpRes
         return render(request, "web/organisations/organisation.html", context)
     steps = explained.explained_steps_table(data, explanation)
     bill = explained.explained_bill_table(data, explanation)
+    new_objects = explained.explained_new_table(data, explanation)
+    by_cause = explained.explained_change_table(data, explanation)
+    download = table_download(request, {"bill": bill, "new": new_objects, "causes": by_cause})
+    if download is not None:
+        return download
     labels = explained.cause_labels(data)
     context.update(
         {
             "explanation": explanation,
             "change_ratio": (explanation.change, explanation.before) if explanation.before else None,
             "steps": html_table(steps),
-            "by_cause": html_table(explained.explained_change_table(data, explanation)),
-            "new_objects": html_table(explained.explained_new_table(data, explanation)),
-            "bill": html_table(bill),
+            "by_cause": paged_table(request, by_cause, "causes"),
+            "new_objects": paged_table(request, new_objects, "new"),
+            "bill": paged_table(request, bill, "bill"),
             # The lines a customer may question in a consultation thread (fordela.consultation).
             "bill_lines": sorted({(row[0], row[1]) for row in bill.rows if row[0]}, key=lambda x: x[1]),
             "can_question": can_comment(request.user, organisation),
@@ -283,7 +304,7 @@ def outlook(request: HttpRequest, cycle: str) -> HttpResponse:
     }
     if chosen:
         years = [data.cycle.base_year] + [y for y in data.cycle.years if y > data.cycle.base_year]
-        bills = ex.bills_by_year(data, resolution, chosen, years)
+        bills = bills_of(data, resolution.code, chosen, tuple(years))
         table = explained.organisation_outlook_table(data, chosen, bills)
         rows = [(x.year, str(_("Cost")), x.amount) for x in bills if x.amount is not None]
         rows += [

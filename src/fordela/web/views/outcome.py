@@ -31,7 +31,7 @@ from fordela.web import charts
 from fordela.web.forms.fields import MoneyField
 from fordela.web.tables import html_table
 from fordela.web.views.billing import _hide, _require_role
-from fordela.web.views.common import CycleView, cycle_view
+from fordela.web.views.common import CycleView, cycle_view, suppliers_allowed
 
 
 class OutcomeForm(forms.Form):
@@ -57,10 +57,11 @@ class OutcomeForm(forms.Form):
 
 def _outcome_services(request: HttpRequest, view: CycleView) -> list[tuple[str, str]]:
     """The services whose outcome the user may record, as (code, 'supplier: name')."""
+    allowed = suppliers_allowed(request.user, (s.supplier for s in view.data.services), can_record_outcome)
     return [
         (s.code, f"{view.organisation_name(s.supplier)}: {s.name}")
         for s in sorted(view.data.services, key=lambda s: (s.supplier, s.name))
-        if can_record_outcome(request.user, s.supplier)
+        if s.supplier in allowed
     ]
 
 

@@ -33,8 +33,8 @@ from fordela.reports import scenarios as scenario_reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
 from fordela.web.pagecache import shared_page
-from fordela.web.tables import html_table
-from fordela.web.views.common import CycleView, cycle_view, scenario_summary_of
+from fordela.web.tables import Pager, html_table
+from fordela.web.views.common import CycleView, cycle_view, page_of, paged_table, scenario_summary_of, table_download
 
 KIND_LABELS = {
     ProposalKind.NEW_SERVICE: _("New services"),
@@ -142,11 +142,15 @@ def scenarios(request: HttpRequest, cycle: str) -> HttpResponse:
 # --- The builder ---------------------------------------------------------------------------------
 
 
-def _proposal_groups(data: CycleData, resolution: Resolution) -> list[tuple[str, str, list[tuple[str, list]]]]:
-    """(supplier, name, [(kind label, [(decision, target-year amount, outcome)])]) in deck order.
+def _proposal_groups(
+    request: HttpRequest, data: CycleData, resolution: Resolution
+) -> list[tuple[str, str, list[tuple[str, list]], Pager | None]]:
+    """(supplier, name, [(kind label, [(decision, target-year amount, outcome)])], pager) in deck
+    order, one page (?proposals-<supplier>-page=) of a supplier's proposals at a time.
 
     The amount is what the proposal adds to the supplier's total in the target year under this
-    scenario's amounts: its development plus its management change."""
+    scenario's amounts: its development plus its management change. Paging keeps the toggles
+    right: a posted form changes only the proposals it showed (`_apply_toggles`)."""
     year = data.cycle.target_year
     by_supplier: dict[str, dict[ProposalKind, list]] = defaultdict(lambda: defaultdict(list))
     for p in data.proposals:
@@ -157,13 +161,13 @@ def _proposal_groups(data: CycleData, resolution: Resolution) -> list[tuple[str,
     groups = []
     for supplier in b.suppliers(data):
         kinds = by_supplier.get(supplier, {})
-        groups.append(
-            (
-                supplier,
-                reports.organisation_name(data, supplier),
-                [(KIND_LABELS[k], kinds[k]) for k in ProposalKind if k in kinds],
-            )
-        )
+        flat = [(KIND_LABELS[k], item) for k in ProposalKind if k in kinds for item in kinds[k]]
+        shown, pager = page_of(request, len(flat), f"proposals-{supplier}")
+        paged: dict[str, list] = {}
+        for label, item in flat[shown.start : shown.stop]:
+            paged.setdefault(label, []).append(item)
+        pager = replace(pager, download="") if pager else None
+        groups.append((supplier, reports.organisation_name(data, supplier), list(paged.items()), pager))
     return [g for g in groups if g[2]]
 
 
@@ -235,6 +239,8 @@ def scenario(request: HttpRequest, cycle: str, scenario: str) -> HttpResponse:
         view = cycle_view(cycle)
         found = _engine_scenario(view, scenario)
     context = _builder_context(request, view, found, editable=editable, can_edit=can_edit)
+    if context["download"] is not None:
+        return context["download"]
     if request.htmx:
         context["status"] = status
         return render(request, "web/scenarios/scenario.html#results", context)
@@ -252,7 +258,9 @@ def _builder_context(
         (code, reports.organisation_name(data, code), html_table(_headed(bridge)), html_table(lists))
         for code, bridge, lists in zip(summary.suppliers, summary.bridges, summary.initiatives, strict=True)
     ]
+    organisations = scenario_reports.organisation_change_table(data, summary, visible)
     return {
+        "download": table_download(request, {"organisations": organisations}),
         "view": view,
         "scenario": found,
         "kind": kind_label(found, data),
@@ -264,10 +272,10 @@ def _builder_context(
             "changed by hand. Create an explicit copy to try changes."
         ),
         "resolution": resolution,
-        "groups": _proposal_groups(data, resolution),
+        "groups": _proposal_groups(request, data, resolution),
         "results": results,
         "suppliers": html_table(reports.supplier_totals_table(data, resolution)),
-        "organisations": html_table(scenario_reports.organisation_change_table(data, summary, visible)),
+        "organisations": paged_table(request, organisations, "organisations"),
         "problems": summary.problems,
         "limited": visible is not None,
         "changes": history_for(cycle=view.code, table="scenarios", object=found.code),
@@ -310,6 +318,12 @@ def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
         ),
         tuple(chart_rows),
     )
+    organisations = scenario_reports.scenario_compare_organisations_table(
+        data, summaries, visible_organisations(request.user)
+    )
+    download = table_download(request, {"organisations": organisations})
+    if download is not None:
+        return download
     return render(
         request,
         "web/scenarios/compare.html",
@@ -317,11 +331,7 @@ def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
             "view": view,
             "chosen": chosen,
             "suppliers": html_table(suppliers_table),
-            "organisations": html_table(
-                scenario_reports.scenario_compare_organisations_table(
-                    data, summaries, visible_organisations(request.user)
-                )
-            ),
+            "organisations": paged_table(request, organisations, "organisations"),
             "limited": visible_organisations(request.user) is not None,
             "chart": charts.bar_chart(
                 chart_rows,
