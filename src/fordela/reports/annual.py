@@ -13,7 +13,7 @@ from fordela.engine import bridge as b
 from fordela.engine.model import AmountType, AnalysisSection, CycleData, ProposalKind
 from fordela.engine.money import Unit
 from fordela.engine.scenario import Decision, Resolution
-from fordela.reports.analysis import FINANCING_LABELS, cost_history_layout, existing_services, recommendation_text
+from fordela.reports.analysis import cost_history_layout, existing_services, financing_label, recommendation_text
 from fordela.reports.cycle import index_percent, line_labels, organisation_name
 from fordela.reports.tables import Col, ColumnKind, Table
 
@@ -123,7 +123,7 @@ def initiatives_detail_table(data: CycleData, supplier: str, resolution: Resolut
                 p.code,
                 p.title,
                 _service(data, p.service) or "Ej känt",
-                FINANCING_LABELS[p.financing],
+                financing_label(p.financing),
                 d.amount(year, AmountType.DEVELOPMENT),
                 later or None,
                 p.future_management_cost,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from fordela.accounts.permissions import can_edit_drivers, can_edit_service
 from fordela.cycle.computed import allocation_of, computed
@@ -19,10 +21,10 @@ from fordela.web.tables import html_table
 from fordela.web.views.common import chosen_scenario, cycle_view, query_year
 
 CATEGORY_LABELS = {
-    ServiceCategory.BASE: "Bastjänst",
-    ServiceCategory.ADD_ON: "Tilläggstjänst",
-    ServiceCategory.INFRASTRUCTURE: "Digital infrastruktur",
-    ServiceCategory.OPT_IN: "Valbar vid behov",
+    ServiceCategory.BASE: _("Base service"),
+    ServiceCategory.ADD_ON: _("Add-on service"),
+    ServiceCategory.INFRASTRUCTURE: _("Digital infrastructure"),
+    ServiceCategory.OPT_IN: _("Optional when needed"),
 }
 
 
@@ -80,11 +82,11 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
         lines = sorted(_lines_by_object(data, allocation).get(service, ()), key=lambda ln: ln.organisation)
         total = sum(ln.amount for ln in lines)
         columns = (
-            Col("organisation", "Kod", shown=False),
-            Col("name", "Organisation"),
-            Col("kind", "Typ"),
-            Col("amount", "Belopp", ColumnKind.MONEY, Unit.KR),
-            Col("share", "Andel", ColumnKind.PERCENT),
+            Col("organisation", gettext("Code"), shown=False),
+            Col("name", gettext("Organisation")),
+            Col("kind", gettext("Type")),
+            Col("amount", gettext("Amount"), ColumnKind.MONEY, Unit.KR),
+            Col("share", gettext("Share"), ColumnKind.PERCENT),
         )
         rows = [
             (
@@ -96,8 +98,9 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
             )
             for ln in lines
         ]
-        rows.append(("", "Summa", "", total, None))
-        distribution = html_table(Table(f"Fördelning {year}", columns, tuple(rows), (), frozenset({len(rows) - 1})))
+        rows.append(("", gettext("Sum"), "", total, None))
+        title = gettext("Distribution %(year)s") % {"year": year}
+        distribution = html_table(Table(title, columns, tuple(rows), (), frozenset({len(rows) - 1})))
     except AllocationError as error:
         distribution_error = str(error)
     participants = sorted(
@@ -108,9 +111,9 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
         key=lambda p: p[1],
     )
     history = reports.service_history_table(data, service)
-    chart_rows = [(sy.year, "Utfall", sy.outcome) for sy in data.service_years if sy.service == service and sy.outcome]
+    chart_rows = [(sy.year, gettext("Outcome"), sy.outcome) for sy in data.service_years if sy.service == service and sy.outcome]
     chart_rows += [
-        (sy.year, "Budget / förslag", sy.cost) for sy in data.service_years if sy.service == service and sy.cost
+        (sy.year, gettext("Budget / proposal"), sy.cost) for sy in data.service_years if sy.service == service and sy.cost
     ]
     keys = {k.code: k for k in data.keys}
     current_key = next(

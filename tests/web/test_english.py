@@ -1,0 +1,299 @@
+"""English is complete: every page, as every persona who can see it, shows no Swedish word in English.
+
+The walk is the URLconf's (as tests/web/test_hostile_input.py walks it) with real objects of the demo
+cycle. What a person reads is collected from each page: its text, the attributes people read (title,
+aria-label, placeholder, alt, button values) and what its charts draw (titles, axis and legend
+titles, field names a tooltip or an axis shows when it has no title, legend values, data labels).
+Then everything that is data is taken out — every cell of the demo package (names, titles, texts,
+notes) and what the fixture itself writes — and a Swedish word in what is left is a miss.
+
+A Swedish word is a word of the catalogue's Swedish msgstrs that none of its English msgids uses
+(the catalogue's msgids are English), or any word with å, ä or ö (English text has none of them).
+Also each page's forms are posted in English, empty and with a control character in every field,
+and what comes back (form errors, validation messages, flash messages) is held to the same rule.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import Resolver404, get_resolver, resolve
+
+import fordela
+from tests.web.conftest import CYCLE, PERSONAS
+from tests.web.test_hostile_input import _Forms, _url, objects  # noqa: F401 - the fixture is used below
+from tests.web.test_pages import _patterns
+
+CATALOGUE = Path(fordela.__file__).parent / "locale" / "sv" / "LC_MESSAGES" / "django.po"
+DEMO = Path(fordela.__file__).parent / "demo" / "goteborg-2026"
+WORD = re.compile(r"[^\W\d_]+")
+# Words of the Swedish msgstrs that are English words too, or too short to tell (a unit, a letter).
+NOT_DISTINCTIVE = {"de", "den", "ex", "id", "min", "mars", "men", "post", "bit", "fast", "ni", "ja", "nu", "dem", "n"}
+
+
+def _catalogue(path: Path) -> list[dict[str, str]]:
+    """The entries of a .po file as {msgid, msgid_plural, msgstr, msgstr[0], …} (the header left out)."""
+    entries: list[dict[str, str]] = []
+    entry: dict[str, str] = {}
+    key = ""
+    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        line = raw.strip()
+        if not line:
+            if entry.get("msgid"):
+                entries.append(entry)
+            entry = {}
+        elif line.startswith("#"):
+            continue
+        elif match := re.match(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?)\s+(\".*\")$", line):
+            key = match.group(1)
+            entry[key] = ast.literal_eval(match.group(2))
+        elif line.startswith('"'):
+            entry[key] += ast.literal_eval(line)
+    return entries
+
+
+def swedish_words() -> frozenset[str]:
+    english: set[str] = set()
+    swedish: set[str] = set()
+    for entry in _catalogue(CATALOGUE):
+        for key, text in entry.items():
+            text = re.sub(r"%\(\w+\)[sd]|\{\w+\}|<[^>]+>", " ", text)  # placeholders and markup
+            words = {w.lower() for w in WORD.findall(text)}
+            (english if key.startswith("msgid") else swedish if key.startswith("msgstr") else set()).update(words)
+    return frozenset(w for w in swedish - english - NOT_DISTINCTIVE if len(w) >= 3 or re.search("[åäö]", w))
+
+
+def _demo_strings() -> set[str]:
+    """Every text cell of the demo package, whole and line by line (a multi-line text is shown in paragraphs)."""
+    strings: set[str] = set()
+    for path in DEMO.glob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.reader(f):
+                for cell in row:
+                    strings.add(cell.strip())
+                    for line in cell.splitlines():
+                        strings.add(line.strip().lstrip("'").removeprefix("- ").removeprefix("* ").strip())
+    return {s for s in strings if WORD.search(s)}
+
+
+class _Readable(HTMLParser):
+    """What a person reads on a page: text, readable attributes and the charts' visible strings."""
+
+    SKIP = ("script", "style", "template")
+    ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "aria-description")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._stack: list[tuple[str, bool]] = []  # (tag, skipped: inside script/style or lang="sv")
+        self._chart_ids: set[str] = set()
+        self._scripts: dict[str, str] = {}
+        self._script_id: str | None = None
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def _skipped(self) -> bool:
+        return bool(self._stack) and self._stack[-1][1]
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        skipped = self._skipped() or tag in self.SKIP or (attrs.get("lang") or "en")[:2] != "en"
+        if tag == "script" and attrs.get("type") == "application/json":
+            self._script_id = attrs.get("id")
+        if "data-vega-spec" in attrs:
+            self._chart_ids.add(attrs["data-vega-spec"])
+        if not skipped:
+            self.parts += [attrs[a] for a in self.ATTRIBUTES if attrs.get(a)]
+            if tag in ("input", "button") and attrs.get("type") in ("submit", "button", "reset") and attrs.get("value"):
+                self.parts.append(attrs["value"])
+        if tag not in self.VOID:
+            self._stack.append((tag, skipped))
+
+    def handle_endtag(self, tag):
+        while self._stack:
+            if self._stack.pop()[0] == tag:
+                break
+        if tag == "script":
+            self._script_id = None
+
+    def handle_data(self, data):
+        if self._script_id:
+            self._scripts[self._script_id] = self._scripts.get(self._script_id, "") + data
+        elif not self._skipped():
+            self.parts.append(data)
+
+    def charts(self) -> list[dict]:
+        return [json.loads(self._scripts[i]) for i in self._chart_ids if i in self._scripts]
+
+
+NO_TITLE_SHOWN = {"text", "xOffset", "yOffset", "x2", "y2", "detail", "order", "key", "href", "url"}
+
+
+def chart_strings(spec) -> list[str]:
+    """What a Vega-Lite spec draws as text: titles, field names shown for want of a title, legend
+    values (scale domains) and data values."""
+    out: list[str] = []
+
+    def field_shown(channel: dict) -> None:
+        if "field" in channel and "title" not in channel:
+            out.append(str(channel["field"]))
+
+    def walk(node, key=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "title":
+                    if isinstance(v, str):
+                        out.append(v)
+                    elif isinstance(v, list):
+                        out.extend(str(x) for x in v)
+                    elif isinstance(v, dict):
+                        out.extend(str(v.get(x, "")) for x in ("text", "subtitle"))
+                elif k == "encoding" and isinstance(v, dict):
+                    for channel, definition in v.items():
+                        entries = definition if isinstance(definition, list) else [definition]
+                        for entry in entries:
+                            if isinstance(entry, dict) and channel not in NO_TITLE_SHOWN:
+                                field_shown(entry)
+                    walk(v, k)
+                elif k == "domain" and isinstance(v, list):
+                    out.extend(x for x in v if isinstance(x, str))
+                elif k == "values" and isinstance(v, list):
+                    for record in v:
+                        if isinstance(record, dict):
+                            out.extend(x for x in record.values() if isinstance(x, str))
+                else:
+                    walk(v, k)
+        elif isinstance(node, list):
+            for x in node:
+                walk(x, key)
+
+    walk(spec)
+    return out
+
+
+class Checker:
+    def __init__(self, data: set[str]):
+        self.words = swedish_words()
+        # Longest first, so that a name is taken out whole before a shorter name inside it.
+        ordered = sorted((s for s in data if s), key=len, reverse=True)
+        data_pattern = "|".join(re.escape(s) for s in ordered)
+        self._data = re.compile(rf"(?<!\w)(?:{data_pattern})(?!\w)") if ordered else None
+
+    def misses(self, texts: list[str]) -> set[str]:
+        found: set[str] = set()
+        for text in texts:
+            text = " ".join(text.split())
+            if self._data is not None:
+                text = self._data.sub(" ", text)
+            for word in WORD.findall(text):
+                lower = word.lower()
+                if lower in self.words or re.search("[åäö]", lower):
+                    found.add(word)
+        return found
+
+    def page(self, html: str) -> set[str]:
+        readable = _Readable()
+        readable.feed(html)
+        texts = list(readable.parts)
+        for spec in readable.charts():
+            texts += chart_strings(spec)
+        return self.misses(texts)
+
+
+def _data_strings(objects) -> set[str]:
+    from django.contrib.auth import get_user_model
+
+    from fordela.consultation.models import Message
+
+    strings = _demo_strings()
+    strings |= {" ".join(n).strip() for n in get_user_model().objects.values_list("first_name", "last_name")}
+    strings |= set(get_user_model().objects.values_list("first_name", flat=True))
+    strings |= set(Message.objects.values_list("text", flat=True))
+    strings |= {"Svenska"}  # the switch back to Swedish, marked lang="sv"
+    return {s for s in strings if s}
+
+
+def _english(name: str) -> Client:
+    from django.contrib.auth import get_user_model
+    from django.conf import settings
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=name))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def _rolled_back(client: Client, method: str, url: str, data=None):
+    with transaction.atomic():
+        try:
+            return getattr(client, method)(url, data or {})
+        finally:
+            transaction.set_rollback(True)
+
+
+def _is_page(response) -> bool:
+    return response.status_code == 200 and "html" in response.get("Content-Type", "")
+
+
+def test_the_swedish_words_are_many_and_distinctive():
+    words = swedish_words()
+    assert len(words) > 500
+    assert {"förvaltningskostnad", "och", "leverantör", "kostnad"} <= words
+    assert not {"scenario", "index", "total", "status", "the", "and"} & words
+
+
+def test_the_checker_finds_swedish_and_spares_data_and_english():
+    checker = Checker({"Grundskoleförvaltningen"})
+    assert checker.misses(["Kostnad för Grundskoleförvaltningen"]) == {"Kostnad", "för"}
+    assert checker.misses(["Cost for Grundskoleförvaltningen, 1,091.6 SEK m"]) == set()
+    html = (
+        '<p title="Leverantör">x</p><button lang="sv">Svenska</button><div data-vega-spec="c"></div>'
+        '<script type="application/json" id="c">{"encoding": {"x": {"field": "år"}}, "title": "Cost"}</script>'
+    )
+    assert checker.page(html) == {"Leverantör", "år"}
+
+
+def test_every_page_in_english_has_no_swedish_word(objects):
+    checker = Checker(_data_strings(objects))
+    clients = {name: _english(name) for name in PERSONAS}
+    urls = [_url(route, objects) for pattern, route in _patterns(get_resolver()) if pattern.name != "logout"]
+    misses: dict[str, set[str]] = {}
+    rendered: set[str] = set()
+    posted = 0
+    for url in urls:
+        for name, client in clients.items():
+            response = _rolled_back(client, "get", url)
+            if not _is_page(response):
+                continue
+            html = response.content.decode()
+            rendered.add(url)
+            if found := checker.page(html):
+                misses.setdefault(f"GET {url} ({name})", set()).update(found)
+            forms = _Forms()
+            forms.feed(html)
+            for action, method, fields in forms.forms:
+                target = urlsplit(action).path or url
+                try:
+                    resolve(target)
+                except Resolver404:
+                    continue
+                if method != "post" or target.endswith("/i18n/setlang/") or "logout" in target:
+                    continue
+                for data in ({}, {key: "\x01x" for key in fields}):
+                    posted += 1
+                    answer = _rolled_back(client, "post", target, data)
+                    if _is_page(answer) and (found := checker.page(answer.content.decode())):
+                        misses.setdefault(f"POST {target} ({name}) {sorted(data)[:3]}", set()).update(found)
+    print("RENDERED", sorted(rendered)); print("NOT", sorted(set(urls) - rendered))
+    assert len(rendered) > 30, sorted(rendered)
+    report = "\n".join(f"{where}: {' '.join(sorted(words))}" for where, words in sorted(misses.items()))
+    assert not misses, f"{len(misses)} pages of {len(rendered)} URLs ({posted} posts) show Swedish in English:\n{report}"
