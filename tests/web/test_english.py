@@ -30,7 +30,8 @@ from django.urls import Resolver404, get_resolver, resolve
 
 import fordela
 from tests.web.conftest import CYCLE, PERSONAS
-from tests.web.test_hostile_input import _Forms, _url, objects  # noqa: F401 - the fixture is used below
+from tests.web.test_hostile_input import _Forms, _url
+from tests.web.test_hostile_input import objects as _demo_objects  # noqa: F401 - registers the fixture "objects"
 from tests.web.test_pages import _patterns
 
 CATALOGUE = Path(fordela.__file__).parent / "locale" / "sv" / "LC_MESSAGES" / "django.po"
@@ -223,8 +224,8 @@ def _data_strings(objects) -> set[str]:
 
 
 def _english(name: str) -> Client:
-    from django.contrib.auth import get_user_model
     from django.conf import settings
+    from django.contrib.auth import get_user_model
 
     client = Client()
     client.force_login(get_user_model().objects.get(username=name))
@@ -293,7 +294,73 @@ def test_every_page_in_english_has_no_swedish_word(objects):
                     answer = _rolled_back(client, "post", target, data)
                     if _is_page(answer) and (found := checker.page(answer.content.decode())):
                         misses.setdefault(f"POST {target} ({name}) {sorted(data)[:3]}", set()).update(found)
-    print("RENDERED", sorted(rendered)); print("NOT", sorted(set(urls) - rendered))
+    print("RENDERED", sorted(rendered))
+    print("NOT", sorted(set(urls) - rendered))
     assert len(rendered) > 30, sorted(rendered)
     report = "\n".join(f"{where}: {' '.join(sorted(words))}" for where, words in sorted(misses.items()))
-    assert not misses, f"{len(misses)} pages of {len(rendered)} URLs ({posted} posts) show Swedish in English:\n{report}"
+    assert not misses, (
+        f"{len(misses)} pages of {len(rendered)} URLs ({posted} posts) show Swedish in English:\n{report}"
+    )
+
+
+def _chart_specs(html: str) -> list[dict]:
+    readable = _Readable()
+    readable.feed(html)
+    return readable.charts()
+
+
+@pytest.mark.parametrize(
+    ("language", "table_figure", "decimal", "thousands"),
+    [("sv", "1\u00a0136\u00a0000\u00a0000", ",", "\u00a0"), ("en", "1,136,000,000", ".", ",")],
+)
+def test_numbers_follow_the_language_in_tables_and_charts(
+    as_user, settings, language, table_figure, decimal, thousands
+):
+    client = as_user("bob")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(f"/c/{CYCLE}/").content.decode()
+    assert f'lang="{language}"' in html
+    assert table_figure in html  # the Intraservice management frame in the frames table
+    specs = _chart_specs(html)
+    assert specs
+    for spec in specs:
+        assert spec["config"]["locale"]["number"]["decimal"] == decimal
+        assert spec["config"]["locale"]["number"]["thousands"] == thousands
+    # The chart's own figures (tooltips) are the tables' display text in the same language.
+    figures = [v["figure"] for spec in specs for v in spec["data"]["values"]]
+    other = "," if decimal == "." else "."
+    assert figures and all(decimal in f and other not in f.replace(thousands, "") for f in figures if len(f) > 3)
+
+
+def test_the_language_switch_is_on_every_page_and_keeps_the_page(objects):
+    """The header's switch posts to set_language with the page as `next`, and comes back to it in English."""
+    client = _english("bob")
+    client.cookies.clear()
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="bob"))
+    checked = 0
+    for pattern, route in _patterns(get_resolver()):
+        if pattern.name == "logout":
+            continue
+        url = _url(route, objects)
+        response = _rolled_back(client, "get", url)
+        if not _is_page(response):
+            continue
+        html = response.content.decode()
+        forms = [f for f in _parse_forms(html) if f[0].endswith("/i18n/setlang/")]
+        assert forms, f"no language switch on {url}"
+        _action, _method, fields = forms[0]
+        assert fields["next"] == [url] and "en" in fields["language"] or fields["language"] == [], (url, fields)
+        switched = client.post("/i18n/setlang/", {"language": "en", "next": url})
+        assert switched.status_code == 302 and switched["Location"] == url, url
+        assert 'lang="en"' in client.get(url).content.decode(), url
+        client.post("/i18n/setlang/", {"language": "sv", "next": url})
+        checked += 1
+    assert checked > 30
+
+
+def _parse_forms(html: str):
+    forms = _Forms()
+    forms.feed(html)
+    return forms.forms

@@ -67,7 +67,15 @@ def service_across(cycles: Sequence[CycleData], service: str) -> Table:
         target = years.get(data.cycle.target_year)
         if target is not None:
             amount = sum(a for (obj, _org), a in target.items() if obj == service)
-            rows.append((data.cycle.code, data.cycle.target_year, _("Decided: %(scenario)s") % {"scenario": decided_name}, amount, None))
+            rows.append(
+                (
+                    data.cycle.code,
+                    data.cycle.target_year,
+                    _("Decided: %(scenario)s") % {"scenario": decided_name},
+                    amount,
+                    None,
+                )
+            )
     return Table(_("%(name)s: cost across all cycles") % {"name": name}, _columns(), tuple(rows))
 
 
@@ -83,7 +91,9 @@ def organisation_across(cycles: Sequence[CycleData], organisation: str) -> Table
         name = match.name
         decided_name, years = _decided(data)
         for year, amounts in sorted(years.items()):
-            what = _("Budget") if year == data.cycle.base_year else _("Decided: %(scenario)s") % {"scenario": decided_name}
+            what = (
+                _("Budget") if year == data.cycle.base_year else _("Decided: %(scenario)s") % {"scenario": decided_name}
+            )
             bill = sum(a for (_obj, org), a in amounts.items() if org == organisation)
             rows.append((data.cycle.code, year, what, bill, None))
     return Table(_("%(name)s: cost across all cycles") % {"name": name}, _columns(), tuple(rows))

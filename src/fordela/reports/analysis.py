@@ -131,7 +131,8 @@ def proposal_summary(data: CycleData, proposal: Proposal) -> str:
         parts.append(_("development %(years)s") % {"years": years})
     if by_type[AmountType.MANAGEMENT]:
         years = ", ".join(
-            _("%(amount)s from %(year)s") % {"amount": _mkr(a), "year": y} for y, a in sorted(by_type[AmountType.MANAGEMENT])
+            _("%(amount)s from %(year)s") % {"amount": _mkr(a), "year": y}
+            for y, a in sorted(by_type[AmountType.MANAGEMENT])
         )
         parts.append(_("management %(years)s") % {"years": years})
     if proposal.future_management_cost is not None and proposal.future_management_from_year is not None:

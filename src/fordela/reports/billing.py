@@ -204,7 +204,9 @@ def outcome_table(data: CycleData, supplier: str | None = None) -> Table:
             rows.append(_outcome_row(data, sup, "", _("Sum %(year)s") % {"year": year}, year, budget, outcome))
     scope = organisation_name(data, supplier) if supplier else _("all suppliers")
     notes = (_("The budget for years after the base year is the supplier's proposal; outcome is recorded afterwards."),)
-    return Table(_("Budget and outcome, %(scope)s") % {"scope": scope}, columns, tuple(rows), notes, frozenset(emphasis))
+    return Table(
+        _("Budget and outcome, %(scope)s") % {"scope": scope}, columns, tuple(rows), notes, frozenset(emphasis)
+    )
 
 
 def _outcome_row(

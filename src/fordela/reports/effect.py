@@ -80,5 +80,10 @@ def effect(old: CycleData, new: CycleData, *, year: int, service: str | None = N
         Col("change", _("Total change"), ColumnKind.MONEY, Unit.KR),
         Col("change_percent", _("Change %"), ColumnKind.PERCENT),
     )
-    table = Table(title or _("Effect per organisation %(year)s") % {"year": year}, columns, tuple(rows), emphasis=frozenset({len(rows) - 1}))
+    table = Table(
+        title or _("Effect per organisation %(year)s") % {"year": year},
+        columns,
+        tuple(rows),
+        emphasis=frozenset({len(rows) - 1}),
+    )
     return Effect(year, table, *errors)

@@ -19,6 +19,8 @@ from fordela.reports.i18n import gettext as _
 from fordela.reports.i18n import gettext_noop as N_
 from fordela.reports.tables import Col, Table, ratio
 
+KIND_LABELS = {"service": N_("Service"), "initiative": N_("Change initiative"), "subscription": N_("Subscription")}
+
 
 def cause_labels(data: CycleData) -> dict[ex.Cause, str]:
     """What each part of the explained change is called (the waterfall's steps)."""
@@ -81,7 +83,7 @@ def explained_bill_table(data: CycleData, explanation: ex.Explanation) -> Table:
             (
                 o.object,
                 names.get(o.object, o.object),
-                KIND_LABELS.get(o.kind, o.kind),
+                _(KIND_LABELS[o.kind]) if o.kind in KIND_LABELS else o.kind,
                 key_text(o),
                 o.before,
                 o.after,
@@ -166,7 +168,9 @@ def explained_steps_table(data: CycleData, explanation: ex.Explanation) -> Table
     """The waterfall's steps: the base year's level, each cause, the target year, index, with index."""
     e = explanation
     labels = cause_labels(data)
-    steps: list[tuple[str, str, int | None, int]] = [("before", _("Cost %(year)s") % {"year": e.from_year}, None, e.before)]
+    steps: list[tuple[str, str, int | None, int]] = [
+        ("before", _("Cost %(year)s") % {"year": e.from_year}, None, e.before)
+    ]
     level = e.before
     for cause in ex.CAUSES:
         if cause is ex.Cause.INDEX:
@@ -271,7 +275,8 @@ def organisation_outlook_table(data: CycleData, organisation: str, bills: Sequen
         )
         if x.problems:
             notes.append(
-                _("%(year)s cannot be distributed: %(problems)s") % {"year": x.year, "problems": "; ".join(x.problems[:5])}
+                _("%(year)s cannot be distributed: %(problems)s")
+                % {"year": x.year, "problems": "; ".join(x.problems[:5])}
                 + (_(" (and %(count)s more)") % {"count": len(x.problems) - 5} if len(x.problems) > 5 else "")
             )
     title = _("Multi-year outlook %(organisation)s") % {"organisation": organisation_name(data, organisation)}

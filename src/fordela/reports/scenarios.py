@@ -110,7 +110,9 @@ def _compare_columns(resolutions: Sequence[Resolution], unit: Unit) -> list[Col]
     for i, r in enumerate(resolutions):
         columns.append(Col(f"amount_{r.code}", r.name, MONEY, unit))
         if i:
-            columns.append(Col(f"difference_{r.code}", _("Difference from %(scenario)s") % {"scenario": first.name}, MONEY, unit))
+            columns.append(
+                Col(f"difference_{r.code}", _("Difference from %(scenario)s") % {"scenario": first.name}, MONEY, unit)
+            )
     return columns
 
 
@@ -126,7 +128,11 @@ def _compare_cells(amounts: Sequence[int]) -> list[int]:
 def scenario_compare_suppliers_table(data: CycleData, resolutions: Sequence[Resolution]) -> Table:
     """Every supplier's management, development and total per scenario, with the difference of
     each scenario against the first."""
-    columns = [Col("supplier", _("Code"), shown=False), Col("measure", _("Measure"), shown=False), Col("label", _("Supplier"))]
+    columns = [
+        Col("supplier", _("Code"), shown=False),
+        Col("measure", _("Measure"), shown=False),
+        Col("label", _("Supplier")),
+    ]
     columns += _compare_columns(resolutions, Unit.MKR)
     labels = {"management": _("management"), "development": _("change initiatives"), "total": _("total")}
     rows: list[tuple[Any, ...]] = []

@@ -84,7 +84,9 @@ def _spec(chart: alt.TopLevelMixin) -> str:
     spec["config"] = {
         "font": "system-ui, sans-serif",
         "view": {"stroke": None},
-        "locale": {"number": {"decimal": style.decimal, "thousands": style.thousands, "grouping": [3], "currency": ["", " kr"]}},
+        "locale": {
+            "number": {"decimal": style.decimal, "thousands": style.thousands, "grouping": [3], "currency": ["", " kr"]}
+        },
     }
     # Embedded in a <script type="application/json">: keep "</" out of it.
     return json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
@@ -128,7 +130,12 @@ def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "
     x_title = x_title or _("Change (kr)")
     increase, decrease = _(shared.INCREASE), _(shared.DECREASE)
     data = [
-        {"category": label, "kr": _kr(amount), "figure": _kr_text(amount), "kind": increase if amount >= 0 else decrease}
+        {
+            "category": label,
+            "kr": _kr(amount),
+            "figure": _kr_text(amount),
+            "kind": increase if amount >= 0 else decrease,
+        }
         for label, amount in rows
     ]
     chart = (

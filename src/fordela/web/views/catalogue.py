@@ -111,9 +111,13 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
         key=lambda p: p[1],
     )
     history = reports.service_history_table(data, service)
-    chart_rows = [(sy.year, gettext("Outcome"), sy.outcome) for sy in data.service_years if sy.service == service and sy.outcome]
+    chart_rows = [
+        (sy.year, gettext("Outcome"), sy.outcome) for sy in data.service_years if sy.service == service and sy.outcome
+    ]
     chart_rows += [
-        (sy.year, gettext("Budget / proposal"), sy.cost) for sy in data.service_years if sy.service == service and sy.cost
+        (sy.year, gettext("Budget / proposal"), sy.cost)
+        for sy in data.service_years
+        if sy.service == service and sy.cost
     ]
     keys = {k.code: k for k in data.keys}
     current_key = next(
