@@ -30,8 +30,11 @@ from django.urls import Resolver404, get_resolver, resolve
 
 import fordela
 from tests.web.conftest import CYCLE, PERSONAS
-from tests.web.test_hostile_input import _Forms, _url
-from tests.web.test_hostile_input import objects as _demo_objects  # noqa: F401 - registers the fixture "objects"
+from tests.web.test_hostile_input import (
+    _Forms,
+    _url,
+    objects,  # noqa: F401 - the fixture of real demo objects
+)
 from tests.web.test_pages import _patterns
 
 CATALOGUE = Path(fordela.__file__).parent / "locale" / "sv" / "LC_MESSAGES" / "django.po"
@@ -210,7 +213,7 @@ class Checker:
         return self.misses(texts)
 
 
-def _data_strings(objects) -> set[str]:
+def _data_strings() -> set[str]:
     from django.contrib.auth import get_user_model
 
     from fordela.consultation.models import Message
@@ -263,8 +266,8 @@ def test_the_checker_finds_swedish_and_spares_data_and_english():
     assert checker.page(html) == {"Leverantör", "år"}
 
 
-def test_every_page_in_english_has_no_swedish_word(objects):
-    checker = Checker(_data_strings(objects))
+def test_every_page_in_english_has_no_swedish_word(objects):  # noqa: F811 - the fixture imported above
+    checker = Checker(_data_strings())
     clients = {name: _english(name) for name in PERSONAS}
     urls = [_url(route, objects) for pattern, route in _patterns(get_resolver()) if pattern.name != "logout"]
     misses: dict[str, set[str]] = {}
@@ -332,7 +335,7 @@ def test_numbers_follow_the_language_in_tables_and_charts(
     assert figures and all(decimal in f and other not in f.replace(thousands, "") for f in figures if len(f) > 3)
 
 
-def test_the_language_switch_is_on_every_page_and_keeps_the_page(objects):
+def test_the_language_switch_is_on_every_page_and_keeps_the_page(objects):  # noqa: F811 - the fixture imported above
     """The header's switch posts to set_language with the page as `next`, and comes back to it in English."""
     client = _english("bob")
     client.cookies.clear()
