@@ -9,8 +9,11 @@ with `use_gettext`, so a page's tables, charts and lines follow the language the
 from __future__ import annotations
 
 import gettext as stdlib_gettext
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
+
+K = TypeVar("K")
 
 _LOCALE = Path(__file__).resolve().parent.parent / "locale"
 _gettext: Callable[[str], str] = stdlib_gettext.translation(
@@ -32,3 +35,19 @@ def gettext(message: str) -> str:
 def gettext_noop(message: str) -> str:
     """Marks a message for the catalogue where it is defined; `gettext` translates it where used."""
     return message
+
+
+class Labels(Mapping[K, str]):
+    """A mapping of keys to English msgids that gives each label in the active language when read."""
+
+    def __init__(self, messages: Mapping[K, str]) -> None:
+        self._messages = dict(messages)
+
+    def __getitem__(self, key: K) -> str:
+        return gettext(self._messages[key])
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._messages)
+
+    def __len__(self) -> int:
+        return len(self._messages)
