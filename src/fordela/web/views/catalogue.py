@@ -132,7 +132,9 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
             "category": CATEGORY_LABELS[found.category],
             "supplier_name": view.organisation_name(found.supplier),
             "history": html_table(history),
-            "chart": charts.line_chart(sorted(chart_rows), title=gettext("Cost history %(service)s") % {"service": found.name}),
+            "chart": charts.line_chart(
+                sorted(chart_rows), title=gettext("Cost history %(service)s") % {"service": found.name}
+            ),
             "key": current_key,
             "participants": participants,
             "year": year,
