@@ -377,6 +377,7 @@ def _walk(demo_objects: dict[str, str], language: str) -> tuple[dict[str, set[st
 @pytest.mark.parametrize(("language", "other"), [("en", "Swedish"), ("sv", "English")])
 def test_every_page_shows_only_its_language(objects, language, other):  # noqa: F811 - the fixture imported above
     misses, rendered, posted = _walk(objects, language)
+    print(f"{language}: {len(rendered)} URLs rendered, {posted} forms posted:", *sorted(rendered), sep="\n")
     assert len(rendered) > 40, sorted(rendered)
     report = "\n".join(f"{where}: {' '.join(sorted(words))}" for where, words in sorted(misses.items()))
     assert not misses, f"{len(misses)} of {len(rendered)} URLs ({posted} posts) show {other} in {language}:\n{report}"
@@ -405,6 +406,11 @@ def test_numbers_follow_the_language_in_tables_and_charts(
     for spec in specs:
         assert spec["config"]["locale"]["number"]["decimal"] == decimal
         assert spec["config"]["locale"]["number"]["thousands"] == thousands
+    # What the axes draw, rendered by Vega itself (vl-convert, as the documents render charts).
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(specs[0])
+    assert re.search(rf">\d{{1,3}}{re.escape(thousands)}\d{{3}}", svg), svg[:2000]
     # The chart's own figures (tooltips) are the tables' display text in the same language.
     figures = [v["figure"] for spec in specs for v in spec["data"]["values"]]
     other = "," if decimal == "." else "."
