@@ -98,7 +98,7 @@ def test_reverse_and_freeze_again_with_reversing_vouchers(imported):
         assert sum(t[2] for t in r["trans"]) == 0
     assert "Återföring av faktura" in back.content.decode("cp437")
     assert ExportBatch.objects.filter(freeze=freeze, kind="reversal").count() == 1
-    with pytest.raises(BillingError, match="already exported"):
+    with pytest.raises(BillingError, match="redan exporterats"):
         invoice_export_sie(freeze=freeze, company="Göteborgs Stad", reversal=True)
 
     # The months of q2 are free again: m05 can be frozen; the reversed freezes and their lines stay.

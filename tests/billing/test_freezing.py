@@ -79,7 +79,7 @@ def test_replacing_the_cycle_with_frozen_periods_is_refused_until_reversed(froze
 
 def test_altered_inputs_are_detected(frozen):
     frozen.inputs["cycle"] = frozen.inputs["cycle"].replace("0.03", "0.04")
-    with pytest.raises(BillingError, match="do not match their sha256"):
+    with pytest.raises(BillingError, match="stämmer inte med sin sha256"):
         invoice_reproduce(freeze=frozen)
 
 
@@ -94,7 +94,7 @@ def test_a_period_is_frozen_once_and_overlaps_are_refused(frozen):
 def test_an_export_batch_is_produced_once_unless_asked_again(frozen):
     first = invoice_export_sie(freeze=frozen, company="Göteborgs Stad", by="alice")
     assert first.content.startswith(b"#FLAGGA 0") and first.batch.vouchers == first.content.count(b"#VER") > 0
-    with pytest.raises(BillingError, match="already exported to SIE"):
+    with pytest.raises(BillingError, match="redan exporterats till SIE"):
         invoice_export_sie(freeze=frozen, company="Göteborgs Stad")
     again = invoice_export_sie(freeze=frozen, company="Göteborgs Stad", again=True)
     assert again.content == first.content and again.again
@@ -112,7 +112,7 @@ def test_outcome_is_recorded_with_history(demo):
     assert Cycle.objects.get(pk=cycle.pk).revision == revision + 2
     record = ChangeRecord.objects.filter(cycle=CODE, table="service_years", object="kontaktcenter/2025").get()
     assert record.changes == {"outcome": [None, str(41_000_000_00)]}
-    with pytest.raises(BillingError, match="unknown service"):
+    with pytest.raises(BillingError, match="Okänd tjänst"):
         outcome_record(cycle=cycle, service="nope", year=2025, amount=1)
 
 

@@ -80,7 +80,7 @@ def test_database_flow_freeze_export_once_again_verify_outcome(capsys, tmp_path)
     status, _, err = run(capsys, "invoice", "sie", code, "--period", "2026-q1", "-o", tmp_path / "a.se", "--by", "bob")
     assert status == 0 and "batch" in err
     status, _, err = run(capsys, "invoice", "sie", code, "--period", "2026-q1", "-o", tmp_path / "b.se")
-    assert status == 2 and "already exported" in err and "--again" in err
+    assert status == 2 and "redan exporterats" in err and "--again" in err
     status, _, err = run(capsys, "invoice", "sie", code, "--period", "2026-q1", "-o", tmp_path / "c.se", "--again")
     assert status == 0 and (tmp_path / "a.se").read_bytes() == (tmp_path / "c.se").read_bytes()
     status, _, err = run(capsys, "invoice", "freeze", code, "--period", "2026-m02")

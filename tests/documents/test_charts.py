@@ -13,6 +13,7 @@ from fordela.engine.model import CycleData
 from fordela.engine.money import Unit, display
 from fordela.engine.scenario import Resolution
 from fordela.reports import charts as shared
+from fordela.reports.i18n import gettext
 from fordela.reports.scenarios import bridge_steps_table
 from fordela.web import charts as web
 
@@ -36,7 +37,7 @@ def test_the_web_draws_the_shared_waterfall() -> None:
         steps, title="t", to_unit=lambda ore: ore / 100_000_000, to_text=lambda ore: display(ore), unit="mkr"
     ).to_dict()
     assert page["mark"] == own["mark"] and page["encoding"] == own["encoding"]
-    assert [v["mkr"] for v in _values(page)] == [n.replace(" ", NBSP) for n in ("1 000,0", "+30,1", "1 030,1")]
+    assert [v["figure"] for v in _values(page)] == [n.replace(" ", NBSP) for n in ("1 000,0", "+30,1", "1 030,1")]
 
 
 def test_a_bridge_without_changes_draws_its_levels(demo: CycleData, preparation: Resolution) -> None:
@@ -52,9 +53,9 @@ def test_a_bridge_without_changes_draws_its_levels(demo: CycleData, preparation:
     ).to_dict()
     bars = _values(chart)
     floor, top = chart["layer"][0]["encoding"]["y"]["scale"]["domain"]
-    levels = [bar for bar in bars if bar["typ"] == shared.LEVEL]
-    assert levels and all(floor < bar["slut"] <= top and bar["start"] == floor for bar in levels)
-    assert {bar["mkr"] for bar in levels} == {"86,9"}
+    levels = [bar for bar in bars if bar["kind"] == gettext(shared.LEVEL)]
+    assert levels and all(floor < bar["end"] <= top and bar["start"] == floor for bar in levels)
+    assert {bar["figure"] for bar in levels} == {"86,9"}
     assert chart["layer"][1]["mark"]["type"] == "text"  # the figures are printed on paper
 
 

@@ -46,4 +46,4 @@ def test_tooltips_show_the_tables_display_of_the_exact_ore(spec, unit):
 def test_the_half_case_rounds_like_the_table():
     spec = json.loads(charts.bridge_waterfall([("level", None, HALF)], title="t"))
     rows = next(iter(spec["datasets"].values())) if "datasets" in spec else spec["data"]["values"]
-    assert rows[0]["mkr"] == "1\u00a0174,4" == display(HALF)
+    assert rows[0]["figure"] == "1\u00a0174,4" == display(HALF)

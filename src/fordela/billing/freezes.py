@@ -398,7 +398,9 @@ def frozen_lines(freeze: InvoicingFreeze) -> list[InvoiceLine]:
 def frozen_data(freeze: InvoicingFreeze) -> CycleData:
     """The cycle exactly as it was frozen, after checking the stored inputs against their hash."""
     if inputs_sha256(freeze.inputs) != freeze.inputs_sha256:
-        raise BillingError(f"the stored inputs of {freeze} do not match their sha256: they were altered")
+        raise BillingError(
+            _("The stored inputs of %(period)s do not match their sha256: they were altered.") % {"period": freeze}
+        )
     return data_from_inputs(freeze.inputs)
 
 

@@ -104,11 +104,23 @@ def invoice_export_sie(
     if existing is not None:
         if not again:
             raise BillingError(
-                f"{freeze} was already exported to SIE on {existing.created_at:%Y-%m-%d %H:%M} "
-                f"(batch {existing.pk}, {existing.vouchers} vouchers); use --again to export the same batch again"
+                _(
+                    "%(period)s was already exported to SIE on %(at)s (batch %(batch)s, %(vouchers)s vouchers); "
+                    "%(again)s to export the same batch again"
+                )
+                % {
+                    "period": freeze,
+                    "at": f"{existing.created_at:%Y-%m-%d %H:%M}",
+                    "batch": existing.pk,
+                    "vouchers": existing.vouchers,
+                    "again": _("use --again"),
+                }
             )
         if existing.sha256 != digest:
-            raise BillingError(f"{freeze}: the file no longer matches batch {existing.pk} (other accounts?)")
+            raise BillingError(
+                _("%(period)s: the file no longer matches batch %(batch)s (other accounts?)")
+                % {"period": freeze, "batch": existing.pk}
+            )
         ExportBatch.objects.filter(pk=existing.pk).update(
             exported_again=F("exported_again") + 1, last_exported_at=timezone.now()
         )
@@ -120,7 +132,7 @@ def invoice_export_sie(
                 freeze=freeze, format="sie", kind=kind, sha256=digest, vouchers=content.count(b"#VER"), created_by=by
             )
     except IntegrityError:
-        raise BillingError(f"{freeze} was already exported to SIE") from None
+        raise BillingError(_("%(period)s was already exported to SIE") % {"period": freeze}) from None
     return Export(content, batch, again=False)
 
 
@@ -177,7 +189,9 @@ def outcome_record(
 
     service_row = Service.objects.filter(cycle=cycle, code=service).first()
     if service_row is None:
-        raise BillingError(f"unknown service '{service}' in cycle {cycle.code}")
+        raise BillingError(
+            _("Unknown service '%(service)s' in cycle %(cycle)s.") % {"service": service, "cycle": cycle.code}
+        )
     cycle_lock(cycle=cycle)
     row = ServiceYear.objects.filter(cycle=cycle, service=service_row, year=year).first()
     old = row.outcome if row else None
@@ -187,7 +201,9 @@ def outcome_record(
         earlier = ServiceYear.objects.filter(cycle=cycle, service=service_row, year__lt=year).order_by("-year").first()
         later = earlier or ServiceYear.objects.filter(cycle=cycle, service=service_row).order_by("year").first()
         if later is None:
-            raise BillingError(f"service '{service}' has no year with a key: record its budget first")
+            raise BillingError(
+                _("The service '%(service)s' has no year with a key: record its budget first.") % {"service": service}
+            )
         row = ServiceYear.objects.create(cycle=cycle, service=service_row, year=year, key=later.key, outcome=amount)
     else:
         rows = ServiceYear.objects.filter(pk=row.pk)

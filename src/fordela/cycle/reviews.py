@@ -28,7 +28,7 @@ from fordela.cycle.validation import NON_FIELD, CycleInvalid, problems_as_errors
 from fordela.engine import model as m
 from fordela.history.services import history_record
 from fordela.package.errors import Problem
-from fordela.reports.cycle import OUTCOME_LABELS
+from fordela.reports.cycle import outcome_label
 
 REVIEW_FIELDS = ("outcome", "future_management_approved", "comment")
 
@@ -185,7 +185,7 @@ def review_record(
         title=proposal.title,
         supplier=proposal.supplier.code,
         stage=stage.name,
-        outcome=OUTCOME_LABELS[outcome],
+        outcome=outcome_label(outcome),
         by=by,
     )
     return saved

@@ -38,8 +38,8 @@ from fordela.engine.money import Unit, display, percent
 from fordela.engine.scenario import Resolution
 from fordela.package.writer import write_atomically
 from fordela.reports import cycle as reports
-from fordela.reports.analysis import KIND_LABELS, proposals_table
-from fordela.reports.cycle import OUTCOME_LABELS, organisation_name
+from fordela.reports.analysis import kind_label, proposals_table
+from fordela.reports.cycle import organisation_name, outcome_label
 from fordela.reports.scenarios import bridge_steps_table
 
 PROPOSAL_SLIDES = (
@@ -102,7 +102,7 @@ def _supplier_slides(
         if not table.rows:
             continue
         for part in chunks(len(table.rows), PROPOSALS_PER_SLIDE):
-            slide = deck.slide(f"{KIND_LABELS[kind]} – {name}", f"Förslag på rekommendationer utifrån {stage.name}")
+            slide = deck.slide(f"{kind_label(kind)} – {name}", f"Förslag på rekommendationer utifrån {stage.name}")
             deck.table(slide, view(table, PROPOSAL_COLUMNS, rows=part), PROPOSAL_WIDTHS, font_size=9)
     bridge = reports.bridge_table(data, supplier, [scenario, stage])
     slide = deck.slide(bridge.title, f"{scenario.name} jämfört med {stage.name}, mkr")
@@ -137,17 +137,17 @@ def summary_lines(
     ]
     own = [p for p in data.proposals if p.supplier == supplier]
     kinds = Counter(p.kind for p in own)
-    filed = [f"{KIND_LABELS[k].lower()}: {kinds[k]}" for k in PROPOSAL_SLIDES if kinds[k]]
+    filed = [f"{kind_label(k).lower()}: {kinds[k]}" for k in PROPOSAL_SLIDES if kinds[k]]
     if filed:
         lines.append(f"Förslag i årlig analys – {', '.join(filed)}.")
     missing = [
-        KIND_LABELS[k].lower() for k in (ProposalKind.NEW_SERVICE, ProposalKind.CHANGE_INITIATIVE) if not kinds[k]
+        kind_label(k).lower() for k in (ProposalKind.NEW_SERVICE, ProposalKind.CHANGE_INITIATIVE) if not kinds[k]
     ]
     if missing:
         lines.append(f"Inga förslag om {' eller '.join(missing)}.")
     outcomes = Counter(stage.decisions[p.code].outcome for p in own if stage.decisions[p.code].outcome is not None)
     if outcomes:
-        counted = ", ".join(f"{OUTCOME_LABELS[o].lower()}: {n}" for o, n in outcomes.items() if o is not None)
+        counted = ", ".join(f"{outcome_label(o).lower()}: {n}" for o, n in outcomes.items() if o is not None)
         lines.append(f"{stage.name} – {counted}.")
     frame = b.frame(data, supplier, frames)
     text = f"Ekonomisk ram ({frames.name}): förvaltning {display(frame.management, Unit.KR)} kr + index"

@@ -14,7 +14,7 @@ from fordela.engine import bridge as b
 from fordela.engine.model import AmountType, CycleData
 from fordela.engine.money import Unit, display
 from fordela.engine.scenario import Decision, Resolution
-from fordela.reports.cycle import OUTCOME_LABELS
+from fordela.reports.cycle import outcome_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ class Change:
 def _outcome(decision: Decision) -> str:
     if decision.outcome is None:
         return "Föreslagen" if decision.included else "Ej med"
-    return OUTCOME_LABELS[decision.outcome]
+    return outcome_label(decision.outcome)
 
 
 def changes(data: CycleData, supplier: str, earlier: Resolution, later: Resolution) -> list[Change]:

@@ -3,12 +3,15 @@
 Inside fordela money is ``int`` öre. At the edges it is ``Decimal`` SEK (machine formats, with
 a dot and two decimals) or Swedish display text as the seed documents write it: ``1 091,6``
 mkr, ``38 350`` tkr, ``86 900 000`` kr, with a non-breaking space between thousands, a decimal
-comma and a real minus sign. Display figures are rounded half-up from the exact amount, never
+comma and a real minus sign; in English ``1,091.6`` (the active `NumberStyle`, which the web sets
+from the page's language through `use_number_style`). Display figures are rounded half-up from the exact amount, never
 from an already-rounded one (64 850 tkr → ``64,9``; banker's rounding would print 64,8).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from fractions import Fraction
@@ -33,6 +36,32 @@ class Unit(Enum):
         self.ore = ore
         self.decimals = decimals
         self.label = label
+
+
+@dataclass(frozen=True, slots=True)
+class NumberStyle:
+    """How a language writes a number: decimal mark, thousands separator, space before ``%``."""
+
+    decimal: str
+    thousands: str
+    percent_space: str
+    language: str
+
+
+SWEDISH = NumberStyle(decimal=",", thousands=NBSP, percent_space=NBSP, language="sv")
+ENGLISH = NumberStyle(decimal=".", thousands=",", percent_space="", language="en")
+_style_source: Callable[[], NumberStyle] = lambda: SWEDISH  # noqa: E731 - replaced by use_number_style
+
+
+def use_number_style(source: Callable[[], NumberStyle]) -> None:
+    """Install the function that says which style is active (the web: the request's language).
+    The engine knows no request; without a source every figure is Swedish."""
+    global _style_source
+    _style_source = source
+
+
+def number_style() -> NumberStyle:
+    return _style_source()
 
 
 def to_ore(sek: Decimal | int | str) -> int:
@@ -91,39 +120,48 @@ def round_half_up_ratio(numerator: int, denominator: int) -> int:
     return _half_up(numerator, denominator)
 
 
-def _group(digits: str) -> str:
+def _group(digits: str, separator: str) -> str:
     parts = []
     while len(digits) > 3:
         parts.append(digits[-3:])
         digits = digits[:-3]
     parts.append(digits)
-    return NBSP.join(reversed(parts))
+    return separator.join(reversed(parts))
 
 
 def swedish_number(value: Fraction | int | Decimal, decimals: int = 0) -> str:
-    """An exact number as Swedish text: grouped thousands, decimal comma, minus sign."""
+    """An exact number as Swedish text whatever the page's language (what a Swedish form field shows)."""
     exact = value if isinstance(value, Fraction) else Fraction(value)
-    return _swedish(exact.numerator, exact.denominator, decimals)
+    return _format(exact.numerator, exact.denominator, decimals, SWEDISH)
 
 
-def _swedish(numerator: int, denominator: int, decimals: int) -> str:
+def number(value: Fraction | int | Decimal, decimals: int = 0) -> str:
+    """An exact number as text in the active style: grouped thousands, decimal mark, minus sign."""
+    exact = value if isinstance(value, Fraction) else Fraction(value)
+    return _format(exact.numerator, exact.denominator, decimals, _style_source())
+
+
+def _format(numerator: int, denominator: int, decimals: int, style: NumberStyle) -> str:
     # Integers only (no Fraction per cell): pages and exports format many thousands of amounts.
     rounded = _half_up(numerator * 10**decimals, denominator)
     digits = str(abs(rounded)).rjust(decimals + 1, "0")
     whole, frac = (digits[:-decimals], digits[-decimals:]) if decimals else (digits, "")
-    text = (_group(whole) if len(whole) > 3 else whole) + ("," + frac if frac else "")
+    text = (_group(whole, style.thousands) if len(whole) > 3 else whole) + (style.decimal + frac if frac else "")
     return (MINUS + text) if rounded < 0 else text
 
 
 def display(ore: int, unit: Unit = Unit.MKR, *, decimals: int | None = None, label: bool = False) -> str:
-    """int öre → Swedish display text in `unit` (``1 091,6``; with label ``1 091,6 mkr``)."""
+    """int öre → display text in `unit` in the active style (``1 091,6``; with label ``1 091,6 mkr``;
+    English ``1,091.6``)."""
     places = unit.decimals if decimals is None else decimals
-    text = _swedish(ore, unit.ore, places)
+    text = _format(ore, unit.ore, places, _style_source())
     return f"{text}{NBSP}{unit.label}" if label else text
 
 
 def percent(part: int, whole: int, decimals: int = 1) -> str:
-    """The exact ratio part/whole as a Swedish percentage, e.g. ``4,2 %``; ``–`` when whole is 0."""
+    """The exact ratio part/whole as a percentage in the active style, e.g. ``4,2 %`` (English
+    ``4.2%``); ``–`` when whole is 0."""
     if whole == 0:
         return "–"
-    return f"{swedish_number(Fraction(part * 100, whole), decimals)}{NBSP}%"
+    style = _style_source()
+    return f"{_format(part * 100, whole, decimals, style)}{style.percent_space}%"

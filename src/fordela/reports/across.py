@@ -14,16 +14,20 @@ from fordela.engine.allocation_types import AllocationError
 from fordela.engine.model import CycleData
 from fordela.engine.money import Unit
 from fordela.engine.scenario import decided_scenario, resolve_code
+from fordela.reports.i18n import gettext as _
 from fordela.reports.tables import Col, ColumnKind, Table
 
 MONEY = ColumnKind.MONEY
-COLUMNS = (
-    Col("cycle", "Cykel"),
-    Col("year", "År"),
-    Col("what", "Avser"),
-    Col("amount", "Belopp", MONEY, Unit.KR),
-    Col("outcome", "Utfall", MONEY, Unit.KR),
-)
+
+
+def _columns() -> tuple[Col, ...]:
+    return (
+        Col("cycle", _("Cycle")),
+        Col("year", _("Year")),
+        Col("what", _("Refers to")),
+        Col("amount", _("Amount"), MONEY, Unit.KR),
+        Col("outcome", _("Outcome"), MONEY, Unit.KR),
+    )
 
 
 Decided = tuple[str, dict[int, dict[tuple[str, str], int]]]
@@ -64,13 +68,21 @@ def service_across(
         decided_name, years = decided(data)
         for sy in sorted(data.service_years, key=lambda r: r.year):
             if sy.service == service and sy.year <= data.cycle.base_year:
-                what = "Budget" if sy.year == data.cycle.base_year else "Tidigare år"
+                what = _("Budget") if sy.year == data.cycle.base_year else _("Earlier year")
                 rows.append((data.cycle.code, sy.year, what, sy.cost, sy.outcome))
         target = years.get(data.cycle.target_year)
         if target is not None:
-            amount = sum(a for (obj, _), a in target.items() if obj == service)
-            rows.append((data.cycle.code, data.cycle.target_year, f"Beslutat: {decided_name}", amount, None))
-    return Table(f"{name}: kostnad över alla cykler", COLUMNS, tuple(rows))
+            amount = sum(a for (obj, _org), a in target.items() if obj == service)
+            rows.append(
+                (
+                    data.cycle.code,
+                    data.cycle.target_year,
+                    _("Decided: %(scenario)s") % {"scenario": decided_name},
+                    amount,
+                    None,
+                )
+            )
+    return Table(_("%(name)s: cost across all cycles") % {"name": name}, _columns(), tuple(rows))
 
 
 def organisation_across(
@@ -87,7 +99,9 @@ def organisation_across(
         name = match.name
         decided_name, years = decided(data)
         for year, amounts in sorted(years.items()):
-            what = "Budget" if year == data.cycle.base_year else f"Beslutat: {decided_name}"
-            bill = sum(a for (_, org), a in amounts.items() if org == organisation)
+            what = (
+                _("Budget") if year == data.cycle.base_year else _("Decided: %(scenario)s") % {"scenario": decided_name}
+            )
+            bill = sum(a for (_obj, org), a in amounts.items() if org == organisation)
             rows.append((data.cycle.code, year, what, bill, None))
-    return Table(f"{name}: kostnad över alla cykler", COLUMNS, tuple(rows))
+    return Table(_("%(name)s: cost across all cycles") % {"name": name}, _columns(), tuple(rows))

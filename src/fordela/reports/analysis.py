@@ -17,31 +17,42 @@ from fordela.engine.lookups import lookups
 from fordela.engine.model import AmountType, CycleData, Financing, Proposal, ProposalKind
 from fordela.engine.money import Unit, display
 from fordela.engine.scenario import Resolution, with_proposals
-from fordela.reports.cycle import OUTCOME_LABELS, organisation_name
+from fordela.reports.cycle import organisation_name, outcome_label
+from fordela.reports.i18n import gettext as _
+from fordela.reports.i18n import gettext_noop as N_
 from fordela.reports.tables import Col, ColumnKind, Table, ratio
 
 MONEY, PERCENT = ColumnKind.MONEY, ColumnKind.PERCENT
 
+# English msgids, translated where shown (`financing_label`, `kind_label`).
 FINANCING_LABELS = {
-    Financing.SOLIDARITY: "Solidarisk finansiering",
-    Financing.ADD_ON: "Tilläggstjänst",
-    Financing.USERS: "De som ansluter betalar",
-    Financing.OWN_FUNDS: "Egna medel",
-    Financing.MUNICIPAL_GRANT: "Kommunbidrag",
-    Financing.GRANT_CALL: "Utlysning",
+    Financing.SOLIDARITY: N_("Solidarity financing"),
+    Financing.ADD_ON: N_("Add-on service"),
+    Financing.USERS: N_("Those who join pay"),
+    Financing.OWN_FUNDS: N_("Own funds"),
+    Financing.MUNICIPAL_GRANT: N_("Municipal grant"),
+    Financing.GRANT_CALL: N_("Grant call"),
 }
 KIND_LABELS = {
-    ProposalKind.NEW_SERVICE: "Nya tjänster",
-    ProposalKind.RECATEGORISATION: "Förslag på ändrad kategorisering av tjänst",
-    ProposalKind.KEY_CHANGE: "Förändrade fördelningsnycklar",
-    ProposalKind.CHANGE_INITIATIVE: "Förändringsinsatser",
-    ProposalKind.DEVELOPMENT_WITHIN_SERVICE: "Utveckling inom tjänst",
-    ProposalKind.SUPPLIER_CONTRACT: "Leverantörsavtal",
-    ProposalKind.SETTLEMENT: "Avräkning genomförd utveckling",
-    ProposalKind.EFFICIENCY: "Effektiviseringar",
-    ProposalKind.VOLUME_CHANGE: "Volymförändringar",
+    ProposalKind.NEW_SERVICE: N_("New services"),
+    ProposalKind.RECATEGORISATION: N_("Proposals to change a service's category"),
+    ProposalKind.KEY_CHANGE: N_("Changed distribution keys"),
+    ProposalKind.CHANGE_INITIATIVE: N_("Change initiatives"),
+    ProposalKind.DEVELOPMENT_WITHIN_SERVICE: N_("Development within the service"),
+    ProposalKind.SUPPLIER_CONTRACT: N_("Supplier contracts"),
+    ProposalKind.SETTLEMENT: N_("Settlement of development carried out"),
+    ProposalKind.EFFICIENCY: N_("Efficiencies"),
+    ProposalKind.VOLUME_CHANGE: N_("Volume changes"),
 }
-UNKNOWN_SERVICE = "Ej känt"  # as the deck writes it when an initiative has no service yet
+UNKNOWN_SERVICE = N_("Not known")  # as the deck writes it when an initiative has no service yet
+
+
+def financing_label(financing: Financing) -> str:
+    return _(FINANCING_LABELS[financing])
+
+
+def kind_label(kind: ProposalKind) -> str:
+    return _(KIND_LABELS[kind])
 
 
 def existing_services(data: CycleData, supplier: str) -> list[str]:
@@ -84,17 +95,22 @@ def cost_history_layout(data: CycleData, supplier: str, rows_by_year: dict[int, 
 
     def label(year: int) -> str:
         if year < cycle.base_year:
-            return f"Utfall {year}"
-        return f"Budget {year}" if year == cycle.base_year else f"Förslag budget {year}"
+            return _("Outcome %(year)s") % {"year": year}
+        if year == cycle.base_year:
+            return _("Budget %(year)s") % {"year": year}
+        return _("Proposed budget %(year)s") % {"year": year}
 
     columns = (
-        Col("year", "År"),
+        Col("year", _("Year")),
         Col("label", ""),
-        Col("amount", "Total förvaltningskostnad befintliga bastjänster", MONEY, Unit.KR),
-        Col("development_within_service", "varav utveckling inom tjänst", MONEY, Unit.KR),
+        Col("amount", _("Total management cost of existing base services"), MONEY, Unit.KR),
+        Col("development_within_service", _("of which development within the service"), MONEY, Unit.KR),
     )
     rows = tuple((y, label(y), *rows_by_year[y]) for y in sorted(rows_by_year))
-    return Table(f"Förvaltningskostnad befintliga bastjänster, {organisation_name(data, supplier)}", columns, rows)
+    title = _("Management cost of existing base services, %(supplier)s") % {
+        "supplier": organisation_name(data, supplier)
+    }
+    return Table(title, columns, rows)
 
 
 def _mkr(ore: int) -> str:
@@ -112,21 +128,24 @@ def proposal_summary(data: CycleData, proposal: Proposal) -> str:
     parts = []
     if by_type[AmountType.DEVELOPMENT]:
         years = ", ".join(f"{_mkr(a)} {y}" for y, a in sorted(by_type[AmountType.DEVELOPMENT]))
-        parts.append(f"utveckling {years}")
+        parts.append(_("development %(years)s") % {"years": years})
     if by_type[AmountType.MANAGEMENT]:
-        years = ", ".join(f"{_mkr(a)} från {y}" for y, a in sorted(by_type[AmountType.MANAGEMENT]))
-        parts.append(f"förvaltning {years}")
+        years = ", ".join(
+            _("%(amount)s from %(year)s") % {"amount": _mkr(a), "year": y}
+            for y, a in sorted(by_type[AmountType.MANAGEMENT])
+        )
+        parts.append(_("management %(years)s") % {"years": years})
     if proposal.future_management_cost is not None and proposal.future_management_from_year is not None:
         parts.append(
-            f"uppskattad förvaltningskostnad {_mkr(proposal.future_management_cost)}/år "
-            f"från {proposal.future_management_from_year}"
+            _("estimated management cost %(amount)s/year from %(year)s")
+            % {"amount": _mkr(proposal.future_management_cost), "year": proposal.future_management_from_year}
         )
     return "; ".join(parts)
 
 
 def _service_name(data: CycleData, code: str | None) -> str:
     if code is None:
-        return UNKNOWN_SERVICE
+        return _(UNKNOWN_SERVICE)
     return lookups(data).service_name(code)
 
 
@@ -138,8 +157,8 @@ def recommendation_text(resolution: Resolution, proposal: str) -> str:
     """The deciding stage's outcome with its conditions, e.g. ``Tillstyrks med villkor: …``."""
     d = resolution.decisions[proposal]
     if d.outcome is None:
-        return "Ingår" if d.included else "Ingår inte"
-    text = OUTCOME_LABELS[d.outcome]
+        return _("Included") if d.included else _("Not included")
+    text = outcome_label(d.outcome)
     conditions = [c.text or c.kind.value for c in d.conditions]
     return f"{text}: {' '.join(conditions)}" if conditions else text
 
@@ -151,13 +170,13 @@ def proposals_table(
     of `resolution` (a stage), as the coordination deck lays them out."""
     wanted = tuple(kinds)
     columns = (
-        Col("proposal", "Kod", shown=False),
-        Col("service", "Tjänst"),
-        Col("title", "Förslag i årlig analys"),
-        Col("amounts", "Belopp"),
-        Col("financing", "Finansiering"),
-        Col("comment", "Kommentar"),
-        Col("recommendation", f"Förslag {data.cycle.target_year}"),
+        Col("proposal", _("Code"), shown=False),
+        Col("service", _("Service")),
+        Col("title", _("Proposal in the annual analysis")),
+        Col("amounts", _("Amount")),
+        Col("financing", _("Financing")),
+        Col("comment", _("Comment")),
+        Col("recommendation", _("Proposal %(year)s") % {"year": data.cycle.target_year}),
     )
     rows = tuple(
         (
@@ -165,14 +184,14 @@ def proposals_table(
             _service_name(data, p.service),
             p.title,
             proposal_summary(data, p),
-            FINANCING_LABELS[p.financing],
+            financing_label(p.financing),
             resolution.decisions[p.code].comment,
             recommendation_text(resolution, p.code),
         )
         for p in data.proposals
         if p.supplier == supplier and p.kind in wanted
     )
-    name = title or ", ".join(KIND_LABELS[k] for k in wanted)
+    name = title or ", ".join(kind_label(k) for k in wanted)
     return Table(f"{name}, {organisation_name(data, supplier)} – {resolution.name}", columns, rows)
 
 
@@ -185,10 +204,10 @@ def key_change_table(data: CycleData, supplier: str) -> Table:
     """The supplier's proposed key changes: service, current key, proposed key."""
     base_keys = {sy.service: sy.key for sy in data.service_years if sy.year == data.cycle.base_year}
     columns = (
-        Col("proposal", "Kod", shown=False),
-        Col("service", "Bastjänst/digital infrastruktur"),
-        Col("current_key", "Nuvarande fördelningsnyckel"),
-        Col("proposed_key", "Förslag på ny fördelningsnyckel"),
+        Col("proposal", _("Code"), shown=False),
+        Col("service", _("Base service/digital infrastructure")),
+        Col("current_key", _("Current distribution key")),
+        Col("proposed_key", _("Proposed new distribution key")),
     )
     rows = tuple(
         (
@@ -200,7 +219,8 @@ def key_change_table(data: CycleData, supplier: str) -> Table:
         for p in data.proposals
         if p.kind is ProposalKind.KEY_CHANGE and p.supplier == supplier
     )
-    return Table(f"Förslag på förändrad fördelningsnyckel, {organisation_name(data, supplier)}", columns, rows)
+    title = _("Proposed changes of distribution key, %(supplier)s") % {"supplier": organisation_name(data, supplier)}
+    return Table(title, columns, rows)
 
 
 def key_change_effect_table(data: CycleData, proposal: str, base: Resolution, year: int | None = None) -> Table:
@@ -220,21 +240,22 @@ def key_change_effect_table(data: CycleData, proposal: str, base: Resolution, ye
 
     before, after = amounts(without), amounts(with_)
     columns = (
-        Col("organisation", "Kod", shown=False),
-        Col("name", "Organisation"),
-        Col("without", "Nuvarande nyckel", MONEY, Unit.KR),
-        Col("with", "Föreslagen nyckel", MONEY, Unit.KR),
-        Col("change", "Förändring", MONEY, Unit.KR),
-        Col("change_percent", "Förändring %", PERCENT),
+        Col("organisation", _("Code"), shown=False),
+        Col("name", _("Organisation")),
+        Col("without", _("Current key"), MONEY, Unit.KR),
+        Col("with", _("Proposed key"), MONEY, Unit.KR),
+        Col("change", _("Total change"), MONEY, Unit.KR),
+        Col("change_percent", _("Change %"), PERCENT),
     )
     rows: list[tuple[Any, ...]] = []
     for org in sorted(set(before) | set(after)):
         old, new = before.get(org, 0), after.get(org, 0)
         rows.append((org, organisation_name(data, org), old, new, new - old, ratio(new - old, old)))
     total_old, total_new = sum(before.values()), sum(after.values())
-    rows.append(("", "Summa", total_old, total_new, total_new - total_old, ratio(total_new - total_old, total_old)))
+    rows.append(("", _("Sum"), total_old, total_new, total_new - total_old, ratio(total_new - total_old, total_old)))
     return Table(
-        f"Effekt per organisation {year}: {_service_name(data, p.service)}, {_key_name(data, p.proposed_key)}",
+        _("Effect per organisation %(year)s: %(service)s, %(key)s")
+        % {"year": year, "service": _service_name(data, p.service), "key": _key_name(data, p.proposed_key)},
         columns,
         tuple(rows),
         emphasis=frozenset({len(rows) - 1}),

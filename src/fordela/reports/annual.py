@@ -13,8 +13,9 @@ from fordela.engine import bridge as b
 from fordela.engine.model import AmountType, AnalysisSection, CycleData, ProposalKind
 from fordela.engine.money import Unit
 from fordela.engine.scenario import Decision, Resolution
-from fordela.reports.analysis import FINANCING_LABELS, cost_history_layout, existing_services, recommendation_text
+from fordela.reports.analysis import cost_history_layout, existing_services, financing_label, recommendation_text
 from fordela.reports.cycle import index_percent, line_labels, organisation_name
+from fordela.reports.i18n import gettext as _
 from fordela.reports.tables import Col, ColumnKind, Table
 
 MONEY = ColumnKind.MONEY
@@ -95,14 +96,15 @@ def bridge_detail_table(data: CycleData, supplier: str, resolution: Resolution) 
     total("total", x.total)
     rows.append(("total_with_index", "", labels["total_with_index"], "", x.total_with_index))
     columns = (
-        Col("line", "Rad", shown=False),
-        Col("proposal", "Förslag", shown=False),
-        Col("label", f"Förändringar i årlig analys {year}"),
-        Col("service", "Tjänst"),
-        Col("amount", f"Belopp {year}", MONEY, Unit.KR),
+        Col("line", _("Line"), shown=False),
+        Col("proposal", _("Proposal"), shown=False),
+        Col("label", _("Changes in the annual analysis %(year)s") % {"year": year}),
+        Col("service", _("Service")),
+        Col("amount", _("Amount %(year)s") % {"year": year}, MONEY, Unit.KR),
     )
     return Table(
-        f"Budgetbrygga {organisation_name(data, supplier)} – {resolution.name}",
+        _("Budget bridge %(supplier)s – %(scenario)s")
+        % {"supplier": organisation_name(data, supplier), "scenario": resolution.name},
         columns,
         tuple(rows),
         emphasis=frozenset(emphasis),
@@ -122,8 +124,8 @@ def initiatives_detail_table(data: CycleData, supplier: str, resolution: Resolut
             (
                 p.code,
                 p.title,
-                _service(data, p.service) or "Ej känt",
-                FINANCING_LABELS[p.financing],
+                _service(data, p.service) or _("Not known"),
+                financing_label(p.financing),
                 d.amount(year, AmountType.DEVELOPMENT),
                 later or None,
                 p.future_management_cost,
@@ -131,16 +133,17 @@ def initiatives_detail_table(data: CycleData, supplier: str, resolution: Resolut
             )
         )
     columns = (
-        Col("proposal", "Kod", shown=False),
-        Col("title", "Förändringsinsats"),
-        Col("service", "Tjänst"),
-        Col("financing", "Finansiering"),
-        Col("development", f"Utveckling {year}", MONEY, Unit.KR),
-        Col("later", "Utveckling senare år", MONEY, Unit.KR),
-        Col("future", "Förvaltning per år därefter", MONEY, Unit.KR),
-        Col("from_year", "Från år", ColumnKind.NUMBER),
+        Col("proposal", _("Code"), shown=False),
+        Col("title", _("Change initiative")),
+        Col("service", _("Service")),
+        Col("financing", _("Financing")),
+        Col("development", _("Development %(year)s") % {"year": year}, MONEY, Unit.KR),
+        Col("later", _("Development in later years"), MONEY, Unit.KR),
+        Col("future", _("Management per year after that"), MONEY, Unit.KR),
+        Col("from_year", _("From year"), ColumnKind.NUMBER),
     )
-    return Table(f"Förändringsinsatser, {organisation_name(data, supplier)}", columns, tuple(rows))
+    title = _("Change initiatives, %(supplier)s") % {"supplier": organisation_name(data, supplier)}
+    return Table(title, columns, tuple(rows))
 
 
 def assessment_table(data: CycleData, supplier: str, decided: Resolution) -> Table:
@@ -156,27 +159,29 @@ def assessment_table(data: CycleData, supplier: str, decided: Resolution) -> Tab
         if p.supplier != supplier or (p.code not in comments and d.outcome is None):
             continue
         proposal = recommendation_text(decided, p.code) + (f". {d.comment}" if d.comment else "")
-        rows.append((p.code, _service(data, p.service) or "Ej känt", p.title, comments.get(p.code, ""), proposal))
+        rows.append((p.code, _service(data, p.service) or _("Not known"), p.title, comments.get(p.code, ""), proposal))
     columns = (
-        Col("proposal", "Kod", shown=False),
-        Col("service", "Tjänst"),
-        Col("title", "Förslag i årlig analys"),
-        Col("comment", "SLK kommentar"),
-        Col("recommendation", f"SLK:s förslag {data.cycle.target_year}"),
+        Col("proposal", _("Code"), shown=False),
+        Col("service", _("Service")),
+        Col("title", _("Proposal in the annual analysis")),
+        Col("comment", _("SLK comment")),
+        Col("recommendation", _("SLK's proposal %(year)s") % {"year": data.cycle.target_year}),
     )
-    return Table(f"Kommentar och förslag per förslag – {decided.name}", columns, tuple(rows))
+    title = _("Comment and proposal per proposal – %(scenario)s") % {"scenario": decided.name}
+    return Table(title, columns, tuple(rows))
 
 
 def council_frame_table(data: CycleData, supplier: str, decided: Resolution) -> Table:
     """The frames recommended to the council for `supplier`, plus index as the council decides."""
     frame = b.frame(data, supplier, decided)
-    rows = [("management", "Ekonomisk ram för förvaltning av bastjänster", frame.management, "+ index")]
+    rows = [("management", _("Budget frame for management of base services"), frame.management, "+ index")]
     if frame.development:
-        rows.append(("development", "Ekonomisk ram för utveckling av bastjänster", frame.development, "+ index"))
+        rows.append(("development", _("Budget frame for development of base services"), frame.development, "+ index"))
     columns = (
-        Col("frame", "Ram", shown=False),
+        Col("frame", _("Frame"), shown=False),
         Col("label", organisation_name(data, supplier)),
-        Col("amount", "Ekonomisk ram", MONEY, Unit.KR),
-        Col("index", f"Index (i cykeln {index_percent(data)})"),
+        Col("amount", _("Budget frame"), MONEY, Unit.KR),
+        Col("index", _("Index (in the cycle %(index)s)") % {"index": index_percent(data)}),
     )
-    return Table(f"Rekommendation till kommunfullmäktige – {decided.name}", columns, tuple(rows))
+    title = _("Recommendation to the city council – %(scenario)s") % {"scenario": decided.name}
+    return Table(title, columns, tuple(rows))

@@ -12,15 +12,17 @@ from fordela.engine.lookups import lookups
 from fordela.engine.model import CycleData, Period
 from fordela.engine.money import Unit
 from fordela.reports.cycle import index_percent, organisation_name
+from fordela.reports.i18n import gettext as _
+from fordela.reports.i18n import gettext_noop as N_
 from fordela.reports.tables import Col, ColumnKind, Table, ratio
 
 MONEY, PERCENT, NUMBER = ColumnKind.MONEY, ColumnKind.PERCENT, ColumnKind.NUMBER
 KIND_LABELS = {
-    "service": "Tjänst",
-    "initiative": "Förändringsinsats",
-    "subscription": "Abonnemang",
-    "incurred": "Upparbetat",
-    "exemption_share": "Andel av dispens",
+    "service": N_("Service"),
+    "initiative": N_("Change initiative"),
+    "subscription": N_("Subscription"),
+    "incurred": N_("Incurred"),
+    "exemption_share": N_("Share of an exemption"),
 }
 
 
@@ -33,18 +35,18 @@ def invoice_lines_table(data: CycleData, lines: list[InvoiceLine], title: str) -
     names = _object_names(data)
     organisations = lookups(data)
     columns = (
-        Col("period", "Period"),
-        Col("supplier", "Leverantör", shown=False),
-        Col("organisation", "Kund", shown=False),
-        Col("organisation_name", "Kund"),
-        Col("object", "Objekt", shown=False),
-        Col("object_name", "Tjänst/insats"),
-        Col("kind", "Typ", shown=False),
-        Col("kind_label", "Typ"),
-        Col("net", "Netto", MONEY, Unit.KR),
-        Col("vat_rate", "Moms %", shown=False),
-        Col("vat", "Moms", MONEY, Unit.KR),
-        Col("gross", "Att betala", MONEY, Unit.KR),
+        Col("period", _("Period")),
+        Col("supplier", _("Supplier"), shown=False),
+        Col("organisation", _("Customer"), shown=False),
+        Col("organisation_name", _("Customer")),
+        Col("object", _("Object"), shown=False),
+        Col("object_name", _("Service/initiative")),
+        Col("kind", _("Type"), shown=False),
+        Col("kind_label", _("Type")),
+        Col("net", _("Net"), MONEY, Unit.KR),
+        Col("vat_rate", _("VAT %"), shown=False),
+        Col("vat", _("VAT"), MONEY, Unit.KR),
+        Col("gross", _("To pay"), MONEY, Unit.KR),
     )
     rows = tuple(
         (
@@ -55,7 +57,7 @@ def invoice_lines_table(data: CycleData, lines: list[InvoiceLine], title: str) -
             ln.object,
             names.get(ln.object, ln.object),
             ln.kind,
-            KIND_LABELS.get(ln.kind, ln.kind),
+            _(KIND_LABELS[ln.kind]) if ln.kind in KIND_LABELS else ln.kind,
             ln.net,
             ln.vat_rate,
             ln.vat,
@@ -75,13 +77,13 @@ def invoice_totals_table(data: CycleData, base: InvoicingBase, period: Period | 
             totals[(ln.period, ln.supplier, ln.organisation)][0] += ln.net
             totals[(ln.period, ln.supplier, ln.organisation)][1] += ln.vat
     columns = (
-        Col("period", "Period"),
-        Col("supplier", "Leverantör"),
-        Col("organisation", "Kund", shown=False),
-        Col("organisation_name", "Kund"),
-        Col("net", "Netto", MONEY, Unit.KR),
-        Col("vat", "Moms", MONEY, Unit.KR),
-        Col("gross", "Att betala", MONEY, Unit.KR),
+        Col("period", _("Period")),
+        Col("supplier", _("Supplier")),
+        Col("organisation", _("Customer"), shown=False),
+        Col("organisation_name", _("Customer")),
+        Col("net", _("Net"), MONEY, Unit.KR),
+        Col("vat", _("VAT"), MONEY, Unit.KR),
+        Col("gross", _("To pay"), MONEY, Unit.KR),
     )
     rows: list[tuple[Any, ...]] = []
     for (p, supplier, org), (net, vat) in sorted(totals.items(), key=lambda kv: (order[kv[0][0]], *kv[0][1:])):
@@ -89,11 +91,21 @@ def invoice_totals_table(data: CycleData, base: InvoicingBase, period: Period | 
         rows.append((f"{base.year}-{p}", name, org, organisation_name(data, org), net, vat, net + vat))
     net_sum = sum(r[4] for r in rows)
     vat_sum = sum(r[5] for r in rows)
-    rows.append(("", "Summa", "", "", net_sum, vat_sum, net_sum + vat_sum))
+    rows.append(("", _("Sum"), "", "", net_sum, vat_sum, net_sum + vat_sum))
     shown = f"{base.year}-{period}" if period else str(base.year)
-    title = f"Fakturaunderlag {shown} per faktura"
-    indexed = f"Index {index_percent(data)} per år i {base.index_years} år" if base.index_years else "Inget index"
-    notes = (f"{indexed} på fördelade belopp; abonnemang utan index; upparbetat högst beviljat belopp med index.",)
+    title = _("Invoicing base %(period)s per invoice") % {"period": shown}
+    indexed = (
+        _("Index %(index)s a year for %(years)s years") % {"index": index_percent(data), "years": base.index_years}
+        if base.index_years
+        else _("No index")
+    )
+    notes = (
+        _(
+            "%(index)s on distributed amounts; subscriptions without index; incurred at most the granted "
+            "amount with index."
+        )
+        % {"index": indexed},
+    )
     return Table(title, columns, tuple(rows), notes, frozenset({len(rows) - 1}))
 
 
@@ -101,17 +113,17 @@ def not_invoiced_table(data: CycleData, base: InvoicingBase) -> Table:
     """What the distribution holds but nobody is charged: not incurred, or exempted with nobody left."""
     names = _object_names(data)
     labels = {
-        "not_incurred": "Ej upparbetat (faktureras aldrig)",
-        "exempted_unshared": "Dispens utan andra betalare",
-        "own_service": "Leverantörens egen användning (faktureras inte)",
+        "not_incurred": _("Not incurred (never invoiced)"),
+        "exempted_unshared": _("Exemption without other payers"),
+        "own_service": _("The supplier's own use (not invoiced)"),
     }
     columns = (
-        Col("object", "Objekt", shown=False),
-        Col("object_name", "Tjänst/insats"),
-        Col("kind", "Orsak"),
-        Col("period", "Period"),
-        Col("organisation", "Kund"),
-        Col("amount", "Belopp", MONEY, Unit.KR),
+        Col("object", _("Object"), shown=False),
+        Col("object_name", _("Service/initiative")),
+        Col("kind", _("Cause")),
+        Col("period", _("Period")),
+        Col("organisation", _("Customer")),
+        Col("amount", _("Amount"), MONEY, Unit.KR),
     )
     rows = tuple(
         (
@@ -124,19 +136,19 @@ def not_invoiced_table(data: CycleData, base: InvoicingBase) -> Table:
         )
         for n in base.not_invoiced
     )
-    return Table(f"Ej fakturerat {base.year}", columns, rows)
+    return Table(_("Not invoiced %(year)s") % {"year": base.year}, columns, rows)
 
 
 def exemptions_table(data: CycleData, base: InvoicingBase) -> Table:
     """What each exempted organisation was not charged, per month; re-split among the others."""
     names = _object_names(data)
     columns = (
-        Col("period", "Månad"),
-        Col("service", "Tjänst", shown=False),
-        Col("service_name", "Tjänst"),
-        Col("organisation", "Kund", shown=False),
-        Col("organisation_name", "Kund med dispens"),
-        Col("amount", "Ej debiterat", MONEY, Unit.KR),
+        Col("period", _("Month")),
+        Col("service", _("Service"), shown=False),
+        Col("service_name", _("Service")),
+        Col("organisation", _("Customer"), shown=False),
+        Col("organisation_name", _("Customer with exemption")),
+        Col("amount", _("Not charged"), MONEY, Unit.KR),
     )
     rows = tuple(
         (
@@ -149,22 +161,25 @@ def exemptions_table(data: CycleData, base: InvoicingBase) -> Table:
         )
         for e in base.exempted
     )
-    notes = ("Beloppet fördelas på tjänstens övriga deltagare efter deras andel (typ 'Andel av dispens').",)
-    return Table(f"Dispenser {base.year}", columns, rows, notes)
+    notes = (
+        _("The amount is distributed to the service's other participants by their share (type '%(type)s').")
+        % {"type": _(KIND_LABELS["exemption_share"])},
+    )
+    return Table(_("Exemptions %(year)s") % {"year": base.year}, columns, rows, notes)
 
 
 def outcome_table(data: CycleData, supplier: str | None = None) -> Table:
     """Budget against outcome per supplier, service and year, with the deviation and a sum per
     supplier and year. Years with neither are left out."""
     columns = (
-        Col("supplier", "Leverantör", shown=False),
-        Col("supplier_name", "Leverantör"),
-        Col("service", "Tjänst", shown=False),
-        Col("service_name", "Tjänst"),
-        Col("year", "År"),
-        Col("budget", "Budget", MONEY, Unit.TKR),
-        Col("outcome", "Utfall", MONEY, Unit.TKR),
-        Col("deviation", "Avvikelse", MONEY, Unit.TKR),
+        Col("supplier", _("Supplier"), shown=False),
+        Col("supplier_name", _("Supplier")),
+        Col("service", _("Service"), shown=False),
+        Col("service_name", _("Service")),
+        Col("year", _("Year")),
+        Col("budget", _("Budget"), MONEY, Unit.TKR),
+        Col("outcome", _("Outcome"), MONEY, Unit.TKR),
+        Col("deviation", _("Deviation"), MONEY, Unit.TKR),
         Col("deviation_percent", "%", PERCENT),
     )
     services = {s.code: s for s in data.services}
@@ -186,10 +201,12 @@ def outcome_table(data: CycleData, supplier: str | None = None) -> Table:
                     total[i] = (total[i] or 0) + value
         for year, (budget, outcome) in sorted(sums.items()):
             emphasis.add(len(rows))
-            rows.append(_outcome_row(data, sup, "", f"Summa {year}", year, budget, outcome))
-    scope = organisation_name(data, supplier) if supplier else "alla leverantörer"
-    notes = ("Budget för år efter basåret är leverantörens förslag; utfall registreras i efterhand.",)
-    return Table(f"Budget och utfall, {scope}", columns, tuple(rows), notes, frozenset(emphasis))
+            rows.append(_outcome_row(data, sup, "", _("Sum %(year)s") % {"year": year}, year, budget, outcome))
+    scope = organisation_name(data, supplier) if supplier else _("all suppliers")
+    notes = (_("The budget for years after the base year is the supplier's proposal; outcome is recorded afterwards."),)
+    return Table(
+        _("Budget and outcome, %(scope)s") % {"scope": scope}, columns, tuple(rows), notes, frozenset(emphasis)
+    )
 
 
 def _outcome_row(

@@ -14,9 +14,14 @@ from typing import Any
 
 import altair as alt
 
-LEVEL, INCREASE, DECREASE = "nivå", "ökning", "minskning"
+from fordela.reports.i18n import gettext as _
+from fordela.reports.i18n import gettext_noop as N_
+
+# The legend's words are English msgids, translated when a chart is drawn; the data's field
+# names are machine names (every title and tooltip is set, so none of them is shown).
+LEVEL, INCREASE, DECREASE = N_("level"), N_("increase"), N_("decrease")
 COLOURS = {LEVEL: "#4c78a8", INCREASE: "#b5452c", DECREASE: "#2e7d32"}
-MANAGEMENT, DEVELOPMENT = "Förvaltning", "Utveckling"
+MANAGEMENT, DEVELOPMENT = N_("Management"), N_("Development")
 
 
 def waterfall(
@@ -47,7 +52,7 @@ def waterfall(
         else:
             start, kind = to_unit(level - change), (INCREASE if change >= 0 else DECREASE)
             text = ("+" if change >= 0 else "") + to_text(change)
-        data.append({"steg": label, "ordning": i, "start": start, "slut": end, "typ": kind, unit: text})
+        data.append({"step": label, "order": i, "start": start, "end": end, "kind": _(kind), "figure": text})
     axis = (
         alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')", labelLimit=110, labelFontSize=10)
         if printed
@@ -55,22 +60,28 @@ def waterfall(
     )
     base = alt.Chart(alt.Data(values=data), title=title)
     bars = base.mark_bar(clip=True).encode(
-        x=alt.X("steg:N", sort=alt.EncodingSortField(field="ordning"), title=None, axis=axis),
+        x=alt.X("step:N", sort=alt.EncodingSortField(field="order"), title=None, axis=axis),
         y=alt.Y("start:Q", title=unit, scale=alt.Scale(domain=[floor, high + pad], zero=False, nice=False)),
-        y2="slut:Q",
-        color=alt.Color("typ:N", title="", scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values()))),
-        tooltip=["steg:N", "typ:N", alt.Tooltip(f"{unit}:N")],
+        y2="end:Q",
+        color=alt.Color(
+            "kind:N", title="", scale=alt.Scale(domain=[_(k) for k in COLOURS], range=list(COLOURS.values()))
+        ),
+        tooltip=[
+            alt.Tooltip("step:N", title=_("Step")),
+            alt.Tooltip("kind:N", title=_("Type")),
+            alt.Tooltip("figure:N", title=unit),
+        ],
     )
     if not printed:
         return bars.properties(width="container", height=340)
     figures = (
         base.mark_text(dy=-6, fontSize=11)
         .encode(
-            x=alt.X("steg:N", sort=alt.EncodingSortField(field="ordning")),
+            x=alt.X("step:N", sort=alt.EncodingSortField(field="order")),
             y=alt.Y("top:Q"),
-            text=f"{unit}:N",
+            text="figure:N",
         )
-        .transform_calculate(top="max(datum.start, datum.slut)")
+        .transform_calculate(top="max(datum.start, datum.end)")
     )
     return alt.layer(bars, figures).properties(width=900, height=420)
 
@@ -85,23 +96,28 @@ def frames_bars(
 ) -> alt.TopLevelMixin:
     """The frames per supplier, (name, management öre, development öre), as grouped horizontal
     bars with their figures; suppliers in the order given (the table's order)."""
+    series_names = [_(MANAGEMENT), _(DEVELOPMENT)]
     data = [
-        {"leverantör": name, "ram": series, unit: to_unit(amount), "belopp": to_text(amount)}
+        {"supplier": name, "frame": series, "value": to_unit(amount), "figure": to_text(amount)}
         for name, management, development in rows
-        for series, amount in ((MANAGEMENT, management), (DEVELOPMENT, development))
+        for series, amount in zip(series_names, (management, development), strict=True)
     ]
     base = alt.Chart(alt.Data(values=data), title=title).encode(
-        y=alt.Y("leverantör:N", sort=[name for name, _, _ in rows], title=None, axis=alt.Axis(labelLimit=260)),
-        yOffset=alt.YOffset("ram:N", sort=[MANAGEMENT, DEVELOPMENT]),
-        x=alt.X(f"{unit}:Q", title=unit, scale=alt.Scale(nice=True)),
+        y=alt.Y("supplier:N", sort=[row[0] for row in rows], title=None, axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("frame:N", sort=series_names),
+        x=alt.X("value:Q", title=unit, scale=alt.Scale(nice=True)),
     )
     bars = base.mark_bar().encode(
         color=alt.Color(
-            "ram:N",
+            "frame:N",
             title="",
-            scale=alt.Scale(domain=[MANAGEMENT, DEVELOPMENT], range=[COLOURS[LEVEL], COLOURS[DECREASE]]),
+            scale=alt.Scale(domain=series_names, range=[COLOURS[LEVEL], COLOURS[DECREASE]]),
         ),
-        tooltip=["leverantör:N", "ram:N", alt.Tooltip("belopp:N", title=unit)],
+        tooltip=[
+            alt.Tooltip("supplier:N", title=_("Supplier")),
+            alt.Tooltip("frame:N", title=_("Frame")),
+            alt.Tooltip("figure:N", title=unit),
+        ],
     )
-    figures = base.mark_text(align="left", dx=4, fontSize=11).encode(text="belopp:N")
+    figures = base.mark_text(align="left", dx=4, fontSize=11).encode(text="figure:N")
     return alt.layer(bars, figures).properties(width=640, height={"step": 34})

@@ -9,25 +9,37 @@ from fordela.engine import bridge as b
 from fordela.engine.allocation_types import Allocation, AllocationLine
 from fordela.engine.lookups import lookups
 from fordela.engine.model import CycleData, ReviewOutcome
-from fordela.engine.money import NBSP, Unit, display, swedish_number
+from fordela.engine.money import Unit, display, number, number_style
 from fordela.engine.scenario import Resolution
+from fordela.reports.i18n import gettext as _
+from fordela.reports.i18n import gettext_noop as N_
 from fordela.reports.tables import Col, ColumnKind, Table, ratio
 
 MONEY, PERCENT = ColumnKind.MONEY, ColumnKind.PERCENT
 
+# English msgids, translated where they are shown (`list_label`, `outcome_label`).
 LIST_LABELS = {
-    "recommended": "Rekommenderas",
-    "not_recommended": "Rekommenderas inte",
-    "as_add_on": "Finansieras som tilläggstjänster",
-    "not_reviewed": "Ej behandlade",
+    "recommended": N_("Recommended"),
+    "not_recommended": N_("Not recommended"),
+    "as_add_on": N_("Financed as add-on services"),
+    "not_reviewed": N_("Not yet reviewed"),
 }
 OUTCOME_LABELS = {
-    ReviewOutcome.APPROVE: "Tillstyrks",
-    ReviewOutcome.APPROVE_WITH_CONDITIONS: "Tillstyrks med villkor",
-    ReviewOutcome.APPROVE_AS_ADD_ON: "Som tilläggstjänst",
-    ReviewOutcome.REJECT: "Avslås",
-    ReviewOutcome.DEFER: "Avvakta",
+    ReviewOutcome.APPROVE: N_("Approved"),
+    ReviewOutcome.APPROVE_WITH_CONDITIONS: N_("Approved with conditions"),
+    ReviewOutcome.APPROVE_AS_ADD_ON: N_("As an add-on service"),
+    ReviewOutcome.REJECT: N_("Rejected"),
+    ReviewOutcome.DEFER: N_("Deferred"),
 }
+
+
+def list_label(name: str) -> str:
+    return _(LIST_LABELS[name])
+
+
+def outcome_label(outcome: ReviewOutcome | None) -> str:
+    """A stage's outcome as people read it; no outcome yet: proposed."""
+    return _(OUTCOME_LABELS[outcome]) if outcome in OUTCOME_LABELS else _("Only proposed")
 
 
 def organisation_name(data: CycleData, code: str) -> str:
@@ -36,27 +48,29 @@ def organisation_name(data: CycleData, code: str) -> str:
 
 def index_percent(data: CycleData) -> str:
     """The cycle's index as the deck writes it: ``3 %``, ``2,5 %``."""
-    return f"{swedish_number(data.cycle.index_rate * 100, 1).removesuffix(',0')}{NBSP}%"
+    style = number_style()
+    return f"{number(data.cycle.index_rate * 100, 1).removesuffix(style.decimal + '0')}{style.percent_space}%"
 
 
 def line_labels(data: CycleData) -> dict[str, str]:
     base, target = data.cycle.base_year, data.cycle.target_year
     return {
         "management_budget_base": (
-            f"Förvaltningskostnad bastjänster och digital infrastruktur enligt beslutad budget {base}"
+            _("Management cost of base services and digital infrastructure per the decided budget %(year)s")
+            % {"year": base}
         ),
-        "development_within_service": "Påverkan på förvaltningskostnad av utveckling inom tjänst",
-        "supplier_contracts": "Påverkan på förvaltningskostnad på grund av leverantörsavtal",
-        "settlement": f"Avräkning genomförd utveckling {base}",
-        "efficiency": "Effektiviseringsinsatser",
-        "existing_delivery": "Förvaltningskostnad befintlig leverans",
-        "new_services": "Påverkan på förvaltningskostnad för leverans av nya tjänster och erbjudanden",
-        "volume": "Påverkan på förvaltningskostnad på grund av ökade volymer",
-        "initiative_management": "Förvaltningskostnad från förändringsinsatser",
-        "management_cost": f"Summa förvaltningskostnad {target}",
-        "change_initiatives": f"Förändringsinsatser {target}",
-        "total": "TOTAL SUMMA",
-        "total_with_index": f"Total med index {index_percent(data)}",
+        "development_within_service": _("Effect on management cost of development within a service"),
+        "supplier_contracts": _("Effect on management cost of supplier contracts"),
+        "settlement": _("Settlement of development carried out %(year)s") % {"year": base},
+        "efficiency": _("Efficiency measures"),
+        "existing_delivery": _("Management cost of the existing delivery"),
+        "new_services": _("Effect on management cost of delivering new services and offerings"),
+        "volume": _("Effect on management cost of increased volumes"),
+        "initiative_management": _("Management cost from change initiatives"),
+        "management_cost": _("Total management cost %(year)s") % {"year": target},
+        "change_initiatives": _("Change initiatives %(year)s") % {"year": target},
+        "total": _("GRAND TOTAL"),
+        "total_with_index": _("Total with index %(index)s") % {"index": index_percent(data)},
     }
 
 
@@ -95,11 +109,12 @@ def bridge_table(data: CycleData, supplier: str, resolutions: Sequence[Resolutio
             return int(getattr(x, name))
         return dict(x.lines).get(name, 0)
 
-    columns = [Col("line", "Rad", shown=False), Col("label", "")]
+    columns = [Col("line", _("Line"), shown=False), Col("label", "")]
+    years = {"base": data.cycle.base_year, "target": data.cycle.target_year}
     for r in resolutions:
         columns += [
-            Col(f"amount_{r.code}", f"Belopp {r.name}", MONEY),
-            Col(f"change_{r.code}", f"Ökning {data.cycle.base_year}–{data.cycle.target_year}", MONEY),
+            Col(f"amount_{r.code}", _("Amount %(scenario)s") % {"scenario": r.name}, MONEY),
+            Col(f"change_{r.code}", _("Increase %(base)s–%(target)s") % years, MONEY),
             Col(f"change_percent_{r.code}", "%", PERCENT),
         ]
     rows = []
@@ -116,25 +131,32 @@ def bridge_table(data: CycleData, supplier: str, resolutions: Sequence[Resolutio
     emphasis = frozenset(i for i, n in enumerate(order) if n in ("existing_delivery", "management_cost", "total"))
     name = organisation_name(data, supplier)
     notes = (
-        f"Förändringsinsatsernas ökning jämförs med {data.cycle.base_year} års "
-        f"{display(first.change_initiatives_base, Unit.MKR)} mkr; totalens med "
-        f"{display(first.total_base, Unit.MKR)} mkr.",
+        _(
+            "The change initiatives' increase is compared with %(year)s's %(initiatives)s mkr; "
+            "the total's with %(total)s mkr."
+        )
+        % {
+            "year": data.cycle.base_year,
+            "initiatives": display(first.change_initiatives_base, Unit.MKR),
+            "total": display(first.total_base, Unit.MKR),
+        },
     )
-    return Table(f"Budgetbrygga {name} {data.cycle.target_year}", tuple(columns), tuple(rows), notes, emphasis)
+    title = _("Budget bridge %(supplier)s %(year)s") % {"supplier": name, "year": data.cycle.target_year}
+    return Table(title, tuple(columns), tuple(rows), notes, emphasis)
 
 
 def initiatives_table(data: CycleData, supplier: str, resolution: Resolution) -> Table:
     """The change-initiative lists with a sum per list (tkr, as the deck shows them)."""
     year = data.cycle.target_year
     columns = (
-        Col("list", "Lista", shown=False),
-        Col("list_label", "Lista"),
-        Col("proposal", "Kod"),
-        Col("title", "Förändringsinsats"),
-        Col("already_decided", "Redan beslutad"),
-        Col("outcome", "Utfall"),
-        Col("conditions", "Villkor"),
-        Col("amount", f"Kostnad {year}", MONEY, Unit.TKR),
+        Col("list", _("List"), shown=False),
+        Col("list_label", _("List")),
+        Col("proposal", _("Code")),
+        Col("title", _("Change initiative")),
+        Col("already_decided", _("Already decided")),
+        Col("outcome", _("Outcome")),
+        Col("conditions", _("Conditions")),
+        Col("amount", _("Cost %(year)s") % {"year": year}, MONEY, Unit.TKR),
     )
     rows: list[tuple[Any, ...]] = []
     emphasis = set()
@@ -143,30 +165,34 @@ def initiatives_table(data: CycleData, supplier: str, resolution: Resolution) ->
             rows.append(
                 (
                     lst.name,
-                    LIST_LABELS[lst.name],
+                    list_label(lst.name),
                     d.proposal.code,
                     d.proposal.title,
-                    "ja" if d.proposal.already_decided else "",
-                    OUTCOME_LABELS.get(d.outcome, "Föreslagen") if d.outcome else "Föreslagen",
+                    _("yes") if d.proposal.already_decided else "",
+                    outcome_label(d.outcome),
                     "; ".join(c.text or c.kind.value for c in d.conditions),
                     amount,
                 )
             )
         emphasis.add(len(rows))
-        rows.append((lst.name, "Summa", "", LIST_LABELS[lst.name], "", "", "", lst.total))
-    title = f"Förändringsinsatser {year}, {organisation_name(data, supplier)} – {resolution.name}"
+        rows.append((lst.name, _("Sum"), "", list_label(lst.name), "", "", "", lst.total))
+    title = _("Change initiatives %(year)s, %(supplier)s – %(scenario)s") % {
+        "year": year,
+        "supplier": organisation_name(data, supplier),
+        "scenario": resolution.name,
+    }
     return Table(title, columns, tuple(rows), (), frozenset(emphasis))
 
 
 def frames_table(data: CycleData, resolution: Resolution) -> Table:
     """Budget frames per supplier: management and development, without and with index."""
     columns = (
-        Col("supplier", "Kod"),
-        Col("name", "Leverantör"),
-        Col("management", "Ram förvaltning", MONEY, Unit.KR),
-        Col("development", "Ram utveckling", MONEY, Unit.KR),
-        Col("management_with_index", "Förvaltning inkl. index", MONEY, Unit.KR),
-        Col("development_with_index", "Utveckling inkl. index", MONEY, Unit.KR),
+        Col("supplier", _("Code")),
+        Col("name", _("Supplier")),
+        Col("management", _("Management frame"), MONEY, Unit.KR),
+        Col("development", _("Development frame"), MONEY, Unit.KR),
+        Col("management_with_index", _("Management incl. index"), MONEY, Unit.KR),
+        Col("development_with_index", _("Development incl. index"), MONEY, Unit.KR),
     )
     rows = []
     for supplier in b.suppliers(data):
@@ -182,22 +208,25 @@ def frames_table(data: CycleData, resolution: Resolution) -> Table:
             )
         )
     return Table(
-        f"Ekonomiska ramar {data.cycle.target_year} – {resolution.name}",
+        _("Budget frames %(year)s – %(scenario)s") % {"year": data.cycle.target_year, "scenario": resolution.name},
         columns,
         tuple(rows),
-        (f"Ramarna gäller plus index som KF beslutar (i cykeln {index_percent(data)}).",),
+        (
+            _("The frames apply plus the index the council decides (in the cycle %(index)s).")
+            % {"index": index_percent(data)},
+        ),
     )
 
 
 def outlook_table(data: CycleData, supplier: str, resolution: Resolution) -> Table:
     columns = (
-        Col("year", "År"),
-        Col("management", "Förvaltning", MONEY),
-        Col("development", "Utveckling", MONEY),
-        Col("total", "Totalt", MONEY),
-        Col("change", "Förändring mot basår", MONEY),
+        Col("year", _("Year")),
+        Col("management", _("Management"), MONEY),
+        Col("development", _("Development"), MONEY),
+        Col("total", _("Total"), MONEY),
+        Col("change", _("Change from the base year"), MONEY),
         Col("change_percent", "%", PERCENT),
-        Col("total_with_index", "Totalt inkl. index", MONEY),
+        Col("total_with_index", _("Total incl. index"), MONEY),
     )
     years = b.outlook(data, supplier, resolution)
     base = years[0].total
@@ -205,52 +234,61 @@ def outlook_table(data: CycleData, supplier: str, resolution: Resolution) -> Tab
         (y.year, y.management, y.development, y.total, y.total - base, ratio(y.total - base, base), y.total_with_index)
         for y in years
     )
-    return Table(f"Flerårsprognos {organisation_name(data, supplier)} – {resolution.name}", columns, rows)
+    title = _("Multi-year outlook %(supplier)s – %(scenario)s") % {
+        "supplier": organisation_name(data, supplier),
+        "scenario": resolution.name,
+    }
+    return Table(title, columns, rows)
 
 
 def allocation_table(data: CycleData, allocation: Allocation) -> Table:
     columns = (
-        Col("service", "Tjänst/insats"),
-        Col("organisation", "Organisation"),
-        Col("year", "År"),
-        Col("amount", "Belopp", MONEY, Unit.KR),
-        Col("key", "Nyckel"),
-        Col("method", "Metod"),
-        Col("kind", "Typ"),
+        Col("service", _("Service/initiative")),
+        Col("organisation", _("Organisation")),
+        Col("year", _("Year")),
+        Col("amount", _("Amount"), MONEY, Unit.KR),
+        Col("key", _("Key")),
+        Col("method", _("Method")),
+        Col("kind", _("Type")),
     )
     rows = tuple(
         (ln.object, ln.organisation, ln.year, ln.amount, ln.key, ln.method.value, ln.kind)
         for ln in sorted(allocation.lines, key=lambda ln: (ln.object, ln.organisation))
     )
     scenario = f" – {allocation.scenario}" if allocation.scenario else ""
-    return Table(f"Fördelning {allocation.year}{scenario}", columns, rows)
+    return Table(_("Distribution %(year)s") % {"year": allocation.year} + scenario, columns, rows)
 
 
 def recovery_table(allocation: Allocation) -> Table:
-    labels = {"under_recovery": "Underfinansiering", "over_recovery": "Överfinansiering", "surplus": "Överskott"}
-    columns = (Col("service", "Tjänst"), Col("year", "År"), Col("kind", "Typ"), Col("amount", "Belopp", MONEY, Unit.KR))
+    labels = {"under_recovery": _("Under-recovery"), "over_recovery": _("Over-recovery"), "surplus": _("Surplus")}
+    columns = (
+        Col("service", _("Service")),
+        Col("year", _("Year")),
+        Col("kind", _("Type")),
+        Col("amount", _("Amount"), MONEY, Unit.KR),
+    )
     rows = tuple((r.object, r.year, labels[r.kind], r.amount) for r in allocation.recoveries)
-    return Table(f"Abonnemang: täckning {allocation.year}", columns, rows)
+    return Table(_("Subscriptions: coverage %(year)s") % {"year": allocation.year}, columns, rows)
 
 
 def organisation_totals_table(data: CycleData, allocation: Allocation) -> Table:
     totals = allocation.by_organisation()
-    columns = (Col("organisation", "Kod"), Col("name", "Organisation"), Col("amount", "Summa", MONEY, Unit.KR))
+    columns = (Col("organisation", _("Code")), Col("name", _("Organisation")), Col("amount", _("Sum"), MONEY, Unit.KR))
     rows = tuple((code, organisation_name(data, code), totals[code]) for code in sorted(totals))
-    return Table(f"Summa per organisation {allocation.year}", columns, rows)
+    return Table(_("Sum per organisation %(year)s") % {"year": allocation.year}, columns, rows)
 
 
 def supplier_totals_table(data: CycleData, resolution: Resolution) -> Table:
     """Per supplier: management and development in the target year and the change since the base year."""
     base, target = data.cycle.base_year, data.cycle.target_year
     columns = (
-        Col("supplier", "Kod", shown=False),
-        Col("name", "Leverantör"),
-        Col("management", f"Förvaltning {target}", MONEY),
-        Col("development", f"Utveckling {target}", MONEY),
-        Col("total", f"Totalt {target}", MONEY),
-        Col("total_base", f"Totalt {base}", MONEY),
-        Col("change", "Förändring", MONEY),
+        Col("supplier", _("Code"), shown=False),
+        Col("name", _("Supplier")),
+        Col("management", _("Management %(year)s") % {"year": target}, MONEY),
+        Col("development", _("Development %(year)s") % {"year": target}, MONEY),
+        Col("total", _("Total %(year)s") % {"year": target}, MONEY),
+        Col("total_base", _("Total %(year)s") % {"year": base}, MONEY),
+        Col("change", _("Total change"), MONEY),
         Col("change_percent", "%", PERCENT),
     )
     rows = []
@@ -268,24 +306,25 @@ def supplier_totals_table(data: CycleData, resolution: Resolution) -> Table:
                 x.total_change.ratio,
             )
         )
-    return Table(f"Leverantörernas kostnader {target} – {resolution.name}", columns, tuple(rows))
+    title = _("The suppliers' costs %(year)s – %(scenario)s") % {"year": target, "scenario": resolution.name}
+    return Table(title, columns, tuple(rows))
 
 
 def service_history_table(data: CycleData, service: str) -> Table:
     """A service's cost history as the annual analysis shows it: outcome, budget/proposal, of which development."""
     columns = (
-        Col("year", "År"),
-        Col("outcome", "Utfall", MONEY, Unit.KR),
-        Col("cost", "Budget / förslag", MONEY, Unit.KR),
-        Col("development_within_service", "Varav utveckling inom tjänst", MONEY, Unit.KR),
-        Col("key", "Fördelningsnyckel"),
+        Col("year", _("Year")),
+        Col("outcome", _("Outcome"), MONEY, Unit.KR),
+        Col("cost", _("Budget / proposal"), MONEY, Unit.KR),
+        Col("development_within_service", _("Of which development within the service"), MONEY, Unit.KR),
+        Col("key", _("Distribution key")),
     )
     keys = {k.code: k.name for k in data.keys}
     rows = tuple(
         (sy.year, sy.outcome, sy.cost, sy.development_within_service, keys.get(sy.key, sy.key))
         for sy in sorted((sy for sy in data.service_years if sy.service == service), key=lambda sy: sy.year)
     )
-    return Table("Kostnadshistorik", columns, rows)
+    return Table(_("Cost history"), columns, rows)
 
 
 def organisation_bill_table(data: CycleData, allocation: Allocation, organisation: str) -> Table:
@@ -294,14 +333,14 @@ def organisation_bill_table(data: CycleData, allocation: Allocation, organisatio
     the keys by name, no 0 kr lines; the sum row is the sum of the lines shown."""
     names = {s.code: s.name for s in data.services} | {p.code: p.title for p in data.proposals}
     key_names = {k.code: k.name for k in data.keys}
-    kinds = {"service": "Tjänst", "initiative": "Förändringsinsats", "subscription": "Abonnemang"}
+    kinds = {"service": _("Service"), "initiative": _("Change initiative"), "subscription": _("Subscription")}
     lines = sorted((ln for ln in allocation.lines if ln.organisation == organisation), key=lambda ln: ln.object)
     columns = (
-        Col("object", "Kod", shown=False),
-        Col("name", "Tjänst eller insats"),
-        Col("kind", "Typ", shown=False),
-        Col("key", "Fördelas efter"),
-        Col("amount", "Belopp", MONEY, Unit.KR),
+        Col("object", _("Code"), shown=False),
+        Col("name", _("Service or initiative")),
+        Col("kind", _("Type"), shown=False),
+        Col("key", _("Distributed by")),
+        Col("amount", _("Amount"), MONEY, Unit.KR),
     )
     grouped: dict[str, list[AllocationLine]] = {}
     for ln in lines:
@@ -317,6 +356,9 @@ def organisation_bill_table(data: CycleData, allocation: Allocation, organisatio
         kind = " + ".join(dict.fromkeys(kinds[ln.kind] for ln in parts))
         rows.append((code, names.get(code, code), kind, " + ".join(how), amount))
     rows.sort(key=lambda row: row[1].casefold())
-    rows.append(("", "Summa", "", "", sum(row[-1] for row in rows)))
-    title = f"{organisation_name(data, organisation)}: kostnader {allocation.year}"
+    rows.append(("", _("Sum"), "", "", sum(row[-1] for row in rows)))
+    title = _("%(organisation)s: costs %(year)s") % {
+        "organisation": organisation_name(data, organisation),
+        "year": allocation.year,
+    }
     return Table(title, columns, tuple(rows), (), frozenset({len(rows) - 1}))

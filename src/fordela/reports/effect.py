@@ -15,6 +15,7 @@ from fordela.engine.allocation_types import AllocationError
 from fordela.engine.model import CycleData
 from fordela.engine.money import Unit
 from fordela.engine.scenario import ScenarioError, decided_scenario, resolve_code
+from fordela.reports.i18n import gettext as _
 from fordela.reports.tables import Col, ColumnKind, Table, ratio
 
 
@@ -70,14 +71,19 @@ def effect(old: CycleData, new: CycleData, *, year: int, service: str | None = N
         a, b = before.get(org, 0), after.get(org, 0)
         rows.append((org, _name(new, org), a, b, b - a, ratio(b - a, a)))
     total_a, total_b = sum(before.values()), sum(after.values())
-    rows.append(("", "Summa", total_a, total_b, total_b - total_a, ratio(total_b - total_a, total_a)))
+    rows.append(("", _("Sum"), total_a, total_b, total_b - total_a, ratio(total_b - total_a, total_a)))
     columns = (
-        Col("organisation", "Kod", shown=False),
-        Col("name", "Organisation"),
-        Col("before", "Före", ColumnKind.MONEY, Unit.KR),
-        Col("after", "Efter", ColumnKind.MONEY, Unit.KR),
-        Col("change", "Förändring", ColumnKind.MONEY, Unit.KR),
-        Col("change_percent", "Förändring %", ColumnKind.PERCENT),
+        Col("organisation", _("Code"), shown=False),
+        Col("name", _("Organisation")),
+        Col("before", _("Before"), ColumnKind.MONEY, Unit.KR),
+        Col("after", _("After"), ColumnKind.MONEY, Unit.KR),
+        Col("change", _("Total change"), ColumnKind.MONEY, Unit.KR),
+        Col("change_percent", _("Change %"), ColumnKind.PERCENT),
     )
-    table = Table(title or f"Effekt per organisation {year}", columns, tuple(rows), emphasis=frozenset({len(rows) - 1}))
+    table = Table(
+        title or _("Effect per organisation %(year)s") % {"year": year},
+        columns,
+        tuple(rows),
+        emphasis=frozenset({len(rows) - 1}),
+    )
     return Effect(year, table, *errors)

@@ -15,35 +15,38 @@ from fordela.reports.cycle import (
     index_percent,
     organisation_name,
 )
+from fordela.reports.i18n import gettext as _
+from fordela.reports.i18n import gettext_noop as N_
 from fordela.reports.tables import Col, Table, ratio
 
-KIND_LABELS = {"service": "Tjänst", "initiative": "Förändringsinsats", "subscription": "Abonnemang"}
+KIND_LABELS = {"service": N_("Service"), "initiative": N_("Change initiative"), "subscription": N_("Subscription")}
 
 
 def cause_labels(data: CycleData) -> dict[ex.Cause, str]:
     """What each part of the explained change is called (the waterfall's steps)."""
     return {
-        ex.Cause.COST: "Tjänstens kostnad",
-        ex.Cause.OWN_DRIVER: "Egna drivarvärden",
-        ex.Cause.OTHERS_DRIVERS: "Andras drivarvärden",
-        ex.Cause.PARTICIPATION: "Anslutning och utträde",
-        ex.Cause.KEY: "Ändrad fördelningsnyckel",
-        ex.Cause.NEW_SERVICES: "Nya tjänster",
-        ex.Cause.INITIATIVES: "Förändringsinsatser",
-        ex.Cause.INDEX: f"Index {index_percent(data)}",
+        ex.Cause.COST: _("The service's cost"),
+        ex.Cause.OWN_DRIVER: _("Own driver values"),
+        ex.Cause.OTHERS_DRIVERS: _("Others' driver values"),
+        ex.Cause.PARTICIPATION: _("Joining and leaving"),
+        ex.Cause.KEY: _("Changed distribution key"),
+        ex.Cause.NEW_SERVICES: _("New services"),
+        ex.Cause.INITIATIVES: _("Change initiatives"),
+        ex.Cause.INDEX: _("Index %(index)s") % {"index": index_percent(data)},
     }
 
 
-# Column headings where every cause is a column (the headings say "kr" too, so keep them short).
+# Column headings where every cause is a column (the headings say "kr" too, so keep them short);
+# translated where used.
 CAUSE_SHORT_LABELS = {
-    ex.Cause.COST: "Kostnad",
-    ex.Cause.OWN_DRIVER: "Egna värden",
-    ex.Cause.OTHERS_DRIVERS: "Andras värden",
-    ex.Cause.PARTICIPATION: "In/utträde",
-    ex.Cause.KEY: "Nyckel",
-    ex.Cause.NEW_SERVICES: "Nya tjänster",
-    ex.Cause.INITIATIVES: "Insatser",
-    ex.Cause.INDEX: "Index",
+    ex.Cause.COST: N_("Cost"),
+    ex.Cause.OWN_DRIVER: N_("Own values"),
+    ex.Cause.OTHERS_DRIVERS: N_("Others' values"),
+    ex.Cause.PARTICIPATION: N_("Joining/leaving"),
+    ex.Cause.KEY: N_("Key"),
+    ex.Cause.NEW_SERVICES: N_("New services"),
+    ex.Cause.INITIATIVES: N_("Initiatives"),
+    ex.Cause.INDEX: N_("Index"),
 }
 
 
@@ -58,15 +61,15 @@ def explained_bill_table(data: CycleData, explanation: ex.Explanation) -> Table:
     keys = {k.code: k.name for k in data.keys}
     names = _object_names(data)
     columns = (
-        Col("object", "Kod", shown=False),
-        Col("name", "Tjänst eller insats"),
-        Col("kind", "Typ", shown=False),
-        Col("key", "Nyckel"),
+        Col("object", _("Code"), shown=False),
+        Col("name", _("Service or initiative")),
+        Col("kind", _("Type"), shown=False),
+        Col("key", _("Key")),
         Col("before", f"{a}", MONEY, Unit.KR),
         Col("after", f"{b_year}", MONEY, Unit.KR),
-        Col("change", "Förändring", MONEY, Unit.KR),
+        Col("change", _("Total change"), MONEY, Unit.KR),
         Col("change_percent", "%", PERCENT),
-        Col("after_with_index", f"{b_year} inkl. index", MONEY, Unit.KR),
+        Col("after_with_index", _("%(year)s incl. index") % {"year": b_year}, MONEY, Unit.KR),
     )
 
     def key_text(o: ex.ObjectChange) -> str:
@@ -80,7 +83,7 @@ def explained_bill_table(data: CycleData, explanation: ex.Explanation) -> Table:
             (
                 o.object,
                 names.get(o.object, o.object),
-                KIND_LABELS.get(o.kind, o.kind),
+                _(KIND_LABELS[o.kind]) if o.kind in KIND_LABELS else o.kind,
                 key_text(o),
                 o.before,
                 o.after,
@@ -90,9 +93,13 @@ def explained_bill_table(data: CycleData, explanation: ex.Explanation) -> Table:
             )
         )
     e = explanation
-    rows.append(("", "Summa", "", "", e.before, e.after, e.change, ratio(e.change, e.before), e.after_with_index))
-    title = f"{organisation_name(data, e.organisation)}: kostnad per tjänst {a} och {b_year}"
-    notes = ("Abonnemang (antal × pris) räknas inte upp med index.",)
+    rows.append(("", _("Sum"), "", "", e.before, e.after, e.change, ratio(e.change, e.before), e.after_with_index))
+    title = _("%(organisation)s: cost per service %(before)s and %(after)s") % {
+        "organisation": organisation_name(data, e.organisation),
+        "before": a,
+        "after": b_year,
+    }
+    notes = (_("Subscriptions (number × price) are not indexed."),)
     return Table(title, columns, tuple(rows), notes, frozenset({len(rows) - 1}))
 
 
@@ -102,11 +109,11 @@ def explained_change_table(data: CycleData, explanation: ex.Explanation) -> Tabl
     names = _object_names(data)
     causes = list(ex.SUBSTITUTION_ORDER)
     columns = (
-        Col("object", "Kod", shown=False),
-        Col("name", "Tjänst"),
-        *(Col(c.value, CAUSE_SHORT_LABELS[c], MONEY, Unit.KR) for c in causes),
-        Col("change", "Summa", MONEY, Unit.KR),
-        Col("index", CAUSE_SHORT_LABELS[ex.Cause.INDEX], MONEY, Unit.KR),
+        Col("object", _("Code"), shown=False),
+        Col("name", _("Service")),
+        *(Col(c.value, _(CAUSE_SHORT_LABELS[c]), MONEY, Unit.KR) for c in causes),
+        Col("change", _("Sum"), MONEY, Unit.KR),
+        Col("index", _(CAUSE_SHORT_LABELS[ex.Cause.INDEX]), MONEY, Unit.KR),
     )
     shown = [o for o in explanation.objects if o.kind == "service" and o.key_before is not None]
     rows: list[tuple[Any, ...]] = [
@@ -116,19 +123,21 @@ def explained_change_table(data: CycleData, explanation: ex.Explanation) -> Tabl
     rows.append(
         (
             "",
-            "Summa",
+            _("Sum"),
             *(sum(o.part(c) for o in shown) for c in causes),
             sum(o.change for o in shown),
             sum(o.part(ex.Cause.INDEX) for o in shown),
         )
     )
     e = explanation
-    title = f"Tjänster båda åren: förändringen {e.from_year}–{e.to_year} per orsak"
+    title = _("Services in both years: the change %(before)s–%(after)s by cause") % {
+        "before": e.from_year,
+        "after": e.to_year,
+    }
     labels = cause_labels(data)
     notes = (
-        "Kolumnerna: "
-        + "; ".join(f"{CAUSE_SHORT_LABELS[c]} = {labels[c].lower()}" for c in causes)
-        + ". Index räknas utöver förändringen.",
+        _("The columns: %(columns)s. Index is counted on top of the change.")
+        % {"columns": "; ".join(f"{_(CAUSE_SHORT_LABELS[c])} = {labels[c].lower()}" for c in causes)},
     )
     return Table(title, columns, tuple(rows), notes, frozenset({len(rows) - 1}))
 
@@ -138,10 +147,10 @@ def explained_new_table(data: CycleData, explanation: ex.Explanation) -> Table:
     labels = cause_labels(data)
     names = _object_names(data)
     columns = (
-        Col("object", "Kod", shown=False),
-        Col("name", "Tjänst eller insats"),
-        Col("cause", "Orsak"),
-        Col("change", "Förändring", MONEY, Unit.KR),
+        Col("object", _("Code"), shown=False),
+        Col("name", _("Service or initiative")),
+        Col("cause", _("Cause")),
+        Col("change", _("Total change"), MONEY, Unit.KR),
         Col("index", labels[ex.Cause.INDEX], MONEY, Unit.KR),
     )
     shown = [o for o in explanation.objects if o.kind != "service" or o.key_before is None]
@@ -149,9 +158,9 @@ def explained_new_table(data: CycleData, explanation: ex.Explanation) -> Table:
     for o in sorted(shown, key=lambda o: (o.kind, names.get(o.object, o.object))):
         cause = ex.Cause.INITIATIVES if o.kind == "initiative" else ex.Cause.NEW_SERVICES
         rows.append((o.object, names.get(o.object, o.object), labels[cause], o.change, o.part(ex.Cause.INDEX)))
-    rows.append(("", "Summa", "", sum(o.change for o in shown), sum(o.part(ex.Cause.INDEX) for o in shown)))
+    rows.append(("", _("Sum"), "", sum(o.change for o in shown), sum(o.part(ex.Cause.INDEX) for o in shown)))
     e = explanation
-    title = f"Nya tjänster och förändringsinsatser {e.to_year}"
+    title = _("New services and change initiatives %(year)s") % {"year": e.to_year}
     return Table(title, columns, tuple(rows), (), frozenset({len(rows) - 1}))
 
 
@@ -159,23 +168,29 @@ def explained_steps_table(data: CycleData, explanation: ex.Explanation) -> Table
     """The waterfall's steps: the base year's level, each cause, the target year, index, with index."""
     e = explanation
     labels = cause_labels(data)
-    steps: list[tuple[str, str, int | None, int]] = [("before", f"Kostnad {e.from_year}", None, e.before)]
+    steps: list[tuple[str, str, int | None, int]] = [
+        ("before", _("Cost %(year)s") % {"year": e.from_year}, None, e.before)
+    ]
     level = e.before
     for cause in ex.CAUSES:
         if cause is ex.Cause.INDEX:
-            steps.append(("after", f"Kostnad {e.to_year}", None, e.after))
+            steps.append(("after", _("Cost %(year)s") % {"year": e.to_year}, None, e.after))
         amount = e.part(cause)
         level += amount
         steps.append((cause.value, labels[cause], amount, level))
-    steps.append(("after_with_index", f"Kostnad {e.to_year} inkl. index", None, e.after_with_index))
+    steps.append(("after_with_index", _("Cost %(year)s incl. index") % {"year": e.to_year}, None, e.after_with_index))
     columns = (
-        Col("step", "Steg", shown=False),
-        Col("label", "Steg"),
-        Col("change", "Förändring", MONEY, Unit.KR),
-        Col("level", "Nivå", MONEY, Unit.KR),
+        Col("step", _("Step"), shown=False),
+        Col("label", _("Step")),
+        Col("change", _("Total change"), MONEY, Unit.KR),
+        Col("level", _("Level"), MONEY, Unit.KR),
     )
     emphasis = frozenset(i for i, s in enumerate(steps) if s[2] is None)
-    title = f"{organisation_name(data, e.organisation)}: från {e.from_year} till {e.to_year} steg för steg"
+    title = _("%(organisation)s: from %(before)s to %(after)s step by step") % {
+        "organisation": organisation_name(data, e.organisation),
+        "before": e.from_year,
+        "after": e.to_year,
+    }
     return Table(title, columns, tuple(steps), (), emphasis)
 
 
@@ -185,11 +200,11 @@ def key_simulation_table(
     """Every organisation's amount under the current and the alternative key, the change in kr
     and %; `visible` limits the organisation rows (a customer sees its own), the sum is over all."""
     columns = (
-        Col("organisation", "Kod", shown=False),
-        Col("name", "Organisation"),
+        Col("organisation", _("Code"), shown=False),
+        Col("name", _("Organisation")),
         Col("current", simulation.current_key.name, MONEY, Unit.KR),
         Col("alternative", simulation.alternative_key.name, MONEY, Unit.KR),
-        Col("change", "Förändring", MONEY, Unit.KR),
+        Col("change", _("Total change"), MONEY, Unit.KR),
         Col("change_percent", "%", PERCENT),
     )
     ordered = sorted(simulation.rows, key=lambda r: organisation_name(data, r.organisation))
@@ -209,7 +224,7 @@ def key_simulation_table(
     rows.append(
         (
             "",
-            "Summa alla organisationer",
+            _("Sum of all organisations"),
             current,
             alternative,
             alternative - current,
@@ -219,11 +234,18 @@ def key_simulation_table(
     notes: tuple[str, ...] = ()
     if alternative != current:
         notes = (
-            "Summorna skiljer sig åt: abonnemang fördelar bara vad abonnenterna betalar, resten redovisas "
-            "som under- eller överfinansiering.",
+            _(
+                "The sums differ: a subscription distributes only what the subscribers pay, the rest is "
+                "shown as under- or over-recovery."
+            ),
         )
     name = _object_names(data).get(simulation.service, simulation.service)
-    title = f"{name} {simulation.year}: {simulation.current_key.name} och {simulation.alternative_key.name}"
+    title = _("%(service)s %(year)s: %(current)s and %(alternative)s") % {
+        "service": name,
+        "year": simulation.year,
+        "current": simulation.current_key.name,
+        "alternative": simulation.alternative_key.name,
+    }
     return Table(title, columns, tuple(rows), notes, frozenset({len(rows) - 1}))
 
 
@@ -231,11 +253,11 @@ def organisation_outlook_table(data: CycleData, organisation: str, bills: Sequen
     """An organisation's bill per year of the outlook; a year that cannot be split is left empty
     with its problems in the notes."""
     columns = (
-        Col("year", "År"),
-        Col("amount", "Kostnad", MONEY, Unit.KR),
-        Col("change", "Förändring mot basår", MONEY, Unit.KR),
+        Col("year", _("Year")),
+        Col("amount", _("Cost"), MONEY, Unit.KR),
+        Col("change", _("Change from the base year"), MONEY, Unit.KR),
         Col("change_percent", "%", PERCENT),
-        Col("amount_with_index", "Kostnad inkl. index", MONEY, Unit.KR),
+        Col("amount_with_index", _("Cost incl. index"), MONEY, Unit.KR),
     )
     first = next((x.amount for x in bills if x.amount is not None), None)
     rows = []
@@ -253,8 +275,9 @@ def organisation_outlook_table(data: CycleData, organisation: str, bills: Sequen
         )
         if x.problems:
             notes.append(
-                f"{x.year} kan inte fördelas: "
-                + "; ".join(x.problems[:5])
-                + (f" (och {len(x.problems) - 5} till)" if len(x.problems) > 5 else "")
+                _("%(year)s cannot be distributed: %(problems)s")
+                % {"year": x.year, "problems": "; ".join(x.problems[:5])}
+                + (_(" (and %(count)s more)") % {"count": len(x.problems) - 5} if len(x.problems) > 5 else "")
             )
-    return Table(f"Flerårsprognos {organisation_name(data, organisation)}", columns, tuple(rows), tuple(notes))
+    title = _("Multi-year outlook %(organisation)s") % {"organisation": organisation_name(data, organisation)}
+    return Table(title, columns, tuple(rows), tuple(notes))

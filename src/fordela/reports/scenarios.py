@@ -21,6 +21,7 @@ from fordela.reports.cycle import (
     line_labels,
     organisation_name,
 )
+from fordela.reports.i18n import gettext as _
 from fordela.reports.tables import Col, Table, ratio
 
 
@@ -85,11 +86,11 @@ def organisation_change_table(
     """
     base, target = data.cycle.base_year, data.cycle.target_year
     columns = (
-        Col("organisation", "Kod", shown=False),
-        Col("name", "Organisation"),
-        Col("base", f"Summa {base}", MONEY, Unit.KR),
-        Col("target", f"Summa {target}", MONEY, Unit.KR),
-        Col("change", "Förändring", MONEY, Unit.KR),
+        Col("organisation", _("Code"), shown=False),
+        Col("name", _("Organisation")),
+        Col("base", _("Sum %(year)s") % {"year": base}, MONEY, Unit.KR),
+        Col("target", _("Sum %(year)s") % {"year": target}, MONEY, Unit.KR),
+        Col("change", _("Total change"), MONEY, Unit.KR),
         Col("change_percent", "%", PERCENT),
     )
     codes = sorted(set(summary.totals) | set(summary.base_totals), key=lambda c: organisation_name(data, c))
@@ -98,8 +99,8 @@ def organisation_change_table(
         before, after = summary.base_totals.get(code, 0), summary.totals.get(code, 0)
         rows.append((code, organisation_name(data, code), before, after, after - before, ratio(after - before, before)))
     before, after = sum(summary.base_totals.values()), summary.total
-    rows.append(("", "Summa alla organisationer", before, after, after - before, ratio(after - before, before)))
-    title = f"Summa per organisation {target} – {summary.resolution.name}"
+    rows.append(("", _("Sum of all organisations"), before, after, after - before, ratio(after - before, before)))
+    title = _("Sum per organisation %(year)s – %(scenario)s") % {"year": target, "scenario": summary.resolution.name}
     return Table(title, columns, tuple(rows), (), frozenset({len(rows) - 1}))
 
 
@@ -109,7 +110,9 @@ def _compare_columns(resolutions: Sequence[Resolution], unit: Unit) -> list[Col]
     for i, r in enumerate(resolutions):
         columns.append(Col(f"amount_{r.code}", r.name, MONEY, unit))
         if i:
-            columns.append(Col(f"difference_{r.code}", f"Skillnad mot {first.name}", MONEY, unit))
+            columns.append(
+                Col(f"difference_{r.code}", _("Difference from %(scenario)s") % {"scenario": first.name}, MONEY, unit)
+            )
     return columns
 
 
@@ -125,9 +128,13 @@ def _compare_cells(amounts: Sequence[int]) -> list[int]:
 def scenario_compare_suppliers_table(data: CycleData, resolutions: Sequence[Resolution]) -> Table:
     """Every supplier's management, development and total per scenario, with the difference of
     each scenario against the first."""
-    columns = [Col("supplier", "Kod", shown=False), Col("measure", "Mått", shown=False), Col("label", "Leverantör")]
+    columns = [
+        Col("supplier", _("Code"), shown=False),
+        Col("measure", _("Measure"), shown=False),
+        Col("label", _("Supplier")),
+    ]
     columns += _compare_columns(resolutions, Unit.MKR)
-    labels = {"management": "förvaltning", "development": "förändringsinsatser", "total": "totalt"}
+    labels = {"management": _("management"), "development": _("change initiatives"), "total": _("total")}
     rows: list[tuple[Any, ...]] = []
     emphasis = set()
     for supplier in b.suppliers(data):
@@ -142,7 +149,7 @@ def scenario_compare_suppliers_table(data: CycleData, resolutions: Sequence[Reso
                 emphasis.add(len(rows))
             label = f"{organisation_name(data, supplier)}, {labels[measure]}"
             rows.append((supplier, measure, label, *_compare_cells(amounts)))
-    title = f"Leverantörernas kostnader {data.cycle.target_year} per scenario"
+    title = _("The suppliers' costs %(year)s per scenario") % {"year": data.cycle.target_year}
     return Table(title, tuple(columns), tuple(rows), (), frozenset(emphasis))
 
 
@@ -152,16 +159,16 @@ def scenario_compare_organisations_table(
     """Every organisation's bill for the target year per scenario, with differences against the
     first scenario, and the sum over all organisations."""
     resolutions = [s.resolution for s in summaries]
-    columns = [Col("organisation", "Kod", shown=False), Col("name", "Organisation")]
+    columns = [Col("organisation", _("Code"), shown=False), Col("name", _("Organisation"))]
     columns += _compare_columns(resolutions, Unit.KR)
     codes = sorted({c for s in summaries for c in s.totals}, key=lambda c: organisation_name(data, c))
     rows: list[tuple[Any, ...]] = [
         (code, organisation_name(data, code), *_compare_cells([s.totals.get(code, 0) for s in summaries]))
         for code in _visible(codes, visible)
     ]
-    rows.append(("", "Summa alla organisationer", *_compare_cells([s.total for s in summaries])))
+    rows.append(("", _("Sum of all organisations"), *_compare_cells([s.total for s in summaries])))
     notes = tuple(f"{s.resolution.name}: {p}" for s in summaries for p in s.problems)
-    title = f"Varje organisations kostnad {data.cycle.target_year} per scenario"
+    title = _("Each organisation's cost %(year)s per scenario") % {"year": data.cycle.target_year}
     return Table(title, tuple(columns), tuple(rows), notes, frozenset({len(rows) - 1}))
 
 
@@ -184,11 +191,14 @@ def bridge_steps_table(data: CycleData, bridge: b.Bridge) -> Table:
     steps.append(("change_initiatives", labels["change_initiatives"], bridge.change_initiatives, bridge.total))
     steps.append(("total", labels["total"], None, bridge.total))
     columns = (
-        Col("step", "Steg", shown=False),
-        Col("label", "Steg"),
-        Col("change", "Förändring", MONEY),
-        Col("level", "Nivå", MONEY),
+        Col("step", _("Step"), shown=False),
+        Col("label", _("Step")),
+        Col("change", _("Total change"), MONEY),
+        Col("level", _("Level"), MONEY),
     )
     emphasis = frozenset(i for i, s in enumerate(steps) if s[2] is None)
-    title = f"Budgetbrygga {organisation_name(data, bridge.supplier)} {data.cycle.target_year} steg för steg"
+    title = _("Budget bridge %(supplier)s %(year)s step by step") % {
+        "supplier": organisation_name(data, bridge.supplier),
+        "year": data.cycle.target_year,
+    }
     return Table(title, columns, tuple(steps), (), emphasis)

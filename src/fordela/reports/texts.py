@@ -7,22 +7,26 @@ import re
 from dataclasses import dataclass
 
 from fordela.engine.model import AnalysisSection
+from fordela.reports.i18n import Labels
+from fordela.reports.i18n import gettext_noop as N_
 
 BULLETS = ("- ", "• ", "* ")
 
-SECTION_TITLES = {
-    AnalysisSection.INTRODUCTION: "Inledning",
-    AnalysisSection.SERVICES_DELIVERED: "Bastjänster som levereras",
-    AnalysisSection.NEW_AND_RETIRED: "Nya tjänster och tjänster som avvecklas",
-    AnalysisSection.MANAGEMENT_COST: "Förvaltningskostnad befintliga bastjänster",
-    AnalysisSection.KEY_CHANGES: "Kommentarer till förändrade fördelningsnycklar",
-    AnalysisSection.KEY_CHANGE_DIALOGUE: "Dialog om förändrade fördelningsnycklar",
-    AnalysisSection.SERVICE_DEVELOPMENT: "Sammanfattning av utveckling inom förvaltning per tjänst",
-    AnalysisSection.FRAMING: "Inramning förutsättningar",
-    AnalysisSection.PROPOSAL_COMMENT: "Strategisk samordningsgrupps kommentar",
-    AnalysisSection.CONCLUSIONS: "Slutsatser",
-    AnalysisSection.COUNCIL_RECOMMENDATION: "Rekommendation till kommunfullmäktige",
-}
+SECTION_TITLES = Labels(
+    {
+        AnalysisSection.INTRODUCTION: N_("Introduction"),
+        AnalysisSection.SERVICES_DELIVERED: N_("Base services delivered"),
+        AnalysisSection.NEW_AND_RETIRED: N_("New services and services being retired"),
+        AnalysisSection.MANAGEMENT_COST: N_("Management cost of existing base services"),
+        AnalysisSection.KEY_CHANGES: N_("Comments on changed distribution keys"),
+        AnalysisSection.KEY_CHANGE_DIALOGUE: N_("Dialogue on changed distribution keys"),
+        AnalysisSection.SERVICE_DEVELOPMENT: N_("Summary of development within management per service"),
+        AnalysisSection.FRAMING: N_("Framing and conditions"),
+        AnalysisSection.PROPOSAL_COMMENT: N_("The strategic coordination group's comment"),
+        AnalysisSection.CONCLUSIONS: N_("Conclusions"),
+        AnalysisSection.COUNCIL_RECOMMENDATION: N_("Recommendation to the city council"),
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 import altair as alt
+from django.utils.translation import gettext as _
 
-from fordela.engine.money import Unit, display
+from fordela.engine.money import Unit, display, number_style
 from fordela.reports import charts as shared
 
 MSEK = 100_000_000
@@ -34,16 +35,20 @@ def _kr_text(ore: int) -> str:
 
 def bar_chart(rows: Sequence[tuple[str, str, int]], *, title: str, x_title: str, color_title: str = "") -> str:
     """Grouped bars: (category, series, amount öre) → JSON spec."""
-    data = [{"kategori": c, "serie": s, "mkr": _mkr(a), "belopp": _mkr_text(a)} for c, s, a in rows]
+    data = [{"category": c, "series": s, "mkr": _mkr(a), "figure": _mkr_text(a)} for c, s, a in rows]
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_bar()
         .encode(
-            x=alt.X("kategori:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
-            xOffset=alt.XOffset("serie:N"),
+            x=alt.X("category:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+            xOffset=alt.XOffset("series:N"),
             y=alt.Y("mkr:Q", title="mkr"),
-            color=alt.Color("serie:N", title=color_title, scale=alt.Scale(scheme="tableau10")),
-            tooltip=["kategori:N", "serie:N", alt.Tooltip("belopp:N", title="mkr")],
+            color=alt.Color("series:N", title=color_title, scale=alt.Scale(scheme="tableau10")),
+            tooltip=[
+                alt.Tooltip("category:N", title=x_title or " "),
+                alt.Tooltip("series:N", title=color_title or " "),
+                alt.Tooltip("figure:N", title="mkr"),
+            ],
         )
         .properties(width="container", height=260)
     )
@@ -52,15 +57,19 @@ def bar_chart(rows: Sequence[tuple[str, str, int]], *, title: str, x_title: str,
 
 def line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
     """Lines over years: (year, series, amount öre)."""
-    data = [{"år": str(y), "serie": s, "mkr": _mkr(a), "belopp": _mkr_text(a)} for y, s, a in rows]
+    data = [{"year": str(y), "series": s, "mkr": _mkr(a), "figure": _mkr_text(a)} for y, s, a in rows]
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("år:O", title="År"),
+            x=alt.X("year:O", title=_("Year")),
             y=alt.Y("mkr:Q", title="mkr"),
-            color=alt.Color("serie:N", title=""),
-            tooltip=["år:O", "serie:N", alt.Tooltip("belopp:N", title="mkr")],
+            color=alt.Color("series:N", title=""),
+            tooltip=[
+                alt.Tooltip("year:O", title=_("Year")),
+                alt.Tooltip("series:N", title=" "),
+                alt.Tooltip("figure:N", title="mkr"),
+            ],
         )
         .properties(width="container", height=260)
     )
@@ -69,7 +78,16 @@ def line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
 
 def _spec(chart: alt.TopLevelMixin) -> str:
     spec = chart.to_dict()
-    spec["config"] = {"font": "system-ui, sans-serif", "view": {"stroke": None}}
+    style = number_style()
+    # The axes format their numbers in the page's language, as the tables and tooltips do
+    # (money.display): d3's format locale, read by vega-embed (fordela.js) and by Vega itself.
+    spec["config"] = {
+        "font": "system-ui, sans-serif",
+        "view": {"stroke": None},
+        "locale": {
+            "number": {"decimal": style.decimal, "thousands": style.thousands, "grouping": [3], "currency": ["", " kr"]}
+        },
+    }
     # Embedded in a <script type="application/json">: keep "</" out of it.
     return json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
 
@@ -106,15 +124,17 @@ def _waterfall(
     return _spec(shared.waterfall(steps, title=title, to_unit=to_unit, to_text=to_text, unit=unit))
 
 
-def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "Förändring (kr)") -> str:
+def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "") -> str:
     """Horizontal bars of a change per category in kr, increases and decreases in two colours
     (the sign is also in the tooltip and in the table next to the chart)."""
+    x_title = x_title or _("Change (kr)")
+    increase, decrease = _(shared.INCREASE), _(shared.DECREASE)
     data = [
         {
-            "kategori": label,
+            "category": label,
             "kr": _kr(amount),
-            "belopp": _kr_text(amount),
-            "typ": "ökning" if amount >= 0 else "minskning",
+            "figure": _kr_text(amount),
+            "kind": increase if amount >= 0 else decrease,
         }
         for label, amount in rows
     ]
@@ -122,12 +142,12 @@ def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "
         alt.Chart(alt.Data(values=data), title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("kategori:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("category:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X("kr:Q", title=x_title),
             color=alt.Color(
-                "typ:N", title="", scale=alt.Scale(domain=["ökning", "minskning"], range=["#b5452c", "#2e7d32"])
+                "kind:N", title="", scale=alt.Scale(domain=[increase, decrease], range=["#b5452c", "#2e7d32"])
             ),
-            tooltip=["kategori:N", alt.Tooltip("belopp:N", title="kr")],
+            tooltip=[alt.Tooltip("category:N", title=" "), alt.Tooltip("figure:N", title="kr")],
         )
         .properties(width="container", height=max(80, 22 * len(rows)))
     )
@@ -136,15 +156,19 @@ def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "
 
 def kr_line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
     """Lines over years in kr: (year, series, amount öre)."""
-    data = [{"år": str(y), "serie": s, "kr": _kr(a), "belopp": _kr_text(a)} for y, s, a in rows]
+    data = [{"year": str(y), "series": s, "kr": _kr(a), "figure": _kr_text(a)} for y, s, a in rows]
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("år:O", title="År", axis=alt.Axis(labelAngle=0)),
+            x=alt.X("year:O", title=_("Year"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("kr:Q", title="kr", scale=alt.Scale(zero=False)),
-            color=alt.Color("serie:N", title=""),
-            tooltip=["år:O", "serie:N", alt.Tooltip("belopp:N", title="kr")],
+            color=alt.Color("series:N", title=""),
+            tooltip=[
+                alt.Tooltip("year:O", title=_("Year")),
+                alt.Tooltip("series:N", title=" "),
+                alt.Tooltip("figure:N", title="kr"),
+            ],
         )
         .properties(width="container", height=260)
     )

@@ -344,7 +344,7 @@ def invoicing_sie(request: HttpRequest, cycle: str) -> HttpResponse:
             user=request.user,
         )
     except BillingError as error:
-        text = str(error).replace("use --again", gettext("choose “Export again”"))
+        text = str(error).replace(gettext("use --again"), gettext("choose “Export again”"))
         messages.error(request, gettext("Not exported: %(reason)s") % {"reason": text})
         return _back(cycle, year, period, organisation)
     except KeyError as error:
@@ -404,7 +404,7 @@ def reversal_sie(request: HttpRequest, view: CycleView, year: int, period: Perio
             user=request.user,
         )
     except BillingError as error:
-        text = str(error).replace("use --again", gettext("choose “Export again”"))
+        text = str(error).replace(gettext("use --again"), gettext("choose “Export again”"))
         messages.error(request, gettext("Not exported: %(reason)s") % {"reason": text})
         return _back(view.code, year, period, organisation)
     suffix = f"-igen-{export.batch.exported_again}" if export.again else ""

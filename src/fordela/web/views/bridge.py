@@ -80,7 +80,7 @@ def bridge(request: HttpRequest, cycle: str) -> HttpResponse:
     steps = scenario_reports.bridge_steps_table(data, b.bridge(data, supplier, decided))
 
     def item(d: Any, amount: int) -> tuple[str, str, str, str, int]:
-        outcome = reports.OUTCOME_LABELS.get(d.outcome, "") if d.outcome else gettext("Proposed")
+        outcome = reports.outcome_label(d.outcome) if d.outcome else gettext("Proposed")
         conditions = "; ".join(c.text or c.kind.value for c in d.conditions)
         return d.proposal.code, d.proposal.title, outcome, conditions, amount
 
@@ -125,18 +125,18 @@ def _short_labels(data: CycleData) -> dict[str, str]:
     """Short names of the bridge's steps for the chart's axis (its table has the deck's full names)."""
     base, target = data.cycle.base_year, data.cycle.target_year
     return {
-        "management_budget_base": f"Budget {base}",
-        "development_within_service": "Utveckling inom tjänst",
-        "supplier_contracts": "Leverantörsavtal",
-        "settlement": f"Avräkning {base}",
-        "efficiency": "Effektivisering",
-        "existing_delivery": "Befintlig leverans",
-        "new_services": "Nya tjänster",
-        "volume": "Volymer",
-        "initiative_management": "Förvaltning från insatser",
-        "management_cost": f"Förvaltning {target}",
-        "change_initiatives": f"Förändringsinsatser {target}",
-        "total": "Totalt",
+        "management_budget_base": gettext("Budget %(year)s") % {"year": base},
+        "development_within_service": gettext("Development within the service"),
+        "supplier_contracts": gettext("Supplier contracts"),
+        "settlement": gettext("Settlement %(year)s") % {"year": base},
+        "efficiency": gettext("Efficiency"),
+        "existing_delivery": gettext("Existing delivery"),
+        "new_services": gettext("New services"),
+        "volume": gettext("Volumes"),
+        "initiative_management": gettext("Management from initiatives"),
+        "management_cost": gettext("Management %(year)s") % {"year": target},
+        "change_initiatives": gettext("Change initiatives %(year)s") % {"year": target},
+        "total": gettext("Total"),
     }
 
 

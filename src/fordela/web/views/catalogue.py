@@ -6,6 +6,8 @@ from dataclasses import replace
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from fordela.accounts.permissions import can_edit_drivers, can_edit_service
 from fordela.cycle.computed import allocation_of, computed
@@ -21,10 +23,10 @@ from fordela.web.tables import html_table
 from fordela.web.views.common import chosen_scenario, cycle_view, page_of, paged_table, query_year, table_download
 
 CATEGORY_LABELS = {
-    ServiceCategory.BASE: "Bastjänst",
-    ServiceCategory.ADD_ON: "Tilläggstjänst",
-    ServiceCategory.INFRASTRUCTURE: "Digital infrastruktur",
-    ServiceCategory.OPT_IN: "Valbar vid behov",
+    ServiceCategory.BASE: _("Base service"),
+    ServiceCategory.ADD_ON: _("Add-on service"),
+    ServiceCategory.INFRASTRUCTURE: _("Digital infrastructure"),
+    ServiceCategory.OPT_IN: _("Optional when needed"),
 }
 
 
@@ -82,11 +84,11 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
         lines = sorted(_lines_by_object(data, allocation).get(service, ()), key=lambda ln: ln.organisation)
         total = sum(ln.amount for ln in lines)
         columns = (
-            Col("organisation", "Kod", shown=False),
-            Col("name", "Organisation"),
-            Col("kind", "Typ"),
-            Col("amount", "Belopp", ColumnKind.MONEY, Unit.KR),
-            Col("share", "Andel", ColumnKind.PERCENT),
+            Col("organisation", gettext("Code"), shown=False),
+            Col("name", gettext("Organisation")),
+            Col("kind", gettext("Type")),
+            Col("amount", gettext("Amount"), ColumnKind.MONEY, Unit.KR),
+            Col("share", gettext("Share"), ColumnKind.PERCENT),
         )
         rows = [
             (
@@ -98,8 +100,9 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
             )
             for ln in lines
         ]
-        rows.append(("", "Summa", "", total, None))
-        full = Table(f"Fördelning {year}", columns, tuple(rows), (), frozenset({len(rows) - 1}))
+        rows.append(("", gettext("Sum"), "", total, None))
+        title = gettext("Distribution %(year)s") % {"year": year}
+        full = Table(title, columns, tuple(rows), (), frozenset({len(rows) - 1}))
         download = table_download(request, {"distribution": full})
         if download is not None:
             return download
@@ -117,9 +120,13 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
     if pager is not None:
         pager = replace(pager, download="")
     history = reports.service_history_table(data, service)
-    chart_rows = [(sy.year, "Utfall", sy.outcome) for sy in data.service_years if sy.service == service and sy.outcome]
+    chart_rows = [
+        (sy.year, gettext("Outcome"), sy.outcome) for sy in data.service_years if sy.service == service and sy.outcome
+    ]
     chart_rows += [
-        (sy.year, "Budget / förslag", sy.cost) for sy in data.service_years if sy.service == service and sy.cost
+        (sy.year, gettext("Budget / proposal"), sy.cost)
+        for sy in data.service_years
+        if sy.service == service and sy.cost
     ]
     keys = {k.code: k for k in data.keys}
     current_key = next(
@@ -134,7 +141,9 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
             "category": CATEGORY_LABELS[found.category],
             "supplier_name": view.organisation_name(found.supplier),
             "history": html_table(history),
-            "chart": charts.line_chart(sorted(chart_rows), title=f"Kostnadshistorik {found.name}"),
+            "chart": charts.line_chart(
+                sorted(chart_rows), title=gettext("Cost history %(service)s") % {"service": found.name}
+            ),
             "key": current_key,
             "participants": participants[shown.start : shown.stop],
             "participants_pager": pager,

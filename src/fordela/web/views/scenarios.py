@@ -155,7 +155,7 @@ def _proposal_groups(
     by_supplier: dict[str, dict[ProposalKind, list]] = defaultdict(lambda: defaultdict(list))
     for p in data.proposals:
         d = resolution.decisions[p.code]
-        outcome = reports.OUTCOME_LABELS.get(d.outcome, "") if d.outcome else gettext("Not reviewed")
+        outcome = reports.outcome_label(d.outcome) if d.outcome else gettext("Not reviewed")
         amount = d.amount(year, AmountType.DEVELOPMENT) + d.management(year)
         by_supplier[p.supplier][p.kind].append((d, amount, outcome))
     groups = []

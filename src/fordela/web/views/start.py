@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from fordela.accounts.permissions import can_create_cycle, can_review
 from fordela.engine import bridge as b
@@ -41,9 +42,10 @@ def start(request: HttpRequest, cycle: str) -> HttpResponse:
             "summary": html_table(reports.supplier_totals_table(data, resolution)),
             "chart": charts.bar_chart(
                 chart_rows,
-                title=f"Total per leverantör {data.cycle.base_year}–{data.cycle.target_year}",
-                x_title="Leverantör",
-                color_title="År",
+                title=gettext("Total per supplier %(base)s–%(target)s")
+                % {"base": data.cycle.base_year, "target": data.cycle.target_year},
+                x_title=gettext("Supplier"),
+                color_title=gettext("Year"),
             ),
         },
     )
