@@ -159,7 +159,8 @@ def cycle_data_at(code: str) -> tuple[Version, m.CycleData]:
         return version, cached[1]
     if cached is not None and cached[0][:3] == version[:3]:
         memberships = next(t for t in TABLES if t.name == "scenario_proposals")
-        data = replace(cached[1], scenario_proposals=_rows(Cycle(pk=version[0]), memberships))
+        cycle = Cycle(pk=version[0])
+        data = replace(cached[1], scenario_proposals=_rows(cycle, memberships, _Codes(cycle)))
     else:
         data = _load(code)
     with _LOCK:

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fordela.jobs.kinds import KINDS
 from fordela.jobs.models import Job
@@ -94,7 +94,9 @@ def job_run(*, job: Job) -> Job:
     error. Writes only while the job is still this worker's; returns the job as stored."""
     from fordela.cycle.selectors import cycle_data
 
-    with _ONE_AT_A_TIME:
+    # Documents are published in Swedish (sv-SE in every file) whatever language the person who
+    # queued one uses; with jobs made in the request (tests) the page's language must not leak in.
+    with _ONE_AT_A_TIME, translation.override(settings.LANGUAGE_CODE):
         kind = KINDS[job.kind]
         try:
             data = cycle_data(job.cycle_code)
