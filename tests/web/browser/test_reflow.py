@@ -1,10 +1,10 @@
-"""Small screens (WCAG 2.1 SC 1.4.10 Reflow): every page, as every persona that can see it, fits a
+"""Small screens (WCAG 2.1 SC 1.4.10 Reflow): every page, as every role that can see it, fits a
 320 px and a 390 px wide window without the page scrolling sideways. Wide tables scroll inside a
 labelled, keyboard-focusable region, and show that they do; charts keep their marks.
 
 The pages are discovered from the URLconf (as tests/web/test_hostile_input.py does) with real
 objects of the demo cycle; a page a persona may not see (403, 404, a redirect or a download) is
-left out for that persona. One browser context per persona, one load per page: the widths are
+left out for that persona. One browser context per role, one load per page: the widths are
 set on the loaded page, so the run stays within a minute or two.
 """
 
@@ -16,12 +16,21 @@ import pytest
 from django.urls import get_resolver
 
 from tests.web.browser.conftest import check_axe, login, screenshot
-from tests.web.conftest import CYCLE, PERSONAS
+from tests.web.conftest import CYCLE
 from tests.web.test_pages import _patterns
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (320, 390)
+
+
+def _one_persona_per_role() -> list[str]:
+    """A persona of each role. A second persona of a role sees the same templates with another
+    organisation's names and figures; it is left out so that the run stays a couple of minutes."""
+    from fordela.accounts.services import DEMO_ACCOUNTS
+
+    return list({account.role: account.username for account in reversed(DEMO_ACCOUNTS)}.values())[::-1]
+
 DESKTOP = 1366
 # Pages a phone user reaches first: saved as screenshots at 320 px for a person to look at.
 MAIN = {
@@ -167,7 +176,9 @@ def test_every_page_fits_a_phone_for_every_persona(browser, site):
     failures: list[str] = []
     checked = 0
     seen_main: set[str] = set()
-    for persona in PERSONAS:
+    personas = _one_persona_per_role()
+    assert len(personas) == 5, personas
+    for persona in personas:
         context = browser.new_context(viewport={"width": WIDTHS[0], "height": 800}, locale="sv-SE")
         page = context.new_page()
         page.set_default_timeout(15_000)
@@ -189,7 +200,7 @@ def test_every_page_fits_a_phone_for_every_persona(browser, site):
                     name = url.strip("/").replace(f"c/{CYCLE}", "").strip("/").replace("/", "_") or "start"
                     screenshot(page, f"320_{name}_{persona}")
         context.close()
-    assert checked > 200, checked
+    assert checked > 150, checked
     assert not failures, f"{len(failures)} of {checked} page widths scroll sideways:\n" + "\n".join(sorted(failures))
 
 
@@ -226,7 +237,7 @@ def test_a_wide_table_on_a_desktop_shows_that_it_scrolls(page, site):
                  label: el.getAttribute('aria-label') || (document.getElementById(el.getAttribute('aria-labelledby') || '') || {}).textContent || '',
                  role: el.getAttribute('role'), focusable: el.tabIndex >= 0,
                  overflows: el.scrollWidth > el.clientWidth + 1, signalled: el.dataset.scroll || '',
-                 hint: (el.querySelector('.scroll-hint') || el.parentElement.querySelector('.scroll-hint')) ? getComputedStyle(el.parentElement.querySelector('.scroll-hint') || el.querySelector('.scroll-hint')).display : 'none',
+                 hint: el.querySelector(':scope > .scroll-hint') ? getComputedStyle(el.querySelector(':scope > .scroll-hint')).display : 'none',
                  sticky: el.querySelector('tbody tr > :first-child') ? getComputedStyle(el.querySelector('tbody tr > :first-child')).position : ''}))"""
         )
         assert regions, "the start page has tables"

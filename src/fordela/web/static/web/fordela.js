@@ -57,7 +57,7 @@
 
 // A wide table scrolls inside its region; say so. data-scroll names where there is more to see
 // ("end": to the right, "start": to the left, "both"), which the stylesheet shows as a faded edge
-// and a shadow on the first column, and a note before the region says it scrolls (the note's text
+// and a shadow on the first column, and a note at the top of the region says it scrolls (the note's text
 // comes translated from the page, <body data-scroll-hint>). No library does this small thing.
 (function () {
   var SELECTOR = ".table-wrap, .table-scroll";
@@ -69,20 +69,22 @@
       state = left && right ? "both" : right ? "end" : "start";
     }
     if (state) region.setAttribute("data-scroll", state); else region.removeAttribute("data-scroll");
-    var hint = region.previousElementSibling;
-    if (hint && hint.classList.contains("scroll-hint")) hint.hidden = !state;
+    var hint = region.querySelector(":scope > .scroll-hint");
+    if (hint) hint.hidden = !state;
   }
   function watch(root) {
     var text = document.body.getAttribute("data-scroll-hint");
     root.querySelectorAll(SELECTOR).forEach(function (region) {
       if (region.hasAttribute("data-scroll-watched")) return;
       region.setAttribute("data-scroll-watched", "");
-      if (text && !(region.previousElementSibling && region.previousElementSibling.classList.contains("scroll-hint"))) {
+      if (text && !region.querySelector(":scope > .scroll-hint")) {
+        // Inside the region (sticky to its left edge), so that selectors of what follows a heading
+        // still find the region, and a screen reader hears the note in the region.
         var hint = document.createElement("p");
         hint.className = "scroll-hint";
         hint.textContent = text;
         hint.hidden = true;
-        region.parentNode.insertBefore(hint, region);
+        region.insertBefore(hint, region.firstChild);
       }
       region.addEventListener("scroll", function () { mark(region); }, { passive: true });
       if (window.ResizeObserver) {
