@@ -18,6 +18,12 @@
     spec.config.legend = Object.assign({}, spec.config.legend, { orient: "bottom", direction: "vertical", labelLimit: Math.max(60, width - 140) });
     // A title centred over the plot would run out on the right past long axis labels on the left.
     spec.config.title = Object.assign({}, spec.config.title, { anchor: "start", frame: "bounds" });
+    // Level category names under the bars break into lines at their spaces and get the bar
+    // group's width, instead of running into each other.
+    var x = spec.encoding && spec.encoding.x;
+    if (x && x.type === "nominal" && x.axis && x.axis.labelAngle === 0 && !x.axis.labelExpr) {
+      x.axis = Object.assign({}, x.axis, { labelExpr: "split(datum.label, ' ')", labelLimit: { expr: "max(40, bandwidth('x'))" } });
+    }
     if (typeof spec.title === "string") spec.title = wrap(spec.title, width);
     else if (spec.title && typeof spec.title.text === "string") spec.title.text = wrap(spec.title.text, width);
     return spec;
