@@ -18,6 +18,9 @@ from fordela.engine.money import Unit, display, number_style
 from fordela.reports import charts as shared
 
 MSEK = 100_000_000
+# An axis label's room: 40 % of the container's width, at most 260 px (at 320 px a label of 260 px
+# would leave the bars none).
+LABEL_LIMIT = alt.ExprRef("clamp(containerSize()[0] * 0.4, 60, 260)")
 
 
 def _mkr(ore: int) -> float:
@@ -88,6 +91,9 @@ def _spec(chart: alt.TopLevelMixin) -> str:
             "number": {"decimal": style.decimal, "thousands": style.thousands, "grouping": [3], "currency": ["", " kr"]}
         },
     }
+    # The whole chart (axes, labels and legend included) fits its container's width, which the
+    # page sizes (a phone is 320 px): the plot shrinks, it does not run out of the page.
+    spec["autosize"] = {"type": "fit-x", "contains": "padding", "resize": True}
     # Embedded in a <script type="application/json">: keep "</" out of it.
     return json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
 
@@ -142,7 +148,8 @@ def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "
         alt.Chart(alt.Data(values=data), title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("category:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            # Long names get at most 40 % of the chart's width, so the bars keep room on a phone.
+            y=alt.Y("category:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             x=alt.X("kr:Q", title=x_title),
             color=alt.Color(
                 "kind:N", title="", scale=alt.Scale(domain=[increase, decrease], range=["#b5452c", "#2e7d32"])
