@@ -4,6 +4,7 @@ comparison of any number of scenarios. The bridge / lists / frames page is in `b
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlencode
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -14,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -130,10 +132,19 @@ def scenarios(request: HttpRequest, cycle: str) -> HttpResponse:
         (s, kind_label(s, view.data), counts[s.code] if s.kind is ScenarioKind.EXPLICIT else None)
         for s in view.data.scenarios
     ]
+    deleted = list(Scenario.objects.filter(cycle=view.cycle, deleted_at__isnull=False).order_by("-deleted_at"))
+    just_deleted = next((s for s in deleted if s.code == request.GET.get("deleted")), None)
     return render(
         request,
         "web/scenarios/list.html",
-        {"view": view, "rows": rows, "form": form, "can_edit": can_edit},
+        {
+            "view": view,
+            "rows": rows,
+            "form": form,
+            "can_edit": can_edit,
+            "deleted": deleted,
+            "just_deleted": just_deleted,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -272,15 +283,32 @@ def _builder_context(
     }
 
 
+def _scenario_row(view: CycleView, code: str) -> Scenario:
+    """The scenario's row, deleted or not (a repeated delete or a restore finds it)."""
+    row = Scenario.objects.filter(cycle=view.cycle, code=code).first()
+    if row is None:
+        raise Http404(code)
+    return row
+
+
 def scenario_delete(request: HttpRequest, cycle: str, scenario: str) -> HttpResponse:
+    """Delete softly; the list then offers to undo it. A repeated post (a double click) finds it deleted."""
     view = cycle_view(cycle)
-    found = _engine_scenario(view, scenario)
-    if request.method != "POST" or not can_edit_scenarios(request.user) or found.kind is not ScenarioKind.EXPLICIT:
+    row = _scenario_row(view, scenario)
+    if request.method != "POST" or not can_edit_scenarios(request.user) or row.kind != ScenarioKind.EXPLICIT.value:
         deny(request, f"scenario_delete {cycle}/{scenario}")
-    row = Scenario.objects.get(cycle=view.cycle, code=scenario)
     services.scenario_delete(scenario=row, by=request.user)
-    messages.success(request, gettext("Scenario %(name)s deleted.") % {"name": found.name})
-    return redirect("scenarios", cycle=cycle)
+    return redirect(reverse("scenarios", kwargs={"cycle": cycle}) + "?" + urlencode({"deleted": row.code}))
+
+
+def scenario_restore(request: HttpRequest, cycle: str, scenario: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    row = _scenario_row(view, scenario)
+    if request.method != "POST" or not can_edit_scenarios(request.user):
+        deny(request, f"scenario_restore {cycle}/{scenario}")
+    services.scenario_restore(scenario=row, by=request.user)
+    messages.success(request, gettext("Scenario %(name)s restored.") % {"name": row.name})
+    return redirect("scenario", cycle=cycle, scenario=row.code)
 
 
 # --- Comparison ------------------------------------------------------------------------------------
