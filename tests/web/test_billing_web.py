@@ -4,19 +4,55 @@ CSV/Excel, and recording an outcome with validation and history."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
 from fordela.billing.models import ExportBatch, InvoicingFreeze
+from fordela.billing.freezes import compute_lines
+from fordela.cycle.selectors import cycle_data
+from fordela.engine.model import Period
+from fordela.engine.money import Unit, display
 from tests.billing.sieparse import parse_sie
 from tests.web.conftest import CYCLE
 
 PAGE = f"/c/{CYCLE}/fakturering/"
 Q1 = {"year": "2026", "period": "q1"}
+NBSP = "\u00a0"
 
 
-def _freeze(client):
-    return client.post(f"{PAGE}las/", Q1)
+def _freeze(client, period=Q1):
+    """Freeze as a person does: the confirmation page first, then its form's post."""
+    page = client.get(f"{PAGE}las/", period)
+    if page.status_code != 200:
+        return page
+    revision = re.search(r'name="revision" value="(\d+)"', page.content.decode())
+    return client.post(f"{PAGE}las/", {**period, "revision": revision.group(1) if revision else ""})
+
+
+def test_freezing_asks_first_and_a_get_never_freezes(as_user):
+    dana = as_user("dana")
+    page = dana.get(PAGE, Q1).content.decode()
+    assert 'id="freeze-form"' in page and 'method="get"' in page  # the button leads to the question
+    confirm = dana.get(f"{PAGE}las/", Q1)
+    assert confirm.status_code == 200 and not InvoicingFreeze.objects.exists()
+    text = confirm.content.decode()
+    lines = compute_lines(cycle_data(CYCLE), year=2026, period=Period.Q1, scenario="coordination_group")
+    gross = sum(ln.net + ln.vat for ln in lines)
+    assert f'<dd id="freeze-lines">{len(lines)}</dd>' in text
+    assert "Kvartal 1 (januari–mars) 2026" in text
+    assert f"{display(gross, Unit.KR)} kr" in text and NBSP in display(gross, Unit.KR)  # 12 345 678 kr, Swedish
+    assert 'id="confirm-freeze"' in text and "Ja, lås 2026-q1" in text
+    # A post that did not come from this page (no revision) only shows the question again.
+    assert dana.post(f"{PAGE}las/", Q1).status_code == 200 and not InvoicingFreeze.objects.exists()
+    # The cycle changed after the page was shown: asked again, with the figures computed anew.
+    stale = dana.post(f"{PAGE}las/", {**Q1, "revision": "0"})
+    assert 'id="freeze-changed"' in stale.content.decode() and not InvoicingFreeze.objects.exists()
+    assert _freeze(dana).status_code == 302 and InvoicingFreeze.objects.count() == 1
+    freeze = InvoicingFreeze.objects.get()
+    assert freeze.net_total + freeze.vat_total == gross
+    again = dana.get(f"{PAGE}las/", Q1, follow=True).content.decode()  # frozen: nothing to ask
+    assert "2026-q1 är redan låst." in again and InvoicingFreeze.objects.count() == 1
 
 
 def test_finance_sees_every_invoice_and_a_customers_lines(as_user):
