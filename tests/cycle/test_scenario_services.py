@@ -115,6 +115,7 @@ def test_delete_is_soft_and_restore_brings_the_selection_back(cycle):
     assert "utan-nya-insatser" in {s.code for s in cycle_data(CYCLE).scenarios}
     assert _included("utan-nya-insatser") == selection
     deleted, restored = (
-        ChangeRecord.objects.get(object="utan-nya-insatser", action=a).changes["deleted_at"] for a in ("delete", "restore")
+        ChangeRecord.objects.get(object="utan-nya-insatser", action=a).changes["deleted_at"]
+        for a in ("delete", "restore")
     )
     assert deleted[0] is None and deleted[1] == restored[0] and restored[1] is None

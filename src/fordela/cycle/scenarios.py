@@ -199,9 +199,7 @@ def scenario_restore(*, scenario: Scenario, by: Any) -> Scenario:
     cycle = scenario.cycle
     cycle_lock(cycle=cycle)
     deleted_at = Scenario.objects.filter(pk=scenario.pk).values_list("deleted_at", flat=True).first()
-    if deleted_at is None or not Scenario.objects.filter(pk=scenario.pk, deleted_at=deleted_at).update(
-        deleted_at=None
-    ):
+    if deleted_at is None or not Scenario.objects.filter(pk=scenario.pk, deleted_at=deleted_at).update(deleted_at=None):
         scenario.refresh_from_db(fields=["deleted_at"])
         return scenario
     scenario.deleted_at = None

@@ -281,9 +281,7 @@ def _sentence(field: str, label: str, old: str | None, new: str | None) -> str:
     return label
 
 
-def describe(
-    table: str, changes: Mapping[str, Any], *, names: Mapping[str, str] | None = None
-) -> list[Sentence]:
+def describe(table: str, changes: Mapping[str, Any], *, names: Mapping[str, str] | None = None) -> list[Sentence]:
     """The sentences of one record's `changes` ({field: [old, new]}), in the recorded order.
 
     `names` maps codes to names (proposal titles): a scenario's toggles name the proposal.

@@ -19,6 +19,81 @@ COLOURS = {LEVEL: "#4c78a8", INCREASE: "#b5452c", DECREASE: "#2e7d32"}
 MANAGEMENT, DEVELOPMENT = "Förvaltning", "Utveckling"
 
 
+def year_axis(**options: Any) -> alt.Axis:
+    """An axis of years: labels upright (a turned year is hard to read), thinned where they would
+    overlap rather than turned."""
+    return alt.Axis(labelAngle=0, labelOverlap=True, **options)
+
+
+def legend_below(title: str = "") -> alt.Legend:
+    """A legend under the chart, one entry per line, never cut: a long supplier or scenario name
+    is read whole (`labelLimit` 0 is no limit), and the chart keeps the page's width."""
+    return alt.Legend(title=title or None, orient="bottom", direction="vertical", labelLimit=0, titleLimit=0)
+
+
+def ordered_colour(field: str, order: Sequence[str], *, title: str = "", scheme: str = "tableau10") -> alt.Color:
+    """Colour by `field` with the legend in `order` (the table's order), not sorted by name."""
+    return alt.Color(
+        field,
+        title=title,
+        sort=list(order),
+        scale=alt.Scale(domain=list(order), scheme=scheme),
+        legend=legend_below(title),
+    )
+
+
+def close_domain(values: Sequence[float]) -> tuple[float, float]:
+    """An axis range around `values` that shows differences of a few per cent: from a little below
+    the smallest to a little above the largest (from 0 only when the values are near it or span it)."""
+    low, high = min(values), max(values)
+    span = high - low
+    pad = max(span * 0.5, abs(high) * 0.01) or 1.0
+    start = low - pad
+    if low >= 0 > start or low - 2 * pad <= 0 <= high:
+        start = 0.0
+    return start, high + pad
+
+
+def comparison_bars(
+    rows: Sequence[tuple[str, str, int]],
+    *,
+    title: str,
+    description: str,
+    to_unit: Callable[[int], float],
+    to_text: Callable[[int], str],
+    unit: str,
+) -> alt.TopLevelMixin:
+    """(group, series, öre) as one small chart per group, each with its own axis close to its
+    values (`close_domain`, not from 0): the scenarios of one supplier differ by a few mkr out of a
+    thousand, which bars from zero would hide. `description` must say that the axes do not start
+    at 0. Groups and series (and the legend) keep the order of `rows`, the table's order."""
+    groups = list(dict.fromkeys(g for g, _, _ in rows))
+    series = list(dict.fromkeys(s for _, s, _ in rows))
+    charts = []
+    for group in groups:
+        own = [(s, amount) for g, s, amount in rows if g == group]
+        low, high = close_domain([to_unit(a) for _, a in own])
+        data = [{"serie": s, unit: to_unit(a), "belopp": to_text(a)} for s, a in own]
+        base = alt.Chart(alt.Data(values=data), title=alt.TitleParams(group, anchor="start", fontSize=12)).encode(
+            y=alt.Y("serie:N", sort=series, title=None, axis=alt.Axis(labelLimit=0)),
+            x=alt.X(
+                f"{unit}:Q",
+                title=unit,
+                scale=alt.Scale(domain=[low, high], zero=False, nice=False),
+                axis=alt.Axis(labelAngle=0, tickCount=4),
+            ),
+        )
+        bars = base.mark_bar(clip=True).encode(
+            color=ordered_colour("serie:N", series),
+            tooltip=["serie:N", alt.Tooltip("belopp:N", title=unit)],
+        )
+        figures = base.mark_text(align="left", dx=4, fontSize=11).encode(text="belopp:N")
+        charts.append(alt.layer(bars, figures).properties(width="container", height={"step": 26}))
+    return alt.vconcat(*charts, title=title, description=description, spacing=18).resolve_scale(
+        x="independent", color="shared"
+    )
+
+
 def waterfall(
     steps: Sequence[tuple[str, int | None, int]],
     *,
@@ -48,17 +123,23 @@ def waterfall(
             start, kind = to_unit(level - change), (INCREASE if change >= 0 else DECREASE)
             text = ("+" if change >= 0 else "") + to_text(change)
         data.append({"steg": label, "ordning": i, "start": start, "slut": end, "typ": kind, unit: text})
+    # Step labels wrap at spaces instead of turning: a turned label is hard to read, on paper too.
     axis = (
         alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')", labelLimit=110, labelFontSize=10)
         if printed
-        else alt.Axis(labelAngle=-35, labelLimit=220)
+        else alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')", labelLimit=140)
     )
     base = alt.Chart(alt.Data(values=data), title=title)
     bars = base.mark_bar(clip=True).encode(
         x=alt.X("steg:N", sort=alt.EncodingSortField(field="ordning"), title=None, axis=axis),
         y=alt.Y("start:Q", title=unit, scale=alt.Scale(domain=[floor, high + pad], zero=False, nice=False)),
         y2="slut:Q",
-        color=alt.Color("typ:N", title="", scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values()))),
+        color=alt.Color(
+            "typ:N",
+            title="",
+            scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())),
+            legend=legend_below(),
+        ),
         tooltip=["steg:N", "typ:N", alt.Tooltip(f"{unit}:N")],
     )
     if not printed:
@@ -91,7 +172,7 @@ def frames_bars(
         for series, amount in ((MANAGEMENT, management), (DEVELOPMENT, development))
     ]
     base = alt.Chart(alt.Data(values=data), title=title).encode(
-        y=alt.Y("leverantör:N", sort=[name for name, _, _ in rows], title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("leverantör:N", sort=[name for name, _, _ in rows], title=None, axis=alt.Axis(labelLimit=0)),
         yOffset=alt.YOffset("ram:N", sort=[MANAGEMENT, DEVELOPMENT]),
         x=alt.X(f"{unit}:Q", title=unit, scale=alt.Scale(nice=True)),
     )
@@ -100,6 +181,7 @@ def frames_bars(
             "ram:N",
             title="",
             scale=alt.Scale(domain=[MANAGEMENT, DEVELOPMENT], range=[COLOURS[LEVEL], COLOURS[DECREASE]]),
+            legend=legend_below(),
         ),
         tooltip=["leverantör:N", "ram:N", alt.Tooltip("belopp:N", title=unit)],
     )

@@ -32,17 +32,31 @@ def _kr_text(ore: int) -> str:
     return display(ore, Unit.KR)
 
 
-def bar_chart(rows: Sequence[tuple[str, str, int]], *, title: str, x_title: str, color_title: str = "") -> str:
-    """Grouped bars: (category, series, amount öre) → JSON spec."""
+def bar_chart(
+    rows: Sequence[tuple[str, str, int]],
+    *,
+    title: str,
+    x_title: str,
+    color_title: str = "",
+    description: str = "",
+) -> str:
+    """Grouped bars: (category, series, amount öre) → JSON spec. Categories, series and the legend
+    keep the order of `rows` (the table's); category labels wrap at spaces, never cut or turned."""
     data = [{"kategori": c, "serie": s, "mkr": _mkr(a), "belopp": _mkr_text(a)} for c, s, a in rows]
+    series = list(dict.fromkeys(s for _, s, _ in rows))
     chart = (
-        alt.Chart(alt.Data(values=data), title=title)
+        alt.Chart(alt.Data(values=data), title=title, description=description or title)
         .mark_bar()
         .encode(
-            x=alt.X("kategori:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
-            xOffset=alt.XOffset("serie:N"),
+            x=alt.X(
+                "kategori:N",
+                title=x_title,
+                sort=None,
+                axis=shared.year_axis(labelExpr="split(datum.label, ' ')", labelLimit=0),
+            ),
+            xOffset=alt.XOffset("serie:N", sort=series),
             y=alt.Y("mkr:Q", title="mkr"),
-            color=alt.Color("serie:N", title=color_title, scale=alt.Scale(scheme="tableau10")),
+            color=shared.ordered_colour("serie:N", series, title=color_title),
             tooltip=["kategori:N", "serie:N", alt.Tooltip("belopp:N", title="mkr")],
         )
         .properties(width="container", height=260)
@@ -50,16 +64,26 @@ def bar_chart(rows: Sequence[tuple[str, str, int]], *, title: str, x_title: str,
     return _spec(chart)
 
 
+def comparison_chart(rows: Sequence[tuple[str, str, int]], *, title: str, description: str) -> str:
+    """Totals per (supplier, scenario) in mkr, each supplier on an axis close to its values
+    (`fordela.reports.charts.comparison_bars`)."""
+    chart = shared.comparison_bars(
+        rows, title=title, description=description, to_unit=_mkr, to_text=_mkr_text, unit="mkr"
+    )
+    return _spec(chart)
+
+
 def line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
-    """Lines over years: (year, series, amount öre)."""
+    """Lines over years: (year, series, amount öre); the legend in the order the series first appear."""
     data = [{"år": str(y), "serie": s, "mkr": _mkr(a), "belopp": _mkr_text(a)} for y, s, a in rows]
+    series = list(dict.fromkeys(s for _, s, _ in rows))
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("år:O", title="År"),
+            x=alt.X("år:O", title="År", axis=shared.year_axis()),
             y=alt.Y("mkr:Q", title="mkr"),
-            color=alt.Color("serie:N", title=""),
+            color=shared.ordered_colour("serie:N", series),
             tooltip=["år:O", "serie:N", alt.Tooltip("belopp:N", title="mkr")],
         )
         .properties(width="container", height=260)
@@ -122,10 +146,13 @@ def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "
         alt.Chart(alt.Data(values=data), title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("kategori:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("kategori:N", title=None, sort=None, axis=alt.Axis(labelLimit=0)),
             x=alt.X("kr:Q", title=x_title),
             color=alt.Color(
-                "typ:N", title="", scale=alt.Scale(domain=["ökning", "minskning"], range=["#b5452c", "#2e7d32"])
+                "typ:N",
+                title="",
+                scale=alt.Scale(domain=["ökning", "minskning"], range=["#b5452c", "#2e7d32"]),
+                legend=shared.legend_below(),
             ),
             tooltip=["kategori:N", alt.Tooltip("belopp:N", title="kr")],
         )
@@ -137,13 +164,14 @@ def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "
 def kr_line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
     """Lines over years in kr: (year, series, amount öre)."""
     data = [{"år": str(y), "serie": s, "kr": _kr(a), "belopp": _kr_text(a)} for y, s, a in rows]
+    series = list(dict.fromkeys(s for _, s, _ in rows))
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("år:O", title="År", axis=alt.Axis(labelAngle=0)),
+            x=alt.X("år:O", title="År", axis=shared.year_axis()),
             y=alt.Y("kr:Q", title="kr", scale=alt.Scale(zero=False)),
-            color=alt.Color("serie:N", title=""),
+            color=shared.ordered_colour("serie:N", series),
             tooltip=["år:O", "serie:N", alt.Tooltip("belopp:N", title="kr")],
         )
         .properties(width="container", height=260)

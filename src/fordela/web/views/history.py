@@ -43,8 +43,14 @@ def object_names(data: CycleData) -> dict[str, dict[str, str]]:
 
 
 # The tables whose object is "<code of a row of another table>/<more>", and that table.
-_COMPOSITE = {"service_years": "services", "participation": "services", "subscriptions": "services",
-              "reviews": "proposals", "driver_values": "drivers", "key_shares": "keys"}
+_COMPOSITE = {
+    "service_years": "services",
+    "participation": "services",
+    "subscriptions": "services",
+    "reviews": "proposals",
+    "driver_values": "drivers",
+    "key_shares": "keys",
+}
 
 
 def object_name(names: dict[str, dict[str, str]], table: str, obj: str) -> str:

@@ -4,11 +4,11 @@ comparison of any number of scenarios. The bridge / lists / frames page is in `b
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urlencode
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -28,7 +28,7 @@ from fordela.engine import bridge as b
 from fordela.engine.model import AmountType, CycleData, ProposalKind, ScenarioKind
 from fordela.engine.model import Scenario as EngineScenario
 from fordela.engine.money import display
-from fordela.engine.scenario import Resolution
+from fordela.engine.scenario import Resolution, scenarios_in_order
 from fordela.history.services import history_for
 from fordela.reports import cycle as reports
 from fordela.reports import scenarios as scenario_reports
@@ -130,7 +130,7 @@ def scenarios(request: HttpRequest, cycle: str) -> HttpResponse:
         counts[sp.scenario] += 1
     rows = [
         (s, kind_label(s, view.data), counts[s.code] if s.kind is ScenarioKind.EXPLICIT else None)
-        for s in view.data.scenarios
+        for s in scenarios_in_order(view.data)
     ]
     deleted = list(Scenario.objects.filter(cycle=view.cycle, deleted_at__isnull=False).order_by("-deleted_at"))
     just_deleted = next((s for s in deleted if s.code == request.GET.get("deleted")), None)
@@ -314,10 +314,16 @@ def scenario_restore(request: HttpRequest, cycle: str, scenario: str) -> HttpRes
 # --- Comparison ------------------------------------------------------------------------------------
 
 
+COMPARISON_DESCRIPTION = _(
+    "Each supplier's total per scenario, mkr, in the order of the table. Each supplier has its own axis, "
+    "which does not start at 0, so that differences of a few mkr show; the figure is written at each bar."
+)
+
+
 def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
     view = cycle_view(cycle)
     data = view.data
-    known = [s.code for s in data.scenarios]
+    known = [s.code for s in scenarios_in_order(data)]
     chosen = [c for c in dict.fromkeys(request.GET.getlist("s")) if c in known] or known
     resolutions = [resolution_of(data, c) for c in chosen]
     summaries = [scenario_summary_of(data, c) for c in chosen]
@@ -349,12 +355,10 @@ def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
                 )
             ),
             "limited": visible_organisations(request.user) is not None,
-            "chart": charts.bar_chart(
-                chart_rows,
-                title=gettext("Total per supplier, mkr"),
-                x_title=gettext("Supplier"),
-                color_title=gettext("Scenario"),
+            "chart": charts.comparison_chart(
+                chart_rows, title=gettext("Total per supplier, mkr"), description=str(COMPARISON_DESCRIPTION)
             ),
+            "chart_label": COMPARISON_DESCRIPTION,
             "chart_table": html_table(chart_table),
         },
     )
