@@ -48,6 +48,9 @@ TABLE_LABELS: dict[str, Promise] = {
     "scenario_proposals": _("Proposals in scenarios"),
     "budget_lines": _("Budget lines"),
     "analysis_texts": _("Annual analysis texts"),
+    "incurred_costs": _("Incurred costs"),
+    "vat_rules": _("VAT rules"),
+    "exemptions": _("Exemptions"),
     "threads": _("Consultation threads"),
     "invoicing": _("Invoicing"),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from fordela.accounts.permissions import can_edit_drivers, can_edit_service
 from fordela.cycle.computed import allocation_of, computed
@@ -12,6 +13,7 @@ from fordela.engine.allocation_types import Allocation, AllocationError, Allocat
 from fordela.engine.cycle_index import CycleIndex
 from fordela.engine.model import CycleData, ServiceCategory
 from fordela.engine.money import Unit
+from fordela.history.describe import VALUE_LABELS
 from fordela.reports import cycle as reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
@@ -23,6 +25,14 @@ CATEGORY_LABELS = {
     ServiceCategory.ADD_ON: "Tilläggstjänst",
     ServiceCategory.INFRASTRUCTURE: "Digital infrastruktur",
     ServiceCategory.OPT_IN: "Valbar vid behov",
+}
+
+
+# What a distribution line is, as people read it (the engine's codes: service, initiative, subscription).
+LINE_KIND_LABELS = {
+    "service": gettext_lazy("Service"),
+    "initiative": gettext_lazy("Change initiative"),
+    "subscription": gettext_lazy("Subscription"),
 }
 
 
@@ -90,7 +100,7 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
             (
                 ln.organisation,
                 view.organisation_name(ln.organisation),
-                ln.kind,
+                str(LINE_KIND_LABELS.get(ln.kind, ln.kind)),
                 ln.amount,
                 reports.ratio(ln.amount, total),
             )
@@ -127,6 +137,7 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
             "history": html_table(history),
             "chart": charts.line_chart(sorted(chart_rows), title=f"Kostnadshistorik {found.name}"),
             "key": current_key,
+            "key_method": str(VALUE_LABELS[current_key.method]) if current_key else "",
             "participants": participants,
             "year": year,
             "years": years,
