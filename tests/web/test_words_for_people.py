@@ -25,7 +25,11 @@ def _texts(table, changes, language):
 
 
 def test_a_proposal_change_reads_as_sentences_in_swedish_and_english():
-    changes = {"status": ["draft", "submitted"], "already_decided": [None, "false"], "kind": [None, "change_initiative"]}
+    changes = {
+        "status": ["draft", "submitted"],
+        "already_decided": [None, "false"],
+        "kind": [None, "change_initiative"],
+    }
     assert _texts("proposals", changes, "sv") == [
         "Status ändrades från Utkast till Inlämnat",
         "Redan beslutat: nej",
