@@ -49,7 +49,7 @@ def close_domain(values: Sequence[float]) -> tuple[float, float]:
     span = high - low
     pad = max(span * 0.5, abs(high) * 0.01) or 1.0
     start = low - pad
-    if low >= 0 > start or low - 2 * pad <= 0 <= high:
+    if low >= 0 and (start < 0 or low - 2 * pad <= 0):
         start = 0.0
     return start, high + pad
 
@@ -75,7 +75,9 @@ def comparison_bars(
         low, high = close_domain([to_unit(a) for _, a in own])
         data = [{"serie": s, unit: to_unit(a), "belopp": to_text(a)} for s, a in own]
         base = alt.Chart(alt.Data(values=data), title=alt.TitleParams(group, anchor="start", fontSize=12)).encode(
-            y=alt.Y("serie:N", sort=series, title=None, axis=alt.Axis(labelLimit=0)),
+            # The series are named once, in the legend: labels beside every small chart would make
+            # the stack wider than its container (a concatenation cannot be fitted to the width).
+            y=alt.Y("serie:N", sort=series, title=None, axis=None),
             x=alt.X(
                 f"{unit}:Q",
                 title=unit,
@@ -107,8 +109,9 @@ def waterfall(
     changes float from the level before to the level after.
 
     The axis starts near the smallest level: the changes are a few per cent of the whole and
-    would not show from zero (unless the levels cross zero). `printed` (documents): every bar
-    carries its figure and the step labels wrap instead of turning, as there is no tooltip on paper.
+    would not show from zero (unless the levels cross zero). Every bar carries its figure. On
+    screen the steps run downwards (labels whole and upright at any width); `printed` (documents,
+    a fixed wide page) they run across as in the deck, the labels wrapped instead of turned.
     """
     points = [to_unit(level) for _, _, level in steps] + [to_unit(level - (change or 0)) for _, change, level in steps]
     low, high = min(points), max(points)
@@ -123,27 +126,40 @@ def waterfall(
             start, kind = to_unit(level - change), (INCREASE if change >= 0 else DECREASE)
             text = ("+" if change >= 0 else "") + to_text(change)
         data.append({"steg": label, "ordning": i, "start": start, "slut": end, "typ": kind, unit: text})
-    # Step labels wrap at spaces instead of turning: a turned label is hard to read, on paper too.
-    axis = (
-        alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')", labelLimit=110, labelFontSize=10)
-        if printed
-        else alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')", labelLimit=140)
+    colour = alt.Color(
+        "typ:N",
+        title="",
+        scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())),
+        legend=legend_below(),
     )
+    value_scale = alt.Scale(domain=[floor, high + pad], zero=False, nice=False)
     base = alt.Chart(alt.Data(values=data), title=title)
+    if not printed:
+        # On screen the steps run down the page: every label is read whole and upright at any
+        # width (eleven upright labels side by side do not fit a phone), with the figure at the bar.
+        step = alt.Y("steg:N", sort=alt.EncodingSortField(field="ordning"), title=None, axis=alt.Axis(labelLimit=0))
+        bars = base.mark_bar(clip=True).encode(
+            y=step,
+            x=alt.X("start:Q", title=unit, scale=value_scale, axis=alt.Axis(tickCount=4)),
+            x2="slut:Q",
+            color=colour,
+            tooltip=["steg:N", "typ:N", alt.Tooltip(f"{unit}:N")],
+        )
+        figures = (
+            base.mark_text(align="left", dx=4, fontSize=11)
+            .encode(y=step, x=alt.X("right:Q"), text=f"{unit}:N")
+            .transform_calculate(right="max(datum.start, datum.slut)")
+        )
+        return alt.layer(bars, figures).properties(width="container", height={"step": 28})
+    # On paper the steps wrap at spaces instead of turning: a turned label is hard to read.
+    axis = alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')", labelLimit=110, labelFontSize=10)
     bars = base.mark_bar(clip=True).encode(
         x=alt.X("steg:N", sort=alt.EncodingSortField(field="ordning"), title=None, axis=axis),
-        y=alt.Y("start:Q", title=unit, scale=alt.Scale(domain=[floor, high + pad], zero=False, nice=False)),
+        y=alt.Y("start:Q", title=unit, scale=value_scale),
         y2="slut:Q",
-        color=alt.Color(
-            "typ:N",
-            title="",
-            scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())),
-            legend=legend_below(),
-        ),
+        color=colour,
         tooltip=["steg:N", "typ:N", alt.Tooltip(f"{unit}:N")],
     )
-    if not printed:
-        return bars.properties(width="container", height=340)
     figures = (
         base.mark_text(dy=-6, fontSize=11)
         .encode(

@@ -8,6 +8,7 @@ positions of marks on the axes."""
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
@@ -39,27 +40,47 @@ def bar_chart(
     x_title: str,
     color_title: str = "",
     description: str = "",
+    horizontal: bool = False,
 ) -> str:
     """Grouped bars: (category, series, amount öre) → JSON spec. Categories, series and the legend
-    keep the order of `rows` (the table's); category labels wrap at spaces, never cut or turned."""
-    data = [{"kategori": c, "serie": s, "mkr": _mkr(a), "belopp": _mkr_text(a)} for c, s, a in rows]
+    keep the order of `rows` (the table's). Labels are never turned or cut: years stand upright;
+    names (`horizontal`) run down the page, where a long name fits at any width."""
+    # A name on the side wraps into lines of about 20 characters (textwrap), so that it leaves the
+    # bars most of a phone's width; the lines travel joined by "|" and the axis splits them.
+    label = (lambda text: "|".join(textwrap.wrap(text, 20)) or text) if horizontal else (lambda text: text)
+    data = [
+        {"kategori": c, "etikett": label(c), "serie": s, "mkr": _mkr(a), "belopp": _mkr_text(a)} for c, s, a in rows
+    ]
     series = list(dict.fromkeys(s for _, s, _ in rows))
+    category = alt.X if not horizontal else alt.Y
+    value = alt.Y if not horizontal else alt.X
+    offset = alt.XOffset if not horizontal else alt.YOffset
+    axis = (
+        alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=0)
+        if horizontal
+        else shared.year_axis(labelExpr="split(datum.label, ' ')", labelLimit=0)
+    )
+    encoding = {
+        # Names down the side need no turned heading beside them: it would only take width.
+        ("y" if horizontal else "x"): category(
+            "etikett:N", title=None if horizontal else x_title, sort=None, axis=axis
+        ),
+        ("yOffset" if horizontal else "xOffset"): offset("serie:N", sort=series),
+        ("x" if horizontal else "y"): value("mkr:Q", title="mkr"),
+    }
     chart = (
-        alt.Chart(alt.Data(values=data), title=title, description=description or title)
+        alt.Chart(
+            alt.Data(values=data),
+            title=alt.TitleParams(title, anchor="start", frame="bounds"),
+            description=description or title,
+        )
         .mark_bar()
         .encode(
-            x=alt.X(
-                "kategori:N",
-                title=x_title,
-                sort=None,
-                axis=shared.year_axis(labelExpr="split(datum.label, ' ')", labelLimit=0),
-            ),
-            xOffset=alt.XOffset("serie:N", sort=series),
-            y=alt.Y("mkr:Q", title="mkr"),
+            **encoding,
             color=shared.ordered_colour("serie:N", series, title=color_title),
             tooltip=["kategori:N", "serie:N", alt.Tooltip("belopp:N", title="mkr")],
         )
-        .properties(width="container", height=260)
+        .properties(width="container", height={"step": 18 * max(2, len(series))} if horizontal else 260)
     )
     return _spec(chart)
 

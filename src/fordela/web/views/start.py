@@ -42,6 +42,7 @@ def start(request: HttpRequest, cycle: str) -> HttpResponse:
                 title=f"Total per leverantör {data.cycle.base_year}–{data.cycle.target_year}",
                 x_title="Leverantör",
                 color_title="År",
+                horizontal=True,
             ),
         },
     )
