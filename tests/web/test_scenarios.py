@@ -160,6 +160,10 @@ def test_a_deleted_scenario_can_be_undone_from_the_message(as_user):
     the scenario is back with its proposals, and both steps are in its history."""
     bob = as_user("bob")
     code = _copy(bob)
+    bob.post(f"{BASE}/scenarier/{code}/", {"proposal": CHATBOT}, **HTMX)  # the chatbot left out
+    page = bob.get(f"{BASE}/scenarier/{code}/").content.decode()
+    history = page.split('id="changes-heading"')[1]
+    assert "Chatbot för HR-frågor har tagits bort." in history and CHATBOT not in history  # by title, in words
     selection = sorted(ScenarioProposal.objects.filter(scenario__code=code).values_list("proposal__code", flat=True))
     response = bob.post(f"{BASE}/scenarier/{code}/ta-bort/")
     assert response.status_code == 302 and response["Location"] == f"{BASE}/scenarier/?deleted={code}"

@@ -284,6 +284,12 @@ def _sentence(field: str, label: str, old: str | None, new: str | None) -> str:
     return label
 
 
+def _titles(codes: Any, names: Mapping[str, str]) -> Any:
+    if not codes:
+        return codes
+    return "; ".join(names.get(code.strip(), code.strip()) for code in str(codes).split(","))
+
+
 def describe(table: str, changes: Mapping[str, Any], *, names: Mapping[str, str] | None = None) -> list[Sentence]:
     """The sentences of one record's `changes` ({field: [old, new]}), in the recorded order.
 
@@ -305,6 +311,9 @@ def describe(table: str, changes: Mapping[str, Any], *, names: Mapping[str, str]
             text = (gettext("Deleted %(when)s") if new_raw else gettext("Restored (deleted %(when)s)")) % {"when": when}
             sentences.append(Sentence(label, None, when, text))
             continue
+        if field == "proposals" and names:
+            # A scenario's selection, recorded as codes: the proposals by title.
+            old_raw, new_raw = (_titles(v, names) for v in (old_raw, new_raw))
         old, new = value_text(table, field, old_raw), value_text(table, field, new_raw)
         sentences.append(Sentence(label, old, new, _sentence(field, label, old, new)))
     return sentences

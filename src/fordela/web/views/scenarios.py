@@ -29,6 +29,7 @@ from fordela.engine.model import AmountType, CycleData, ProposalKind, ScenarioKi
 from fordela.engine.model import Scenario as EngineScenario
 from fordela.engine.money import display
 from fordela.engine.scenario import Resolution, scenarios_in_order
+from fordela.history.models import ChangeRecord
 from fordela.history.services import history_for
 from fordela.reports import cycle as reports
 from fordela.reports import scenarios as scenario_reports
@@ -279,8 +280,16 @@ def _builder_context(
         "organisations": html_table(scenario_reports.organisation_change_table(data, summary, visible)),
         "problems": summary.problems,
         "limited": visible is not None,
-        "changes": history_for(cycle=view.code, table="scenarios", object=found.code),
+        "changes": _named(history_for(cycle=view.code, table="scenarios", object=found.code), data),
     }
+
+
+def _named(records: list[ChangeRecord], data: CycleData) -> list[ChangeRecord]:
+    """The scenario's history with the proposals its toggles name by title (fordela.history.describe)."""
+    titles = {p.code: p.title for p in data.proposals}
+    for record in records:
+        record.names = titles  # type: ignore[attr-defined]
+    return records
 
 
 def _scenario_row(view: CycleView, code: str) -> Scenario:
