@@ -167,3 +167,10 @@ def test_scenario_pickers_follow_the_process(as_user):
     choices = page[page.index('id="compare-form"') : page.index("</fieldset>")]
     assert choices.index("cmp-proposed") < choices.index("cmp-preparation") < choices.index("cmp-coordination_group")
     assert choices.index("cmp-coordination_group") < choices.index("cmp-utan-nya-insatser")
+
+
+def test_what_someone_wrote_is_shown_as_written():
+    assert _texts("reviews", {"comment": [None, "base"]}, "sv") == ["Kommentar: base"]
+    assert _texts("services", {"category": ["base", "add_on"]}, "sv") == [
+        "Kategori ändrades från Bastjänst till Tilläggstjänst"
+    ]

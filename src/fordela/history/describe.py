@@ -191,6 +191,8 @@ VALUE_LABELS: dict[str, Promise] = {
 # "add_on" is both a category and a financing: one word serves both.
 VALUE_LABELS.setdefault(m.Financing.ADD_ON, _("Add-on service"))
 
+# Columns that hold what a person wrote, shown as written even if it happens to equal a code.
+FREE_TEXT = frozenset({"code", "name", "title", "description", "note", "comment", "text", "reason", "source"})
 _TRUE, _FALSE = {"true", "True"}, {"false", "False"}
 _AMOUNT = re.compile(r"^(amount|approved) (\d{4}) (\w+)$")
 _CONDITION = re.compile(r"^condition (\w+)$")
@@ -254,6 +256,8 @@ def value_text(table: str, field: str, value: Any) -> str | None:
     if value is None or value == "":
         return None
     text = str(value)
+    if field in FREE_TEXT:
+        return text  # what someone wrote: never read as a code
     if text in _TRUE:
         return gettext("yes")
     if text in _FALSE and not _money_column(table, field):
