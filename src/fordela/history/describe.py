@@ -128,7 +128,42 @@ TABLE_FIELD_LABELS: dict[tuple[str, str], Promise] = {
     ("review_conditions", "kind"): _("Kind of condition"),
 }
 
+# The enumerations as people read them; the forms of the annual analysis use the same words.
+KIND_LABELS: dict[str, Promise] = {
+    m.ProposalKind.NEW_SERVICE: _("New service"),
+    m.ProposalKind.RECATEGORISATION: _("Re-categorisation"),
+    m.ProposalKind.KEY_CHANGE: _("Key change"),
+    m.ProposalKind.CHANGE_INITIATIVE: _("Change initiative"),
+    m.ProposalKind.DEVELOPMENT_WITHIN_SERVICE: _("Development within service"),
+    m.ProposalKind.SUPPLIER_CONTRACT: _("Supplier contract impact"),
+    m.ProposalKind.SETTLEMENT: _("Settlement of completed development"),
+    m.ProposalKind.EFFICIENCY: _("Efficiency"),
+    m.ProposalKind.VOLUME_CHANGE: _("Volume change"),
+}
+CATEGORY_LABELS: dict[str, Promise] = {
+    m.ServiceCategory.BASE: _("Base service"),
+    m.ServiceCategory.ADD_ON: _("Add-on service"),
+    m.ServiceCategory.INFRASTRUCTURE: _("Infrastructure service"),
+    m.ServiceCategory.OPT_IN: _("Opt-in service"),
+}
+OUTCOME_LABELS: dict[str, Promise] = {
+    m.ReviewOutcome.APPROVE: _("Approve"),
+    m.ReviewOutcome.APPROVE_WITH_CONDITIONS: _("Approve with conditions"),
+    m.ReviewOutcome.APPROVE_AS_ADD_ON: _("Approve as add-on service"),
+    m.ReviewOutcome.REJECT: _("Reject"),
+    m.ReviewOutcome.DEFER: _("Defer"),
+}
+CONDITION_LABELS: dict[str, Promise] = {
+    m.ConditionKind.INVOICE_AFTER_INCURRED: _("Invoice after incurred costs"),
+    m.ConditionKind.PREREQUISITE: _("Prerequisite"),
+    m.ConditionKind.OTHER: _("Other condition"),
+}
+
 VALUE_LABELS: dict[str, Promise] = {
+    **KIND_LABELS,
+    **CATEGORY_LABELS,
+    **OUTCOME_LABELS,
+    **CONDITION_LABELS,
     # proposal status
     "draft": _("Draft"),
     "submitted": _("Submitted"),
@@ -147,21 +182,6 @@ VALUE_LABELS: dict[str, Promise] = {
     m.KeyMethod.FROZEN: _("Last year's split"),
     m.KeyMethod.SUBSCRIPTION: _("Subscription (quantity × price)"),
     m.KeyMethod.HYBRID: _("Subscription, the rest shared"),
-    # service categories
-    m.ServiceCategory.BASE: _("Base service"),
-    m.ServiceCategory.ADD_ON: _("Add-on service"),
-    m.ServiceCategory.INFRASTRUCTURE: _("Infrastructure service"),
-    m.ServiceCategory.OPT_IN: _("Opt-in service"),
-    # proposal kinds
-    m.ProposalKind.NEW_SERVICE: _("New service"),
-    m.ProposalKind.RECATEGORISATION: _("Re-categorisation"),
-    m.ProposalKind.KEY_CHANGE: _("Key change"),
-    m.ProposalKind.CHANGE_INITIATIVE: _("Change initiative"),
-    m.ProposalKind.DEVELOPMENT_WITHIN_SERVICE: _("Development within service"),
-    m.ProposalKind.SUPPLIER_CONTRACT: _("Supplier contract impact"),
-    m.ProposalKind.SETTLEMENT: _("Settlement of completed development"),
-    m.ProposalKind.EFFICIENCY: _("Efficiency"),
-    m.ProposalKind.VOLUME_CHANGE: _("Volume change"),
     # financing
     m.Financing.SOLIDARITY: _("Solidarity financing"),
     m.Financing.USERS: _("Those who join pay"),
@@ -171,16 +191,6 @@ VALUE_LABELS: dict[str, Promise] = {
     # amount types
     m.AmountType.DEVELOPMENT: _("development"),
     m.AmountType.MANAGEMENT: _("management"),
-    # review outcomes
-    m.ReviewOutcome.APPROVE: _("Approve"),
-    m.ReviewOutcome.APPROVE_WITH_CONDITIONS: _("Approve with conditions"),
-    m.ReviewOutcome.APPROVE_AS_ADD_ON: _("Approve as add-on service"),
-    m.ReviewOutcome.REJECT: _("Reject"),
-    m.ReviewOutcome.DEFER: _("Defer"),
-    # conditions
-    m.ConditionKind.INVOICE_AFTER_INCURRED: _("Invoice after incurred costs"),
-    m.ConditionKind.PREREQUISITE: _("Prerequisite"),
-    m.ConditionKind.OTHER: _("Other condition"),
     # scenario kinds
     m.ScenarioKind.EXPLICIT: _("Explicit selection of proposals"),
     m.ScenarioKind.ALL_PROPOSED: _("Everything proposed"),
