@@ -283,3 +283,7 @@ def test_a_web_edit_that_would_change_a_frozen_period_is_refused_with_a_message(
     other = RequestFactory().post("/x/", HTTP_HX_REQUEST="true")
     assert middleware.process_exception(other, raised.value).status_code == 409
     assert middleware.process_exception(other, ValueError("x")) is None
+
+
+def test_verify_is_a_post_only(as_user):
+    assert as_user("dana").get(f"{PAGE}kontrollera/", Q1).status_code == 405

@@ -311,6 +311,7 @@ def _freeze_now(request: HttpRequest, view: CycleView, year: int, period: Period
     return _back(view.code, year, period, organisation)
 
 
+@require_POST
 def invoicing_verify(request: HttpRequest, cycle: str) -> HttpResponse:
     view = cycle_view(cycle)
     if not can_verify_invoicing(request.user):
