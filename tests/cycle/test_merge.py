@@ -152,3 +152,17 @@ def test_uploaded_package_may_not_overwrite_a_draft_unseen(cycle):
     with pytest.raises(CycleInvalid):
         cycle_merge(cycle=cycle, data=new, expected_revision=preview.revision, by=None, source="")
     assert Proposal.objects.get(cycle=cycle, code="is-draft").title == "Utkast"
+
+
+def test_a_package_with_the_code_of_a_deleted_scenario_replaces_it(cycle):
+    from fordela.cycle.models import Scenario
+    from fordela.cycle.scenarios import scenario_delete
+
+    bob = get_user_model().objects.get(username="bob")
+    before = cycle_data(CYCLE)  # with the scenario, as a package that still has it
+    scenario_delete(scenario=Scenario.objects.get(cycle=cycle, code="utan-nya-insatser"), by=bob)
+    assert "utan-nya-insatser" not in {s.code for s in cycle_data(CYCLE).scenarios}
+    preview = merge_preview(cycle=Cycle.objects.get(pk=cycle.pk), data=before)
+    cycle_merge(cycle=cycle, data=before, expected_revision=preview.revision, by=bob, source="gammal.xlsx")
+    assert cycle_data(CYCLE) == before
+    assert Scenario.objects.get(cycle=cycle, code="utan-nya-insatser").deleted_at is None

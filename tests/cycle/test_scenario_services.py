@@ -9,7 +9,13 @@ from tests.web.conftest import CYCLE, demo_db  # noqa: F401  (the fixture)
 
 from fordela.catalogue.models import Cycle
 from fordela.cycle.models import Proposal, Scenario, ScenarioProposal
-from fordela.cycle.scenarios import ScenarioReadOnly, scenario_create, scenario_delete, scenario_toggle
+from fordela.cycle.scenarios import (
+    ScenarioReadOnly,
+    scenario_create,
+    scenario_delete,
+    scenario_restore,
+    scenario_toggle,
+)
 from fordela.cycle.selectors import cycle_data
 from fordela.engine.scenario import resolve_code
 from fordela.history.models import ChangeRecord
@@ -92,10 +98,24 @@ def test_derived_scenarios_drafts_and_other_roles_are_refused(cycle):
     assert _included("utan-nya-insatser") == before and not Scenario.objects.filter(code="x").exists()
 
 
-def test_delete_keeps_the_selection_in_the_history(cycle):
+def test_delete_is_soft_and_restore_brings_the_selection_back(cycle):
     bob = _user("bob")
-    scenario_delete(scenario=Scenario.objects.get(cycle=cycle, code="utan-nya-insatser"), by=bob)
-    assert not Scenario.objects.filter(code="utan-nya-insatser").exists()
-    record = ChangeRecord.objects.get(object="utan-nya-insatser", action="delete")
-    assert "is-application-control" in record.changes["proposals"][0]
-    assert "utan-nya-insatser" not in {s.code for s in cycle_data(CYCLE).scenarios}
+    row = Scenario.objects.get(cycle=cycle, code="utan-nya-insatser")
+    selection = _included("utan-nya-insatser")
+    scenario_delete(scenario=row, by=bob)
+    assert Scenario.objects.get(code="utan-nya-insatser").deleted_at is not None
+    data = cycle_data(CYCLE)
+    assert "utan-nya-insatser" not in {s.code for s in data.scenarios}
+    assert "utan-nya-insatser" not in {sp.scenario for sp in data.scenario_proposals}
+    scenario_delete(scenario=row, by=bob)  # a double submit records nothing more
+    assert ChangeRecord.objects.filter(object="utan-nya-insatser", action="delete").count() == 1
+    with pytest.raises(ValidationError):
+        scenario_create(cycle=cycle, code="utan-nya-insatser", name="Ny", by=bob)
+    scenario_restore(scenario=row, by=bob)
+    assert "utan-nya-insatser" in {s.code for s in cycle_data(CYCLE).scenarios}
+    assert _included("utan-nya-insatser") == selection
+    deleted, restored = (
+        ChangeRecord.objects.get(object="utan-nya-insatser", action=a).changes["deleted_at"]
+        for a in ("delete", "restore")
+    )
+    assert deleted[0] is None and deleted[1] == restored[0] and restored[1] is None

@@ -36,7 +36,7 @@ def test_the_web_draws_the_shared_waterfall() -> None:
     own = shared.waterfall(
         steps, title="t", to_unit=lambda ore: ore / 100_000_000, to_text=lambda ore: display(ore), unit="mkr"
     ).to_dict()
-    assert page["mark"] == own["mark"] and page["encoding"] == own["encoding"]
+    assert page["layer"] == json.loads(json.dumps(own["layer"]))
     assert [v["figure"] for v in _values(page)] == [n.replace(" ", NBSP) for n in ("1 000,0", "+30,1", "1 030,1")]
 
 

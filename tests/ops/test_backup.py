@@ -40,9 +40,7 @@ def _history(demo) -> None:
         text="Varför?",
     )
     dana = users.get(username="dana")
-    freeze = invoice_freeze(
-        cycle=CODE, year=2026, period=Period.Q1, scenario="coordination_group", user=dana
-    )
+    freeze = invoice_freeze(cycle=CODE, year=2026, period=Period.Q1, scenario="coordination_group", user=dana)
     invoice_export_sie(freeze=freeze, company="Göteborgs Stad", user=dana)
 
 

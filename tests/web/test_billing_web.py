@@ -4,19 +4,57 @@ CSV/Excel, and recording an outcome with validation and history."""
 from __future__ import annotations
 
 import io
+import json
+import re
 
 import pytest
 
+from fordela.billing.freezes import compute_lines
 from fordela.billing.models import ExportBatch, InvoicingFreeze
+from fordela.catalogue.models import ServiceYear
+from fordela.cycle.selectors import cycle_data
+from fordela.engine.model import Period
+from fordela.engine.money import Unit, display
 from tests.billing.sieparse import parse_sie
 from tests.web.conftest import CYCLE
 
 PAGE = f"/c/{CYCLE}/fakturering/"
 Q1 = {"year": "2026", "period": "q1"}
+NBSP = "\u00a0"
 
 
-def _freeze(client):
-    return client.post(f"{PAGE}las/", Q1)
+def _freeze(client, period=Q1):
+    """Freeze as a person does: the confirmation page first, then its form's post."""
+    page = client.get(f"{PAGE}las/", period)
+    if page.status_code != 200:
+        return page
+    revision = re.search(r'name="revision" value="(\d+)"', page.content.decode())
+    return client.post(f"{PAGE}las/", {**period, "revision": revision.group(1) if revision else ""})
+
+
+def test_freezing_asks_first_and_a_get_never_freezes(as_user):
+    dana = as_user("dana")
+    page = dana.get(PAGE, Q1).content.decode()
+    assert 'id="freeze-form"' in page and 'method="get"' in page  # the button leads to the question
+    confirm = dana.get(f"{PAGE}las/", Q1)
+    assert confirm.status_code == 200 and not InvoicingFreeze.objects.exists()
+    text = confirm.content.decode()
+    lines = compute_lines(cycle_data(CYCLE), year=2026, period=Period.Q1, scenario="coordination_group")
+    gross = sum(ln.net + ln.vat for ln in lines)
+    assert f'<dd id="freeze-lines">{len(lines)}</dd>' in text
+    assert "Kvartal 1 (januari–mars) 2026" in text
+    assert f"{display(gross, Unit.KR)} kr" in text and NBSP in display(gross, Unit.KR)  # 12 345 678 kr, Swedish
+    assert 'id="confirm-freeze"' in text and "Ja, lås 2026-q1" in text
+    # A post that did not come from this page (no revision) only shows the question again.
+    assert dana.post(f"{PAGE}las/", Q1).status_code == 200 and not InvoicingFreeze.objects.exists()
+    # The cycle changed after the page was shown: asked again, with the figures computed anew.
+    stale = dana.post(f"{PAGE}las/", {**Q1, "revision": "0"})
+    assert 'id="freeze-changed"' in stale.content.decode() and not InvoicingFreeze.objects.exists()
+    assert _freeze(dana).status_code == 302 and InvoicingFreeze.objects.count() == 1
+    freeze = InvoicingFreeze.objects.get()
+    assert freeze.net_total + freeze.vat_total == gross
+    again = dana.get(f"{PAGE}las/", Q1, follow=True).content.decode()  # frozen: nothing to ask
+    assert "2026-q1 är redan låst." in again and InvoicingFreeze.objects.count() == 1
 
 
 def test_finance_sees_every_invoice_and_a_customers_lines(as_user):
@@ -116,13 +154,25 @@ def test_outcome_page_and_recording_with_history(as_user):
     dana = as_user("dana")
     page = dana.get(OUTCOME, {"supplier": "dms"}).content.decode()
     assert "Budget och utfall, Nämnden för demokrati och medborgarservice" in page
-    assert 'id="chart-outcome"' in page and 'id="outcome-form"' in page
+    # The demo has outcomes for 2023–2024 and budgets for 2025–2026: no year to compare yet.
+    assert 'id="chart-outcome"' not in page and 'id="outcome-chart-empty"' in page and 'id="outcome-form"' in page
     response = dana.post(OUTCOME, {"service": "kontaktcenter", "year": "2025", "amount": "80 123 456,50"})
     assert response.status_code == 302
     assert _outcome("kontaktcenter", 2025) == 8_012_345_650
     record = ChangeRecord.objects.get(table="service_years", object="kontaktcenter/2025")
-    assert record.user.username == "dana" and record.changes["outcome"][1]
-    assert "80\u00a0123" in dana.get(OUTCOME, {"supplier": "dms"}).content.decode()
+    assert record.user.username == "dana" and record.changes["outcome"] == [None, "80123456.50"]
+    page = dana.get(OUTCOME, {"supplier": "dms"}).content.decode()
+    assert "80\u00a0123" in page
+    # Now 2025 has both, and the chart compares that year only: budget and outcome of the same service.
+    spec = json.loads(
+        re.search(r'<script type="application/json" id="chart-outcome">(.*?)</script>', page, re.S).group(1)
+    )
+    values = spec["data"]["values"]
+    assert {v["kategori"] for v in values} == {"2025"} and {v["serie"] for v in values} == {"Budget", "Utfall"}
+    budget = ServiceYear.objects.get(cycle__code=CYCLE, service__code="kontaktcenter", year=2025).cost
+    assert next(v["belopp"] for v in values if v["serie"] == "Budget") == display(budget, Unit.MKR)
+    history = dana.get(f"/c/{CYCLE}/historik/", {"table": "service_years"}).content.decode()
+    assert "Utfall: 80\u00a0123\u00a0456,50\u00a0kr" in history and "Tjänsternas kostnad per år" in history
 
 
 def test_outcome_validation_next_to_the_field(as_user):
@@ -233,3 +283,7 @@ def test_a_web_edit_that_would_change_a_frozen_period_is_refused_with_a_message(
     other = RequestFactory().post("/x/", HTTP_HX_REQUEST="true")
     assert middleware.process_exception(other, raised.value).status_code == 409
     assert middleware.process_exception(other, ValueError("x")) is None
+
+
+def test_verify_is_a_post_only(as_user):
+    assert as_user("dana").get(f"{PAGE}kontrollera/", Q1).status_code == 405

@@ -15,11 +15,12 @@ HALF = 117_435_000_000  # 1 174,35 mkr: half-up 1 174,4; a float rounds it to 1 
 
 def _tooltip_values(spec_json: str) -> list[object]:
     spec = json.loads(spec_json)
-    fields = [t["field"] for t in spec["encoding"]["tooltip"] if t["type"] == "quantitative" or "format" in t]
+    view = spec["layer"][0] if "layer" in spec else spec  # a layered chart: the bars carry the tooltip
+    fields = [t["field"] for t in view["encoding"]["tooltip"] if t["type"] == "quantitative" or "format" in t]
     assert not fields, f"a tooltip formats a float in the browser: {fields}"
-    shown = [t["field"] for t in spec["encoding"]["tooltip"]]
+    shown = [t["field"] for t in view["encoding"]["tooltip"]]
     values = spec.get("datasets", {})
-    rows = next(iter(values.values())) if values else spec["data"]["values"]
+    rows = next(iter(values.values())) if values else (spec.get("data") or view["data"])["values"]
     return [row[field] for row in rows for field in shown]
 
 

@@ -151,8 +151,55 @@ def test_the_admin_may_change_scenarios_too(as_user):
     code = _copy(erik, code="eriks")
     assert erik.post(f"{BASE}/scenarier/{code}/", {"proposal": CHATBOT}, **HTMX).status_code == 200
     assert erik.post(f"{BASE}/scenarier/{code}/ta-bort/").status_code == 302
-    assert not Scenario.objects.filter(code=code).exists()
+    assert Scenario.objects.get(code=code).deleted_at is not None
     assert ChangeRecord.objects.filter(object=code, action="delete").exists()
+
+
+def test_a_deleted_scenario_can_be_undone_from_the_message(as_user):
+    """Delete → the list says so with an "Ångra" button (a real form, no JavaScript needed) →
+    the scenario is back with its proposals, and both steps are in its history."""
+    bob = as_user("bob")
+    code = _copy(bob)
+    bob.post(f"{BASE}/scenarier/{code}/", {"proposal": CHATBOT}, **HTMX)  # the chatbot left out
+    page = bob.get(f"{BASE}/scenarier/{code}/").content.decode()
+    history = page.split('id="changes-heading"')[1]
+    assert "Chatbot för HR-frågor har tagits bort." in history and CHATBOT not in history  # by title, in words
+    selection = sorted(ScenarioProposal.objects.filter(scenario__code=code).values_list("proposal__code", flat=True))
+    response = bob.post(f"{BASE}/scenarier/{code}/ta-bort/")
+    assert response.status_code == 302 and response["Location"] == f"{BASE}/scenarier/?deleted={code}"
+    # A second click on the same button is harmless: still one deletion.
+    assert bob.post(f"{BASE}/scenarier/{code}/ta-bort/").status_code == 302
+    assert ChangeRecord.objects.filter(object=code, action="delete").count() == 1
+    page = bob.get(response["Location"]).content.decode()
+    assert 'id="scenario-deleted"' in page and "Scenariot Kopia av beredningen har tagits bort." in page
+    assert f'action="{BASE}/scenarier/{code}/aterstall/"' in page and "Ångra" in page
+    assert 'id="deleted-scenarios"' in page
+    assert code not in {s.code for s in cycle_data(CYCLE).scenarios}
+    assert bob.get(f"{BASE}/scenarier/{code}/").status_code == 404
+    assert f"{BASE}/scenarier/{code}/" not in bob.get(f"{BASE}/jamfor-scenarier/").content.decode()
+    assert bob.get(f"{BASE}/scenarier/{code}/aterstall/").status_code == 403  # only a POST restores
+    response = bob.post(f"{BASE}/scenarier/{code}/aterstall/")
+    assert response.status_code == 302 and response["Location"] == f"{BASE}/scenarier/{code}/"
+    assert Scenario.objects.get(code=code).deleted_at is None
+    assert sorted(ScenarioProposal.objects.filter(scenario__code=code).values_list("proposal__code", flat=True)) == (
+        selection
+    )
+    page = bob.get(response["Location"]).content.decode()
+    assert "Scenariot Kopia av beredningen är återställt." in page
+    assert "Borttaget " in page and "Återställt (borttaget " in page  # the history, in words
+    assert [r.action for r in ChangeRecord.objects.filter(object=code)][:2] == ["restore", "delete"]
+
+
+@pytest.mark.parametrize("persona", ["alice", "charlie"])
+def test_only_those_who_edit_scenarios_restore_them(as_user, persona):
+    bob = as_user("bob")
+    code = _copy(bob)
+    bob.post(f"{BASE}/scenarier/{code}/ta-bort/")
+    client = as_user(persona)
+    page = client.get(f"{BASE}/scenarier/?deleted={code}").content.decode()
+    assert "/aterstall/" not in page
+    assert client.post(f"{BASE}/scenarier/{code}/aterstall/").status_code == 403
+    assert Scenario.objects.get(code=code).deleted_at is not None
 
 
 def test_create_form_shows_errors_next_to_the_field(as_user):

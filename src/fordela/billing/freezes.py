@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fordela.accounts.notifications import notify_period_frozen
@@ -156,7 +157,7 @@ def invoice_freeze(
                 )
                 % {
                     "other": _label(year, other.period),
-                    "at": f"{other.created_at:%Y-%m-%d}",
+                    "at": f"{timezone.localtime(other.created_at):%Y-%m-%d %H:%M}",
                     "by": other.created_by or "?",
                     "period": shown,
                 }

@@ -38,6 +38,7 @@ from fordela.billing.models import ExportBatch, InvoicingFreeze, InvoicingRevers
 from fordela.billing.sie import Accounts, invoices, sie_4i
 from fordela.catalogue.models import Cycle, Service, ServiceYear
 from fordela.cycle.services import cycle_lock, cycle_touch
+from fordela.engine.money import machine
 
 __all__ = [  # the freeze lifecycle lives in fordela.billing.freezes; callers may import it from here
     "BillingError",
@@ -219,7 +220,8 @@ def outcome_record(
         table="service_years",
         object=f"{service}/{year}",
         action="update",
-        changes={"outcome": (old, amount)},
+        # As the package writes money (kr with two decimals), like every other recorded amount.
+        changes={"outcome": (None if old is None else machine(old), machine(amount))},
     )
     return row
 

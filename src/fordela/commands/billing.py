@@ -178,8 +178,9 @@ def cmd_reverse(args: argparse.Namespace) -> list[Table]:
         reversal = invoice_reverse(freeze=freeze, reason=args.reason, by=_by(args))
     except BillingError as error:
         raise cli.UserError(str(error)) from None
+    at = reversal.created_at.astimezone(STOCKHOLM)  # people read local time; it is stored in UTC
     print(
-        f"reversed {freeze} ({reversal.created_by}, {reversal.created_at:%Y-%m-%d %H:%M}): {reversal.reason}; "
+        f"reversed {freeze} ({reversal.created_by}, {at:%Y-%m-%d %H:%M}): {reversal.reason}; "
         f"export the reversing vouchers with `fordela invoice sie --reversal`",
         file=sys.stderr,
     )

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from fordela.catalogue import models as catalogue
-from fordela.cycle.models import Proposal
+from fordela.cycle.models import Proposal, Scenario
 from fordela.cycle.selectors import cycle_data
 from fordela.cycle.services import MODELS, _cell, _is_fk, cycle_touch
 from fordela.cycle.validation import NON_FIELD, CycleInvalid
@@ -137,6 +137,11 @@ def rows_apply(*, cycle: catalogue.Cycle, diffs: tuple[TableDiff, ...], by: Any,
     """
     refs = _Refs(cycle)
     removed_proposals = {r.key[0] for d in diffs if d.table.name == "proposals" for r in d.of("removed")}
+    # A file that brings a scenario under the code of a deleted one replaces that one (its history
+    # stays): the deleted scenario is out of the cycle's data, so the diff sees the code as new.
+    added_scenarios = {r.key[0] for d in diffs if d.table.name == "scenarios" for r in d.of("added")}
+    if added_scenarios:
+        Scenario.objects.filter(cycle=cycle, code__in=added_scenarios, deleted_at__isnull=False).delete()
     parents: dict[str, set[str]] = {}
     now = timezone.now()
     written = 0

@@ -115,6 +115,8 @@ class Scenario(CycleRow):
     kind = models.CharField(max_length=20, choices=choices(m.ScenarioKind))
     stage = models.ForeignKey(ReviewStage, null=True, blank=True, on_delete=models.PROTECT)
     description = models.TextField(blank=True, default="")
+    # Deleted softly, like a proposal: out of the cycle's data, kept here so it can be restored.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [unique_per_cycle("scenario_code", "code")]

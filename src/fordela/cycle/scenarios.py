@@ -1,4 +1,5 @@
-"""Writes of scenarios: create an explicit scenario, include or leave out a proposal, delete one.
+"""Writes of scenarios: create an explicit scenario, include or leave out a proposal, delete one
+(softly) and restore it.
 
 Only explicit scenarios are edited here. "Everything proposed" and "as decided by a stage" are
 derived from the proposals and the reviews, so there is nothing to toggle in them: they change
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fordela.accounts.permissions import can_edit_scenarios
@@ -68,6 +70,9 @@ def scenario_create(
         raise ValidationError({"code": _("Use lowercase letters, digits, - and _ only.")})
     cycle_lock(cycle=cycle)
     form_token_check(cycle=cycle, token=token, table="scenarios")
+    taken = Scenario.objects.filter(cycle=cycle, code=code).values_list("deleted_at", flat=True).first()
+    if taken is not None:
+        raise ValidationError({"code": _("A deleted scenario has this code: restore it, or choose another code.")})
     if Scenario.objects.filter(cycle=cycle, code=code).exists():
         raise ValidationError({"code": _("The cycle already has a scenario with this code.")})
     if not (name or "").strip():
@@ -119,6 +124,8 @@ def scenario_toggle(*, scenario: Scenario, proposal: Proposal, included: bool, b
     """
     _check(by)
     _explicit(scenario)
+    if scenario.deleted_at is not None:
+        raise ValidationError(_("The scenario is deleted: restore it before you change it."))
     if proposal.cycle_id != scenario.cycle_id or not _live(proposal):
         raise ValidationError(_("The proposal is not part of this cycle's annual analysis."))
     # Two coordinators toggling at once are applied one after the other (the set of proposals has
@@ -158,24 +165,51 @@ def scenario_set(*, scenario: Scenario, wanted: Mapping[Proposal, bool], by: Any
 
 
 @transaction.atomic
-def scenario_delete(*, scenario: Scenario, by: Any) -> None:
-    """Delete an explicit scenario. The history keeps its name and proposals, so it can be rebuilt."""
+def scenario_delete(*, scenario: Scenario, by: Any) -> Scenario:
+    """Delete an explicit scenario softly, as proposals are: it leaves the cycle's data (lists,
+    comparisons, documents) with its proposals kept, and `scenario_restore` brings it back.
+
+    Deleting a deleted scenario changes nothing and records nothing (a double submit)."""
     _check(by)
     _explicit(scenario)
     cycle = scenario.cycle
     cycle_lock(cycle=cycle)
-    proposals = sorted(ScenarioProposal.objects.filter(scenario=scenario).values_list("proposal__code", flat=True))
+    if not Scenario.objects.filter(pk=scenario.pk, deleted_at__isnull=True).update(deleted_at=timezone.now()):
+        scenario.refresh_from_db(fields=["deleted_at"])
+        return scenario
+    scenario.refresh_from_db(fields=["deleted_at"])
+    assert scenario.deleted_at is not None
     history_record(
         user=by,
         cycle=cycle.code,
         table="scenarios",
         object=scenario.code,
         action="delete",
-        changes={
-            "name": (scenario.name, None),
-            "kind": (scenario.kind, None),
-            "proposals": (", ".join(proposals) or None, None),
-        },
+        changes={"deleted_at": (None, scenario.deleted_at.isoformat(timespec="seconds"))},
     )
-    scenario.delete()
     cycle_touch(cycle=cycle)
+    return scenario
+
+
+@transaction.atomic
+def scenario_restore(*, scenario: Scenario, by: Any) -> Scenario:
+    """Bring a deleted scenario back with the proposals it had. Restoring one that is not deleted
+    changes nothing and records nothing."""
+    _check(by)
+    cycle = scenario.cycle
+    cycle_lock(cycle=cycle)
+    deleted_at = Scenario.objects.filter(pk=scenario.pk).values_list("deleted_at", flat=True).first()
+    if deleted_at is None or not Scenario.objects.filter(pk=scenario.pk, deleted_at=deleted_at).update(deleted_at=None):
+        scenario.refresh_from_db(fields=["deleted_at"])
+        return scenario
+    scenario.deleted_at = None
+    history_record(
+        user=by,
+        cycle=cycle.code,
+        table="scenarios",
+        object=scenario.code,
+        action="restore",
+        changes={"deleted_at": (deleted_at.isoformat(timespec="seconds"), None)},
+    )
+    cycle_touch(cycle=cycle)
+    return scenario

@@ -56,6 +56,11 @@ def _rows(cycle: Cycle, table: Table, codes: _Codes) -> tuple[Any, ...]:
     # Drafts and deleted proposals are not (yet, or any more) part of the cycle.
     if table.name == "proposals":
         query = query.filter(status="submitted", deleted_at__isnull=True)
+    # Deleted scenarios (and their proposals) are out of the cycle until restored.
+    if table.name == "scenarios":
+        query = query.filter(deleted_at__isnull=True)
+    if table.name == "scenario_proposals":
+        query = query.filter(scenario__deleted_at__isnull=True)
     for column in table.columns:
         if column.ref == "proposals" and _is_fk(model, column.name):
             live = Q(**{f"{column.name}__status": "submitted", f"{column.name}__deleted_at__isnull": True})

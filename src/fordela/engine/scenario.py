@@ -22,6 +22,7 @@ from fordela.engine.model import (
     Review,
     ReviewCondition,
     ReviewOutcome,
+    ReviewStage,
     Scenario,
     ScenarioKind,
 )
@@ -99,6 +100,27 @@ def deciding_review(reviews: Iterable[R], position: Callable[[R], int], *, up_to
     """
     considered = [r for r in reviews if up_to is None or position(r) <= up_to]
     return max(considered, key=position, default=None)
+
+
+def stages_in_order(data: CycleData) -> tuple[ReviewStage, ...]:
+    """The review stages in process order (preparation, coordination group, council): by their
+    position, never by code, wherever a person picks one."""
+    return tuple(sorted(data.review_stages, key=lambda s: (s.position, s.code)))
+
+
+def scenarios_in_order(data: CycleData) -> tuple[Scenario, ...]:
+    """Scenarios as the process runs: everything proposed, then each stage's decision in stage
+    order, then the explicit selections (in the cycle's order)."""
+    positions = {s.code: s.position for s in data.review_stages}
+
+    def rank(scenario: Scenario) -> tuple[int, int]:
+        if scenario.kind is ScenarioKind.ALL_PROPOSED:
+            return (0, 0)
+        if scenario.kind is ScenarioKind.STAGE:
+            return (1, positions.get(scenario.stage or "", 0))
+        return (2, 0)
+
+    return tuple(sorted(data.scenarios, key=rank))  # stable: explicit ones keep their order
 
 
 def first_stage(data: CycleData) -> str | None:

@@ -15,9 +15,7 @@ def history_record(
     *, user: Any, cycle: str, table: str, object: str, action: str, changes: dict[str, tuple[Any, Any]] | None = None
 ) -> ChangeRecord:
     """Record one change. `changes` maps a field to (old, new); unchanged fields are dropped."""
-    kept = {
-        name: [_text(old), _text(new)] for name, (old, new) in (changes or {}).items() if _text(old) != _text(new)
-    }
+    kept = {name: [_text(old), _text(new)] for name, (old, new) in (changes or {}).items() if _text(old) != _text(new)}
     return ChangeRecord.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         cycle=cycle,

@@ -91,4 +91,4 @@ class WorkerHeartbeat(models.Model):
     seen_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"{self.name} (seen {self.seen_at:%Y-%m-%d %H:%M:%S})"
+        return f"{self.name} (seen {timezone.localtime(self.seen_at):%Y-%m-%d %H:%M:%S})"

@@ -24,6 +24,83 @@ COLOURS = {LEVEL: "#4c78a8", INCREASE: "#b5452c", DECREASE: "#2e7d32"}
 MANAGEMENT, DEVELOPMENT = N_("Management"), N_("Development")
 
 
+def year_axis(**options: Any) -> alt.Axis:
+    """An axis of years: labels upright (a turned year is hard to read), thinned where they would
+    overlap rather than turned."""
+    return alt.Axis(labelAngle=0, labelOverlap=True, **options)
+
+
+def legend_below(title: str = "") -> alt.Legend:
+    """A legend under the chart, one entry per line, never cut: a long supplier or scenario name
+    is read whole (`labelLimit` 0 is no limit), and the chart keeps the page's width."""
+    return alt.Legend(title=title or None, orient="bottom", direction="vertical", labelLimit=0, titleLimit=0)
+
+
+def ordered_colour(field: str, order: Sequence[str], *, title: str = "", scheme: str = "tableau10") -> alt.Color:
+    """Colour by `field` with the legend in `order` (the table's order), not sorted by name."""
+    return alt.Color(
+        field,
+        title=title,
+        sort=list(order),
+        scale=alt.Scale(domain=list(order), scheme=scheme),
+        legend=legend_below(title),
+    )
+
+
+def close_domain(values: Sequence[float]) -> tuple[float, float]:
+    """An axis range around `values` that shows differences of a few per cent: from a little below
+    the smallest to a little above the largest (from 0 only when the values are near it or span it)."""
+    low, high = min(values), max(values)
+    span = high - low
+    pad = max(span * 0.5, abs(high) * 0.01) or 1.0
+    start = low - pad
+    if low >= 0 and (start < 0 or low - 2 * pad <= 0):
+        start = 0.0
+    return start, high + pad
+
+
+def comparison_bars(
+    rows: Sequence[tuple[str, str, int]],
+    *,
+    title: str,
+    description: str,
+    to_unit: Callable[[int], float],
+    to_text: Callable[[int], str],
+    unit: str,
+) -> alt.TopLevelMixin:
+    """(group, series, öre) as one small chart per group, each with its own axis close to its
+    values (`close_domain`, not from 0): the scenarios of one supplier differ by a few mkr out of a
+    thousand, which bars from zero would hide. `description` must say that the axes do not start
+    at 0. Groups and series (and the legend) keep the order of `rows`, the table's order."""
+    groups = list(dict.fromkeys(g for g, _, _ in rows))
+    series = list(dict.fromkeys(s for _, s, _ in rows))
+    charts = []
+    for group in groups:
+        own = [(s, amount) for g, s, amount in rows if g == group]
+        low, high = close_domain([to_unit(a) for _, a in own])
+        data = [{"series": s, "value": to_unit(a), "figure": to_text(a)} for s, a in own]
+        base = alt.Chart(alt.Data(values=data), title=alt.TitleParams(group, anchor="start", fontSize=12)).encode(
+            # The series are named once, in the legend: labels beside every small chart would make
+            # the stack wider than its container (a concatenation cannot be fitted to the width).
+            y=alt.Y("series:N", sort=series, title=None, axis=None),
+            x=alt.X(
+                "value:Q",
+                title=unit,
+                scale=alt.Scale(domain=[low, high], zero=False, nice=False),
+                axis=alt.Axis(labelAngle=0, tickCount=4),
+            ),
+        )
+        bars = base.mark_bar(clip=True).encode(
+            color=ordered_colour("series:N", series),
+            tooltip=[alt.Tooltip("series:N", title=_("Scenario")), alt.Tooltip("figure:N", title=unit)],
+        )
+        figures = base.mark_text(align="left", dx=4, fontSize=11).encode(text="figure:N")
+        charts.append(alt.layer(bars, figures).properties(width="container", height={"step": 26}))
+    return alt.vconcat(*charts, title=title, description=description, spacing=18).resolve_scale(
+        x="independent", color="shared"
+    )
+
+
 def waterfall(
     steps: Sequence[tuple[str, int | None, int]],
     *,
@@ -37,8 +114,9 @@ def waterfall(
     changes float from the level before to the level after.
 
     The axis starts near the smallest level: the changes are a few per cent of the whole and
-    would not show from zero (unless the levels cross zero). `printed` (documents): every bar
-    carries its figure and the step labels wrap instead of turning, as there is no tooltip on paper.
+    would not show from zero (unless the levels cross zero). Every bar carries its figure. On
+    screen the steps run downwards (labels whole and upright at any width); `printed` (documents,
+    a fixed wide page) they run across as in the deck, the labels wrapped instead of turned.
     """
     points = [to_unit(level) for _, _, level in steps] + [to_unit(level - (change or 0)) for _, change, level in steps]
     low, high = min(points), max(points)
@@ -53,27 +131,45 @@ def waterfall(
             start, kind = to_unit(level - change), (INCREASE if change >= 0 else DECREASE)
             text = ("+" if change >= 0 else "") + to_text(change)
         data.append({"step": label, "order": i, "start": start, "end": end, "kind": _(kind), "figure": text})
-    axis = (
-        alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')", labelLimit=110, labelFontSize=10)
-        if printed
-        else alt.Axis(labelAngle=-35, labelLimit=220)
+    colour = alt.Color(
+        "kind:N",
+        title="",
+        scale=alt.Scale(domain=[_(k) for k in COLOURS], range=list(COLOURS.values())),
+        legend=legend_below(),
     )
+    tooltip = [
+        alt.Tooltip("step:N", title=_("Step")),
+        alt.Tooltip("kind:N", title=_("Type")),
+        alt.Tooltip("figure:N", title=unit),
+    ]
+    value_scale = alt.Scale(domain=[floor, high + pad], zero=False, nice=False)
     base = alt.Chart(alt.Data(values=data), title=title)
+    if not printed:
+        # On screen the steps run down the page: every label is read whole and upright at any
+        # width (eleven upright labels side by side do not fit a phone), with the figure at the bar.
+        step = alt.Y("step:N", sort=alt.EncodingSortField(field="order"), title=None, axis=alt.Axis(labelLimit=0))
+        bars = base.mark_bar(clip=True).encode(
+            y=step,
+            x=alt.X("start:Q", title=unit, scale=value_scale, axis=alt.Axis(tickCount=4)),
+            x2="end:Q",
+            color=colour,
+            tooltip=tooltip,
+        )
+        figures = (
+            base.mark_text(align="left", dx=4, fontSize=11)
+            .encode(y=step, x=alt.X("right:Q"), text="figure:N")
+            .transform_calculate(right="max(datum.start, datum.end)")
+        )
+        return alt.layer(bars, figures).properties(width="container", height={"step": 28})
+    # On paper the steps wrap at spaces instead of turning: a turned label is hard to read.
+    axis = alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')", labelLimit=110, labelFontSize=10)
     bars = base.mark_bar(clip=True).encode(
         x=alt.X("step:N", sort=alt.EncodingSortField(field="order"), title=None, axis=axis),
-        y=alt.Y("start:Q", title=unit, scale=alt.Scale(domain=[floor, high + pad], zero=False, nice=False)),
+        y=alt.Y("start:Q", title=unit, scale=value_scale),
         y2="end:Q",
-        color=alt.Color(
-            "kind:N", title="", scale=alt.Scale(domain=[_(k) for k in COLOURS], range=list(COLOURS.values()))
-        ),
-        tooltip=[
-            alt.Tooltip("step:N", title=_("Step")),
-            alt.Tooltip("kind:N", title=_("Type")),
-            alt.Tooltip("figure:N", title=unit),
-        ],
+        color=colour,
+        tooltip=tooltip,
     )
-    if not printed:
-        return bars.properties(width="container", height=340)
     figures = (
         base.mark_text(dy=-6, fontSize=11)
         .encode(
@@ -103,7 +199,7 @@ def frames_bars(
         for series, amount in zip(series_names, (management, development), strict=True)
     ]
     base = alt.Chart(alt.Data(values=data), title=title).encode(
-        y=alt.Y("supplier:N", sort=[row[0] for row in rows], title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("supplier:N", sort=[row[0] for row in rows], title=None, axis=alt.Axis(labelLimit=0)),
         yOffset=alt.YOffset("frame:N", sort=series_names),
         x=alt.X("value:Q", title=unit, scale=alt.Scale(nice=True)),
     )
@@ -112,6 +208,7 @@ def frames_bars(
             "frame:N",
             title="",
             scale=alt.Scale(domain=series_names, range=[COLOURS[LEVEL], COLOURS[DECREASE]]),
+            legend=legend_below(),
         ),
         tooltip=[
             alt.Tooltip("supplier:N", title=_("Supplier")),

@@ -8,6 +8,7 @@ positions of marks on the axes."""
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
@@ -36,38 +37,78 @@ def _kr_text(ore: int) -> str:
     return display(ore, Unit.KR)
 
 
-def bar_chart(rows: Sequence[tuple[str, str, int]], *, title: str, x_title: str, color_title: str = "") -> str:
-    """Grouped bars: (category, series, amount öre) → JSON spec."""
-    data = [{"category": c, "series": s, "mkr": _mkr(a), "figure": _mkr_text(a)} for c, s, a in rows]
+def bar_chart(
+    rows: Sequence[tuple[str, str, int]],
+    *,
+    title: str,
+    x_title: str,
+    color_title: str = "",
+    description: str = "",
+    horizontal: bool = False,
+) -> str:
+    """Grouped bars: (category, series, amount öre) → JSON spec. Categories, series and the legend
+    keep the order of `rows` (the table's). Labels are never turned or cut: years stand upright;
+    names (`horizontal`) run down the page, where a long name fits at any width."""
+    # A name on the side wraps into lines of about 20 characters (textwrap), so that it leaves the
+    # bars most of a phone's width; the lines travel joined by "|" and the axis splits them.
+    label = (lambda text: "|".join(textwrap.wrap(text, 20)) or text) if horizontal else (lambda text: text)
+    data = [{"category": c, "label": label(c), "series": s, "mkr": _mkr(a), "figure": _mkr_text(a)} for c, s, a in rows]
+    series = list(dict.fromkeys(s for _, s, _ in rows))
+    category = alt.X if not horizontal else alt.Y
+    value = alt.Y if not horizontal else alt.X
+    offset = alt.XOffset if not horizontal else alt.YOffset
+    axis = (
+        alt.Axis(labelExpr="split(datum.label, '|')", labelLimit=0)
+        if horizontal
+        else shared.year_axis(labelExpr="split(datum.label, ' ')", labelLimit=0)
+    )
+    encoding = {
+        # Names down the side need no turned heading beside them: it would only take width.
+        ("y" if horizontal else "x"): category("label:N", title=None if horizontal else x_title, sort=None, axis=axis),
+        ("yOffset" if horizontal else "xOffset"): offset("series:N", sort=series),
+        ("x" if horizontal else "y"): value("mkr:Q", title="mkr"),
+    }
     chart = (
-        alt.Chart(alt.Data(values=data), title=title)
+        alt.Chart(
+            alt.Data(values=data),
+            title=alt.TitleParams(title, anchor="start", frame="bounds"),
+            description=description or title,
+        )
         .mark_bar()
         .encode(
-            x=alt.X("category:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
-            xOffset=alt.XOffset("series:N"),
-            y=alt.Y("mkr:Q", title="mkr"),
-            color=alt.Color("series:N", title=color_title, scale=alt.Scale(scheme="tableau10")),
+            **encoding,
+            color=shared.ordered_colour("series:N", series, title=color_title),
             tooltip=[
                 alt.Tooltip("category:N", title=x_title or " "),
                 alt.Tooltip("series:N", title=color_title or " "),
                 alt.Tooltip("figure:N", title="mkr"),
             ],
         )
-        .properties(width="container", height=260)
+        .properties(width="container", height={"step": 18 * max(2, len(series))} if horizontal else 260)
+    )
+    return _spec(chart)
+
+
+def comparison_chart(rows: Sequence[tuple[str, str, int]], *, title: str, description: str) -> str:
+    """Totals per (supplier, scenario) in mkr, each supplier on an axis close to its values
+    (`fordela.reports.charts.comparison_bars`)."""
+    chart = shared.comparison_bars(
+        rows, title=title, description=description, to_unit=_mkr, to_text=_mkr_text, unit="mkr"
     )
     return _spec(chart)
 
 
 def line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
-    """Lines over years: (year, series, amount öre)."""
+    """Lines over years: (year, series, amount öre); the legend in the order the series first appear."""
     data = [{"year": str(y), "series": s, "mkr": _mkr(a), "figure": _mkr_text(a)} for y, s, a in rows]
+    series = list(dict.fromkeys(s for _, s, _ in rows))
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title=_("Year")),
+            x=alt.X("year:O", title=_("Year"), axis=shared.year_axis()),
             y=alt.Y("mkr:Q", title="mkr"),
-            color=alt.Color("series:N", title=""),
+            color=shared.ordered_colour("series:N", series),
             tooltip=[
                 alt.Tooltip("year:O", title=_("Year")),
                 alt.Tooltip("series:N", title=" "),
@@ -152,7 +193,10 @@ def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "
             y=alt.Y("category:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
             x=alt.X("kr:Q", title=x_title),
             color=alt.Color(
-                "kind:N", title="", scale=alt.Scale(domain=[increase, decrease], range=["#b5452c", "#2e7d32"])
+                "kind:N",
+                title="",
+                scale=alt.Scale(domain=[increase, decrease], range=["#b5452c", "#2e7d32"]),
+                legend=shared.legend_below(),
             ),
             tooltip=[alt.Tooltip("category:N", title=" "), alt.Tooltip("figure:N", title="kr")],
         )
@@ -164,13 +208,14 @@ def change_bars(rows: Sequence[tuple[str, int]], *, title: str, x_title: str = "
 def kr_line_chart(rows: Sequence[tuple[int, str, int]], *, title: str) -> str:
     """Lines over years in kr: (year, series, amount öre)."""
     data = [{"year": str(y), "series": s, "kr": _kr(a), "figure": _kr_text(a)} for y, s, a in rows]
+    series = list(dict.fromkeys(s for _, s, _ in rows))
     chart = (
         alt.Chart(alt.Data(values=data), title=title)
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title=_("Year"), axis=alt.Axis(labelAngle=0)),
+            x=alt.X("year:O", title=_("Year"), axis=shared.year_axis()),
             y=alt.Y("kr:Q", title="kr", scale=alt.Scale(zero=False)),
-            color=alt.Color("series:N", title=""),
+            color=shared.ordered_colour("series:N", series),
             tooltip=[
                 alt.Tooltip("year:O", title=_("Year")),
                 alt.Tooltip("series:N", title=" "),

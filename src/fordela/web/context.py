@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from fordela.accounts.permissions import organisation_of, role_of
-from fordela.catalogue.models import Cycle
+from fordela.catalogue.models import Cycle, Organisation
 
 # (url name, label); an area appears once its routes exist.
 MENU = (
@@ -30,6 +30,18 @@ MENU = (
 )
 
 
+def organisation_name(code: str, cycle: str | None) -> str:
+    """The organisation's name as people know it (its code only if no cycle knows it): from the
+    cycle of the page, else from the latest cycle that has it."""
+    if not code:
+        return ""
+    found = Organisation.objects.filter(code=code, cycle__code=cycle).values_list("name", flat=True).first()
+    if found is None:
+        latest = Organisation.objects.filter(code=code).order_by("-cycle__target_year")
+        found = latest.values_list("name", flat=True).first()
+    return found or code
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
@@ -47,7 +59,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         menu.append((url, label, current))
     return {
         "nav_role": role_of(request.user),
-        "nav_organisation": organisation_of(request.user),
+        "nav_organisation": organisation_name(organisation_of(request.user), cycle),
         "nav_cycle": cycle,
         "nav_menu": menu,
     }

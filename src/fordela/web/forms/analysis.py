@@ -19,21 +19,11 @@ from fordela.cycle.reviews import condition_field
 from fordela.cycle.validation import NON_FIELD
 from fordela.engine import model as m
 from fordela.engine.money import Unit, display
+from fordela.history.describe import CATEGORY_LABELS, KIND_LABELS, OUTCOME_LABELS
 from fordela.package.schema import TABLES_BY_NAME
 from fordela.package.schema_types import CODE_LENGTH
 from fordela.web.forms.fields import MoneyField, YearField
 
-KIND_LABELS = {
-    m.ProposalKind.NEW_SERVICE: _("New service"),
-    m.ProposalKind.RECATEGORISATION: _("Re-categorisation"),
-    m.ProposalKind.KEY_CHANGE: _("Key change"),
-    m.ProposalKind.CHANGE_INITIATIVE: _("Change initiative"),
-    m.ProposalKind.DEVELOPMENT_WITHIN_SERVICE: _("Development within service"),
-    m.ProposalKind.SUPPLIER_CONTRACT: _("Supplier contract impact"),
-    m.ProposalKind.SETTLEMENT: _("Settlement of completed development"),
-    m.ProposalKind.EFFICIENCY: _("Efficiency"),
-    m.ProposalKind.VOLUME_CHANGE: _("Volume change"),
-}
 FINANCING_LABELS = {
     m.Financing.SOLIDARITY: _("Solidarity financing (shared through a key)"),
     m.Financing.ADD_ON: _("Add-on service (paid by those who buy it)"),
@@ -41,24 +31,6 @@ FINANCING_LABELS = {
     m.Financing.OWN_FUNDS: _("Own funds (not charged)"),
     m.Financing.MUNICIPAL_GRANT: _("Municipal grant (not charged)"),
     m.Financing.GRANT_CALL: _("Grant call (not charged)"),
-}
-CATEGORY_LABELS = {
-    m.ServiceCategory.BASE: _("Base service"),
-    m.ServiceCategory.ADD_ON: _("Add-on service"),
-    m.ServiceCategory.INFRASTRUCTURE: _("Infrastructure service"),
-    m.ServiceCategory.OPT_IN: _("Opt-in service"),
-}
-OUTCOME_LABELS = {
-    m.ReviewOutcome.APPROVE: _("Approve"),
-    m.ReviewOutcome.APPROVE_WITH_CONDITIONS: _("Approve with conditions"),
-    m.ReviewOutcome.APPROVE_AS_ADD_ON: _("Approve as add-on service"),
-    m.ReviewOutcome.REJECT: _("Reject"),
-    m.ReviewOutcome.DEFER: _("Defer"),
-}
-CONDITION_LABELS = {
-    m.ConditionKind.INVOICE_AFTER_INCURRED: _("Invoice after incurred costs"),
-    m.ConditionKind.PREREQUISITE: _("Prerequisite"),
-    m.ConditionKind.OTHER: _("Other condition"),
 }
 AMOUNT_TYPE_LABELS = {m.AmountType.DEVELOPMENT: _("Development"), m.AmountType.MANAGEMENT: _("Management")}
 INVOICE_AFTER_INCURRED_TEXT = "Fakturering sker efter det att kostnaderna är upparbetade."

@@ -9,6 +9,7 @@ urlpatterns = [
     path("scenarier/", views.scenarios, name="scenarios"),
     path("scenarier/<slug:scenario>/", views.scenario, name="scenario"),
     path("scenarier/<slug:scenario>/ta-bort/", views.scenario_delete, name="scenario_delete"),
+    path("scenarier/<slug:scenario>/aterstall/", views.scenario_restore, name="scenario_restore"),
     path("jamfor-scenarier/", views.scenario_compare, name="scenario_compare"),
     path("brygga/", bridge.bridge, name="bridge"),
     path("brygga/export/", bridge.bridge_export, name="bridge_export"),

@@ -6,6 +6,8 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from fordela.engine.money import Unit, display, percent
+from fordela.history.describe import Sentence, describe, table_label
+from fordela.history.models import ChangeRecord
 
 register = template.Library()
 
@@ -48,3 +50,14 @@ ACTION_LABELS = {
 @register.filter
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
+
+
+@register.filter
+def change_sentences(record: ChangeRecord) -> list[Sentence]:
+    """A history record's changes as sentences in the active language (fordela.history.describe)."""
+    return describe(record.table, record.changes, names=getattr(record, "names", None))
+
+
+@register.filter
+def table_name(table: str) -> str:
+    return table_label(table)

@@ -32,9 +32,10 @@ from fordela.cycle.models import Proposal, Review, ReviewAmount, ReviewCondition
 from fordela.engine import model as m
 from fordela.engine.amounts import amount_in_year
 from fordela.engine.scenario import deciding_review
+from fordela.history.describe import CONDITION_LABELS
 from fordela.history.models import ChangeRecord
 from fordela.history.services import history_for
-from fordela.web.forms.analysis import CATEGORY_LABELS, CONDITION_LABELS, FINANCING_LABELS, KIND_LABELS, OUTCOME_LABELS
+from fordela.web.forms.analysis import CATEGORY_LABELS, FINANCING_LABELS, KIND_LABELS, OUTCOME_LABELS
 from fordela.web.views.common import CycleView, cycle_view
 
 CONSULTATION_INSTALLED = find_spec("fordela.web.templatetags.consultation") is not None

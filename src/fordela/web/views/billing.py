@@ -258,15 +258,63 @@ def _back(cycle: str, year: int, period: Period, organisation: str = "") -> Http
     return redirect(reverse("invoicing", kwargs={"cycle": cycle}) + "?" + _query(year, period, organisation))
 
 
-@require_POST
 def invoicing_freeze(request: HttpRequest, cycle: str) -> HttpResponse:
+    """Freezing asks first: GET shows what would be frozen (period, lines, invoices, total) and
+    never freezes; the POST from that page freezes, if the cycle is still at the revision it showed.
+
+    A repeated post (a double click, a reload) finds the period frozen and says so; an old or
+    hand-made post without the shown revision gets the confirmation page again."""
     view = cycle_view(cycle)
     if not can_invoice(request.user):
         deny(request, f"freeze invoicing {cycle}")
-    year, period, organisation = _chosen(request, view, request.POST)
+    posted = request.method == "POST"
+    year, period, organisation = _chosen(request, view, request.POST if posted else request.GET or None)
+    freeze, covering = _freeze_of(cycle, year, period)
+    if freeze is not None:
+        messages.info(request, gettext("%(period)s is already frozen.") % {"period": f"{year}-{period}"})
+        return _back(cycle, year, period, organisation)
+    changed = posted and request.POST.get("revision", "") != str(view.cycle.revision)
+    if posted and not changed:
+        return _freeze_now(request, view, year, period, organisation)
+    context = _freeze_preview(view, year, period)
+    context |= {"organisation": organisation, "covering": covering, "changed": changed and "revision" in request.POST}
+    return render(request, "web/billing/freeze_confirm.html", context)
+
+
+def _freeze_preview(view: CycleView, year: int, period: Period) -> dict[str, Any]:
+    """What a freeze of `period` would store: its lines counted and summed, as the invoicing page computes them."""
+    data = view.data
+    scenario = decided_stage(data)
+    problems: tuple[str, ...] = ()
+    lines: list[InvoiceLine] = []
+    try:
+        base = invoicing_base_of(data, year, scenario, granularity_of(period), own_services_of(view.code))
+        lines = list(base.for_period(period))
+    except (InvoicingError, AllocationError) as error:
+        problems = error.problems
+    net, vat = sum(ln.net for ln in lines), sum(ln.vat for ln in lines)
+    return {
+        "view": view,
+        "year": year,
+        "period": period,
+        "period_label": PERIOD_LABELS[period],
+        "scenario_name": next((s.name for s in data.scenarios if s.code == scenario), scenario),
+        "problems": problems,
+        "line_count": len(lines),
+        "invoice_count": len({(ln.supplier, ln.organisation) for ln in lines}),
+        "customer_count": len({ln.organisation for ln in lines}),
+        "net": net,
+        "vat": vat,
+        "gross": net + vat,
+        "revision": view.cycle.revision,
+        "everyone": True,
+    }
+
+
+def _freeze_now(request: HttpRequest, view: CycleView, year: int, period: Period, organisation: str) -> HttpResponse:
     try:
         freeze = invoice_freeze(
-            cycle=cycle,
+            cycle=view.code,
             year=year,
             period=period,
             scenario=decided_stage(view.data),
@@ -283,7 +331,7 @@ def invoicing_freeze(request: HttpRequest, cycle: str) -> HttpResponse:
             gettext("%(period)s is frozen: %(count)s lines, inputs sha256 %(sha)s.")
             % {"period": f"{year}-{period}", "count": freeze.lines.count(), "sha": freeze.inputs_sha256[:16]},
         )
-    return _back(cycle, year, period, organisation)
+    return _back(view.code, year, period, organisation)
 
 
 @require_POST

@@ -61,7 +61,7 @@ def _bridge_choice(request: HttpRequest, view: CycleView) -> tuple[str, str, Res
         raise Http404("no suppliers")
     largest = max(codes, key=lambda s: (b.management_budget(data, s, data.cycle.base_year), s))
     supplier = request.GET.get("supplier") or largest
-    stages = [s.code for s in data.review_stages]
+    stages = [s.code for s in view.stages]
     stage = request.GET.get("stage") or data.cycle.current_stage or (stages[0] if stages else "")
     if supplier not in codes or stage not in stages:
         raise Http404(f"{supplier}/{stage}")
@@ -103,7 +103,7 @@ def bridge(request: HttpRequest, cycle: str) -> HttpResponse:
             "supplier": supplier,
             "supplier_name": reports.organisation_name(data, supplier),
             "stage": stage,
-            "stages": [(s.code, s.name) for s in data.review_stages],
+            "stages": [(s.code, s.name) for s in view.stages],
             "decided": decided,
             "proposed": proposed,
             "reviewed": any(r.stage == stage for r in data.reviews),

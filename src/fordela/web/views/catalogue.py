@@ -16,6 +16,7 @@ from fordela.engine.allocation_types import Allocation, AllocationError, Allocat
 from fordela.engine.cycle_index import CycleIndex
 from fordela.engine.model import CycleData, ServiceCategory
 from fordela.engine.money import Unit
+from fordela.history.describe import VALUE_LABELS
 from fordela.reports import cycle as reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
@@ -27,6 +28,14 @@ CATEGORY_LABELS = {
     ServiceCategory.ADD_ON: _("Add-on service"),
     ServiceCategory.INFRASTRUCTURE: _("Digital infrastructure"),
     ServiceCategory.OPT_IN: _("Optional when needed"),
+}
+
+
+# What a distribution line is, as people read it (the engine's codes: service, initiative, subscription).
+LINE_KIND_LABELS = {
+    "service": _("Service"),
+    "initiative": _("Change initiative"),
+    "subscription": _("Subscription"),
 }
 
 
@@ -94,7 +103,7 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
             (
                 ln.organisation,
                 view.organisation_name(ln.organisation),
-                ln.kind,
+                str(LINE_KIND_LABELS.get(ln.kind, ln.kind)),
                 ln.amount,
                 reports.ratio(ln.amount, total),
             )
@@ -145,6 +154,7 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
                 sorted(chart_rows), title=gettext("Cost history %(service)s") % {"service": found.name}
             ),
             "key": current_key,
+            "key_method": str(VALUE_LABELS[current_key.method]) if current_key else "",
             "participants": participants[shown.start : shown.stop],
             "participants_pager": pager,
             "year": year,

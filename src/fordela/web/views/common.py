@@ -16,8 +16,15 @@ from fordela.cycle.computed import computed, resolution_of
 from fordela.cycle.selectors import CycleNotFound, cycle_data
 from fordela.engine.bridge import suppliers
 from fordela.engine.lookups import lookups
-from fordela.engine.model import CycleData
-from fordela.engine.scenario import Resolution, ScenarioError, decided_scenario, proposed_scenario
+from fordela.engine.model import CycleData, ReviewStage
+from fordela.engine.scenario import (
+    Resolution,
+    ScenarioError,
+    decided_scenario,
+    proposed_scenario,
+    scenarios_in_order,
+    stages_in_order,
+)
 from fordela.reports import scenarios as scenario_reports
 from fordela.reports.render import as_csv
 from fordela.reports.tables import Table
@@ -40,7 +47,12 @@ class CycleView:
         return [(s, self.organisation_name(s)) for s in suppliers(self.data)]
 
     def scenario_choices(self) -> list[tuple[str, str]]:
-        return [(s.code, s.name) for s in self.data.scenarios]
+        return [(s.code, s.name) for s in scenarios_in_order(self.data)]
+
+    @property
+    def stages(self) -> tuple[ReviewStage, ...]:
+        """The review stages in process order, for every picker of a stage."""
+        return stages_in_order(self.data)
 
     def decided_scenario(self) -> str:
         """The scenario whose decisions stand (`fordela.engine.scenario.decided_scenario`)."""

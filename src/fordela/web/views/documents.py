@@ -74,7 +74,7 @@ class DocumentForm(forms.Form):
         data = view.data
         self.fields["supplier"].choices = [("", _("All suppliers")), *view.suppliers()]
         self.fields["scenario"].choices = [("", ""), *view.scenario_choices()]
-        self.fields["stage"].choices = [("", ""), *((s.code, s.name) for s in data.review_stages)]
+        self.fields["stage"].choices = [("", ""), *((s.code, s.name) for s in view.stages)]
         self.fields["organisation"].choices = [("", ""), *((o.code, o.name) for o in data.organisations)]
         self.fields["year"].choices = [("", ""), *((y, str(y)) for y in data.cycle.years)]
 
@@ -150,7 +150,7 @@ def _documents_page(request: HttpRequest, view: CycleView, form: DocumentForm, *
             "errors": {name: " ".join(errs) for name, errs in form.errors.items()} if form.is_bound else {},
             "may": {kind: can_make_document(user, kind) for kind in KIND_LABELS},
             "kind_labels": KIND_LABELS,
-            "stages": [(s.code, s.name) for s in data.review_stages],
+            "stages": [(s.code, s.name) for s in view.stages],
             "proposed": proposed_scenario(data),
             "first_stage": first_stage(data),
             "organisations": _organisations_for(request, view),

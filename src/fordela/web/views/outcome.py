@@ -66,19 +66,25 @@ def _outcome_services(request: HttpRequest, view: CycleView) -> list[tuple[str, 
 
 
 def _outcome_chart(table: Table) -> tuple[str, Table]:
-    """Budget and outcome per year, summed over the table's supplier sum rows: chart and its table."""
-    sums: dict[int, list[int | None]] = {}
-    for index in sorted(table.emphasis):
-        row = dict(zip((c.key for c in table.columns), table.rows[index], strict=True))
-        total = sums.setdefault(row["year"], [None, None])
-        for i, key in enumerate(("budget", "outcome")):
-            if row[key] is not None:
-                total[i] = (total[i] or 0) + row[key]
+    """Budget and outcome per year: chart and its table.
+
+    Only like with like: a year is shown when it has both a budget and an outcome, and its sums run
+    over the services that have both (summing budget over every service and outcome over the few
+    recorded would compare different things; budget-only years are the future, outcome-only years
+    had no budget here)."""
+    keys = [c.key for c in table.columns]
+    sums: dict[int, list[int]] = {}
+    for index, values in enumerate(table.rows):
+        if index in table.emphasis:
+            continue  # the supplier sum rows mix services with and without an outcome
+        row = dict(zip(keys, values, strict=True))
+        if row["budget"] is None or row["outcome"] is None:
+            continue
+        total = sums.setdefault(row["year"], [0, 0])
+        total[0] += row["budget"]
+        total[1] += row["outcome"]
     money = ColumnKind.MONEY
-    rows = tuple(
-        (str(year), budget, outcome, None if budget is None or outcome is None else outcome - budget)
-        for year, (budget, outcome) in sorted(sums.items())
-    )
+    rows = tuple((str(year), budget, outcome, outcome - budget) for year, (budget, outcome) in sorted(sums.items()))
     data_table = Table(
         gettext("Budget and outcome per year, tkr"),
         (
@@ -93,9 +99,9 @@ def _outcome_chart(table: Table) -> tuple[str, Table]:
         (year, label, value)
         for year, budget, outcome, _d in rows
         for label, value in ((gettext("Budget"), budget), (gettext("Outcome"), outcome))
-        if value is not None
     ]
-    chart = charts.bar_chart(bars, title=gettext("Budget and outcome per year, mkr"), x_title=gettext("Year"))
+    title = gettext("Budget and outcome per year, mkr")
+    chart = charts.bar_chart(bars, title=title, x_title=gettext("Year")) if rows else ""
     return chart, data_table
 
 

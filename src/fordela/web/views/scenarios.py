@@ -8,12 +8,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +28,8 @@ from fordela.engine import bridge as b
 from fordela.engine.model import AmountType, CycleData, ProposalKind, ScenarioKind
 from fordela.engine.model import Scenario as EngineScenario
 from fordela.engine.money import display
-from fordela.engine.scenario import Resolution
+from fordela.engine.scenario import Resolution, scenarios_in_order
+from fordela.history.models import ChangeRecord
 from fordela.history.services import history_for
 from fordela.reports import cycle as reports
 from fordela.reports import scenarios as scenario_reports
@@ -129,12 +132,21 @@ def scenarios(request: HttpRequest, cycle: str) -> HttpResponse:
         counts[sp.scenario] += 1
     rows = [
         (s, kind_label(s, view.data), counts[s.code] if s.kind is ScenarioKind.EXPLICIT else None)
-        for s in view.data.scenarios
+        for s in scenarios_in_order(view.data)
     ]
+    deleted = list(Scenario.objects.filter(cycle=view.cycle, deleted_at__isnull=False).order_by("-deleted_at"))
+    just_deleted = next((s for s in deleted if s.code == request.GET.get("deleted")), None)
     return render(
         request,
         "web/scenarios/list.html",
-        {"view": view, "rows": rows, "form": form, "can_edit": can_edit},
+        {
+            "view": view,
+            "rows": rows,
+            "form": form,
+            "can_edit": can_edit,
+            "deleted": deleted,
+            "just_deleted": just_deleted,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -278,28 +290,59 @@ def _builder_context(
         "organisations": paged_table(request, organisations, "organisations"),
         "problems": summary.problems,
         "limited": visible is not None,
-        "changes": history_for(cycle=view.code, table="scenarios", object=found.code),
+        "changes": _named(history_for(cycle=view.code, table="scenarios", object=found.code), data),
     }
 
 
+def _named(records: list[ChangeRecord], data: CycleData) -> list[ChangeRecord]:
+    """The scenario's history with the proposals its toggles name by title (fordela.history.describe)."""
+    titles = {p.code: p.title for p in data.proposals}
+    for record in records:
+        record.names = titles  # type: ignore[attr-defined]
+    return records
+
+
+def _scenario_row(view: CycleView, code: str) -> Scenario:
+    """The scenario's row, deleted or not (a repeated delete or a restore finds it)."""
+    row = Scenario.objects.filter(cycle=view.cycle, code=code).first()
+    if row is None:
+        raise Http404(code)
+    return row
+
+
 def scenario_delete(request: HttpRequest, cycle: str, scenario: str) -> HttpResponse:
+    """Delete softly; the list then offers to undo it. A repeated post (a double click) finds it deleted."""
     view = cycle_view(cycle)
-    found = _engine_scenario(view, scenario)
-    if request.method != "POST" or not can_edit_scenarios(request.user) or found.kind is not ScenarioKind.EXPLICIT:
+    row = _scenario_row(view, scenario)
+    if request.method != "POST" or not can_edit_scenarios(request.user) or row.kind != ScenarioKind.EXPLICIT.value:
         deny(request, f"scenario_delete {cycle}/{scenario}")
-    row = Scenario.objects.get(cycle=view.cycle, code=scenario)
     services.scenario_delete(scenario=row, by=request.user)
-    messages.success(request, gettext("Scenario %(name)s deleted.") % {"name": found.name})
-    return redirect("scenarios", cycle=cycle)
+    return redirect(reverse("scenarios", kwargs={"cycle": cycle}) + "?" + urlencode({"deleted": row.code}))
+
+
+def scenario_restore(request: HttpRequest, cycle: str, scenario: str) -> HttpResponse:
+    view = cycle_view(cycle)
+    row = _scenario_row(view, scenario)
+    if request.method != "POST" or not can_edit_scenarios(request.user):
+        deny(request, f"scenario_restore {cycle}/{scenario}")
+    services.scenario_restore(scenario=row, by=request.user)
+    messages.success(request, gettext("Scenario %(name)s restored.") % {"name": row.name})
+    return redirect("scenario", cycle=cycle, scenario=row.code)
 
 
 # --- Comparison ------------------------------------------------------------------------------------
 
 
+COMPARISON_DESCRIPTION = _(
+    "Each supplier's total per scenario, mkr, in the order of the table. Each supplier has its own axis, "
+    "which does not start at 0, so that differences of a few mkr show; the figure is written at each bar."
+)
+
+
 def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
     view = cycle_view(cycle)
     data = view.data
-    known = [s.code for s in data.scenarios]
+    known = [s.code for s in scenarios_in_order(data)]
     chosen = [c for c in dict.fromkeys(request.GET.getlist("s")) if c in known] or known
     resolutions = [resolution_of(data, c) for c in chosen]
     summaries = [scenario_summary_of(data, c) for c in chosen]
@@ -333,12 +376,10 @@ def scenario_compare(request: HttpRequest, cycle: str) -> HttpResponse:
             "suppliers": html_table(suppliers_table),
             "organisations": paged_table(request, organisations, "organisations"),
             "limited": visible_organisations(request.user) is not None,
-            "chart": charts.bar_chart(
-                chart_rows,
-                title=gettext("Total per supplier, mkr"),
-                x_title=gettext("Supplier"),
-                color_title=gettext("Scenario"),
+            "chart": charts.comparison_chart(
+                chart_rows, title=gettext("Total per supplier, mkr"), description=str(COMPARISON_DESCRIPTION)
             ),
+            "chart_label": COMPARISON_DESCRIPTION,
             "chart_table": html_table(chart_table),
         },
     )

@@ -46,6 +46,7 @@ def start(request: HttpRequest, cycle: str) -> HttpResponse:
                 % {"base": data.cycle.base_year, "target": data.cycle.target_year},
                 x_title=gettext("Supplier"),
                 color_title=gettext("Year"),
+                horizontal=True,
             ),
         },
     )
