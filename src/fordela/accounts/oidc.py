@@ -16,6 +16,7 @@ from typing import Any
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from fordela.accounts.models import Profile, Role
+from fordela.accounts.permissions import forget_profile
 
 ROLE_CLAIM = os.environ.get("FORDELA_OIDC_ROLE_CLAIM", "roles")
 ORG_CLAIM = os.environ.get("FORDELA_OIDC_ORG_CLAIM", "fordela_organisation")
@@ -79,3 +80,4 @@ class RoleMappingOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
             Profile.objects.filter(user=user).delete()
         else:
             Profile.objects.update_or_create(user=user, defaults={"role": role, "organisation": organisation})
+        forget_profile(user)  # this very object is the request's user after the login

@@ -16,17 +16,36 @@ from fordela.accounts.models import AuditEvent, Profile, Role
 SEES_EVERY_ORGANISATION = frozenset({Role.COORDINATOR, Role.FINANCE, Role.ADMIN})
 
 
+_PROFILE = "_fordela_profile"
+
+
+def _profile(user: Any) -> Profile | None:
+    """The user's profile, read once per user object: a request's user is loaded afresh for each
+    request, and a page asks several rules (four queries per page before)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, _PROFILE):
+        setattr(user, _PROFILE, Profile.objects.filter(user=user).first())
+    return getattr(user, _PROFILE)
+
+
+def forget_profile(user: Any) -> None:
+    """After a change of `user`'s own profile in the same request or test."""
+    if hasattr(user, _PROFILE):
+        delattr(user, _PROFILE)
+
+
 def role_of(user: Any) -> Role | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if user.is_superuser:
         return Role.ADMIN
-    profile = Profile.objects.filter(user=user).first()
+    profile = _profile(user)
     return Role(profile.role) if profile else None
 
 
 def organisation_of(user: Any) -> str:
-    profile = Profile.objects.filter(user=user).first() if getattr(user, "is_authenticated", False) else None
+    profile = _profile(user)
     return profile.organisation if profile else ""
 
 

@@ -44,11 +44,13 @@ def gunicorn_argv(args: argparse.Namespace) -> list[str]:
         "30",
         "--keep-alive",
         "5",
-        # Recycle a worker now and then: bounds any slow growth of memory.
+        # Recycle a worker now and then: bounds any slow growth of memory. Not often: a new worker
+        # starts with empty caches (cycle, computed results, rendered pages), so its first pages
+        # are cold; at 2 000 a busy server recycled every half minute (seen in bench/load_bench.py).
         "--max-requests",
-        "2000",
+        "100000",
         "--max-requests-jitter",
-        "200",
+        "10000",
         # No shared control socket in ~/.gunicorn: several servers may run on one host.
         "--no-control-socket",
         "--access-logfile",

@@ -250,18 +250,20 @@ def scenario(request: HttpRequest, cycle: str, scenario: str) -> HttpResponse:
             return redirect("scenario", cycle=cycle, scenario=scenario)
         view = cycle_view(cycle)
         found = _engine_scenario(view, scenario)
-    context = _builder_context(request, view, found, editable=editable, can_edit=can_edit)
+    context = _results_context(request, view, found)
     if context["download"] is not None:
         return context["download"]
     if request.htmx:
+        # A toggle answers with the recomputed results only: the builder and the history around
+        # them are not sent, so they are not made either (the toggle is the interactive path).
         context["status"] = status
         return render(request, "web/scenarios/scenario.html#results", context)
+    context |= _builder_context(request, view, found, editable=editable, can_edit=can_edit)
     return render(request, "web/scenarios/scenario.html", context)
 
 
-def _builder_context(
-    request: HttpRequest, view: CycleView, found: EngineScenario, *, editable: bool, can_edit: bool
-) -> dict[str, Any]:
+def _results_context(request: HttpRequest, view: CycleView, found: EngineScenario) -> dict[str, Any]:
+    """What the results part of the page shows (the part a toggle replaces)."""
     data = view.data
     resolution = resolution_of(data, found.code)
     summary = scenario_summary_of(data, found.code)
@@ -275,6 +277,22 @@ def _builder_context(
         "download": table_download(request, {"organisations": organisations}),
         "view": view,
         "scenario": found,
+        "resolution": resolution,
+        "results": results,
+        "suppliers": html_table(reports.supplier_totals_table(data, resolution)),
+        "organisations": paged_table(request, organisations, "organisations"),
+        "problems": summary.problems,
+        "limited": visible is not None,
+    }
+
+
+def _builder_context(
+    request: HttpRequest, view: CycleView, found: EngineScenario, *, editable: bool, can_edit: bool
+) -> dict[str, Any]:
+    """The rest of the whole page: the proposals to toggle and the scenario's history."""
+    data = view.data
+    resolution = resolution_of(data, found.code)
+    return {
         "kind": kind_label(found, data),
         "editable": editable and can_edit,
         "read_only_reason": ""
@@ -285,11 +303,6 @@ def _builder_context(
         ),
         "resolution": resolution,
         "groups": _proposal_groups(request, data, resolution),
-        "results": results,
-        "suppliers": html_table(reports.supplier_totals_table(data, resolution)),
-        "organisations": paged_table(request, organisations, "organisations"),
-        "problems": summary.problems,
-        "limited": visible is not None,
         "changes": _named(history_for(cycle=view.code, table="scenarios", object=found.code), data),
     }
 
