@@ -168,9 +168,9 @@ def test_outcome_page_and_recording_with_history(as_user):
         re.search(r'<script type="application/json" id="chart-outcome">(.*?)</script>', page, re.S).group(1)
     )
     values = spec["data"]["values"]
-    assert {v["kategori"] for v in values} == {"2025"} and {v["serie"] for v in values} == {"Budget", "Utfall"}
+    assert {v["category"] for v in values} == {"2025"} and {v["series"] for v in values} == {"Budget", "Utfall"}
     budget = ServiceYear.objects.get(cycle__code=CYCLE, service__code="kontaktcenter", year=2025).cost
-    assert next(v["belopp"] for v in values if v["serie"] == "Budget") == display(budget, Unit.MKR)
+    assert next(v["figure"] for v in values if v["series"] == "Budget") == display(budget, Unit.MKR)
     history = dana.get(f"/c/{CYCLE}/historik/", {"table": "service_years"}).content.decode()
     assert "Utfall: 80\u00a0123\u00a0456,50\u00a0kr" in history and "Tjänsternas kostnad per år" in history
 

@@ -101,8 +101,8 @@ def test_no_label_is_turned(spec):
 def test_names_on_the_side_wrap_instead_of_being_cut():
     spec = json.loads(web.bar_chart([(LONG, "2025", MKR)], title="t", x_title="", horizontal=True))
     assert spec["encoding"]["y"]["axis"]["labelLimit"] == 0
-    assert spec["data"]["values"][0]["etikett"] == "Nämnden för|demokrati och|medborgarservice"
-    assert spec["data"]["values"][0]["kategori"] == LONG  # the tooltip keeps the whole name
+    assert spec["data"]["values"][0]["label"] == "Nämnden för|demokrati och|medborgarservice"
+    assert spec["data"]["values"][0]["category"] == LONG  # the tooltip keeps the whole name
 
 
 def test_the_frames_chart_and_the_printed_waterfall_keep_names_whole_and_upright():

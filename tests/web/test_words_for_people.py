@@ -32,7 +32,7 @@ def test_a_proposal_change_reads_as_sentences_in_swedish_and_english():
     }
     assert _texts("proposals", changes, "sv") == [
         "Status ändrades från Utkast till Inlämnat",
-        "Redan beslutat: nej",
+        "Redan beslutad: nej",
         "Typ av förslag: Förändringsinsats",
     ]
     assert _texts("proposals", changes, "en") == [
