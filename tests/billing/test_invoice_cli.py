@@ -116,3 +116,17 @@ def test_own_services_are_invoiced_only_once_configured(capsys):
     assert status == 2 and "Okänd leverantör" in err
     assert run(capsys, "invoice", "own-services", code, "--supplier", "intraservice", "--off")[0] == 0
     assert own_lines() == set()
+
+
+def test_recording_an_outcome_works_from_a_fresh_shell(tmp_path):
+    """As a user runs it (a new process, Django not yet set up), not only inside the test run."""
+    from tests.conftest import ROOT
+    from tests.ops.processes import environment, fordela
+
+    env = environment(FORDELA_HOME=str(tmp_path), FORDELA_LOCAL="1")
+    assert fordela("migrate", env=env).returncode == 0
+    assert fordela("import", "src/fordela/demo/goteborg-2026", env=env, cwd=ROOT).returncode == 0
+    args = ("invoice", "outcome", "goteborg-2026", "--service", "kontaktcenter", "--year", "2025")
+    result = fordela(*args, "--amount", "80 123 456,50", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "recorded outcome 2025 of kontaktcenter" in result.stderr

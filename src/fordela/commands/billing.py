@@ -294,9 +294,9 @@ def cmd_outcome(args: argparse.Namespace) -> list[Table]:
 
 
 def _record_outcome(args: argparse.Namespace) -> None:
+    data = _db_cycle(args, "recording an outcome")  # sets Django up: the models import only after it
     from fordela.billing.services import BillingError, outcome_record
 
-    data = _db_cycle(args, "recording an outcome")
     try:
         amount = parse_amount(args.amount)
     except InputError as error:
