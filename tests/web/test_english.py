@@ -189,10 +189,13 @@ def chart_strings(spec) -> list[str]:
                 if k == "title":
                     if isinstance(v, str):
                         out.append(v)
-                    elif isinstance(v, list):
-                        out.extend(str(x) for x in v)
+                    elif isinstance(v, list):  # a title in lines is one text
+                        out.append(" ".join(map(str, v)))
                     elif isinstance(v, dict):
-                        out.extend(str(v.get(x, "")) for x in ("text", "subtitle"))
+                        out.extend(
+                            " ".join(map(str, t)) if isinstance(t, list) else str(t)
+                            for t in (v.get("text", ""), v.get("subtitle", ""))
+                        )
                 elif k == "encoding" and isinstance(v, dict):
                     for channel, definition in v.items():
                         entries = definition if isinstance(definition, list) else [definition]
@@ -205,7 +208,8 @@ def chart_strings(spec) -> list[str]:
                 elif k == "values" and isinstance(v, list):
                     for record in v:
                         if isinstance(record, dict):
-                            out.extend(x for x in record.values() if isinstance(x, str))
+                            # A name wrapped for an axis travels in lines joined by "|" (web.charts).
+                            out.extend(x.replace("|", " ") for x in record.values() if isinstance(x, str))
                 else:
                     walk(v, k)
         elif isinstance(node, list):

@@ -9,6 +9,7 @@ the tables use, so a chart and its table never disagree. No Django.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -78,8 +79,11 @@ def comparison_bars(
     for group in groups:
         own = [(s, amount) for g, s, amount in rows if g == group]
         low, high = close_domain([to_unit(a) for _, a in own])
-        data = [{"series": s, "value": to_unit(a), "figure": to_text(a)} for s, a in own]
-        base = alt.Chart(alt.Data(values=data), title=alt.TitleParams(group, anchor="start", fontSize=12)).encode(
+        # Each bar runs from the axis's start (not from 0, far outside the plot) to its value.
+        data = [{"series": s, "value": to_unit(a), "low": low, "figure": to_text(a)} for s, a in own]
+        base = alt.Chart(
+            alt.Data(values=data), title=alt.TitleParams(textwrap.wrap(group, 30) or group, anchor="start", fontSize=12)
+        ).encode(
             # The series are named once, in the legend: labels beside every small chart would make
             # the stack wider than its container (a concatenation cannot be fitted to the width).
             y=alt.Y("series:N", sort=series, title=None, axis=None),
@@ -91,12 +95,31 @@ def comparison_bars(
             ),
         )
         bars = base.mark_bar(clip=True).encode(
-            color=ordered_colour("series:N", series),
+            x2="low:Q",
+            # Legend entries wrap at spaces (a scenario's name can be longer than a phone is wide).
+            color=alt.Color(
+                "series:N",
+                sort=series,
+                scale=alt.Scale(domain=series, scheme="tableau10"),
+                legend=alt.Legend(
+                    title=None,
+                    orient="bottom",
+                    direction="vertical",
+                    labelLimit=0,
+                    labelExpr="split(replace(datum.label, /(.{1,30})( |$)/g, '$1|'), '|')",
+                ),
+            ),
             tooltip=[alt.Tooltip("series:N", title=_("Scenario")), alt.Tooltip("figure:N", title=unit)],
         )
-        figures = base.mark_text(align="left", dx=4, fontSize=11).encode(text="figure:N")
-        charts.append(alt.layer(bars, figures).properties(width="container", height={"step": 26}))
-    return alt.vconcat(*charts, title=title, description=description, spacing=18).resolve_scale(
+        # The figure inside its bar's end: the axis starts a quarter of the range below the
+        # smallest value, so every bar is long enough, and nothing is drawn beyond the plot.
+        figures = base.mark_text(align="right", dx=-4, fontSize=11, color="white").encode(text="figure:N")
+        # A fixed small width: a concatenation cannot be fitted to its container, and 260 px fits
+        # the narrowest phone (320 px) beside the page's margins.
+        charts.append(alt.layer(bars, figures).properties(width=260, height={"step": 26}))
+    # The title in lines that fit the narrowest phone (a title does not wrap by itself).
+    heading = alt.TitleParams(textwrap.wrap(title, 26) or title, anchor="start")
+    return alt.vconcat(*charts, title=heading, description=description, spacing=18).resolve_scale(
         x="independent", color="shared"
     )
 
@@ -145,9 +168,13 @@ def waterfall(
     value_scale = alt.Scale(domain=[floor, high + pad], zero=False, nice=False)
     base = alt.Chart(alt.Data(values=data), title=title)
     if not printed:
+        # A long title in lines (a title does not wrap by itself and would widen the chart).
+        base = base.properties(title=alt.TitleParams(textwrap.wrap(title, 34) or title, anchor="start"))
         # On screen the steps run down the page: every label is read whole and upright at any
         # width (eleven upright labels side by side do not fit a phone), with the figure at the bar.
-        step = alt.Y("step:N", sort=alt.EncodingSortField(field="order"), title=None, axis=alt.Axis(labelLimit=0))
+        # A step's label wraps at its spaces (one word a line) so that a phone keeps room for bars.
+        labels = alt.Axis(labelLimit=0, labelExpr="split(datum.label, ' ')")
+        step = alt.Y("step:N", sort=alt.EncodingSortField(field="order"), title=None, axis=labels)
         bars = base.mark_bar(clip=True).encode(
             y=step,
             x=alt.X("start:Q", title=unit, scale=value_scale, axis=alt.Axis(tickCount=4)),
@@ -160,7 +187,10 @@ def waterfall(
             .encode(y=step, x=alt.X("right:Q"), text="figure:N")
             .transform_calculate(right="max(datum.start, datum.end)")
         )
-        return alt.layer(bars, figures).properties(width="container", height={"step": 28})
+        # The figures stand right of their bars: the padding keeps the widest of them in the chart.
+        return alt.layer(bars, figures).properties(
+            width="container", height={"step": 34}, padding={"left": 5, "top": 5, "bottom": 5, "right": 72}
+        )
     # On paper the steps wrap at spaces instead of turning: a turned label is hard to read.
     axis = alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')", labelLimit=110, labelFontSize=10)
     bars = base.mark_bar(clip=True).encode(

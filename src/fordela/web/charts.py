@@ -49,9 +49,13 @@ def bar_chart(
     """Grouped bars: (category, series, amount öre) → JSON spec. Categories, series and the legend
     keep the order of `rows` (the table's). Labels are never turned or cut: years stand upright;
     names (`horizontal`) run down the page, where a long name fits at any width."""
-    # A name on the side wraps into lines of about 20 characters (textwrap), so that it leaves the
-    # bars most of a phone's width; the lines travel joined by "|" and the axis splits them.
-    label = (lambda text: "|".join(textwrap.wrap(text, 20)) or text) if horizontal else (lambda text: text)
+    # A name on the side wraps at spaces into lines of about 20 characters (textwrap), so that it
+    # leaves the bars most of a phone's width; the lines travel joined by "|" and the axis splits them.
+    label = (
+        (lambda text: "|".join(textwrap.wrap(text, 20, break_long_words=False)) or text)
+        if horizontal
+        else (lambda text: text)
+    )
     data = [{"category": c, "label": label(c), "series": s, "mkr": _mkr(a), "figure": _mkr_text(a)} for c, s, a in rows]
     series = list(dict.fromkeys(s for _, s, _ in rows))
     category = alt.X if not horizontal else alt.Y
