@@ -99,6 +99,37 @@ def test_a_scenario_toggle_shows_at_once_and_keeps_the_pages_it_does_not_change(
     assert without_tokens(page) != before[f"{BASE}/scenarier/{EXPLICIT}/"]
 
 
+def toggled(client: Client, included: bool) -> str:
+    fields = {"proposal": TOGGLED, **({"included": TOGGLED} if included else {})}
+    response = client.post(f"{BASE}/scenarier/{EXPLICIT}/", fields, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    return without_tokens(response)
+
+
+def test_a_toggle_answers_with_the_results_of_what_it_chose_shared_by_scope(as_user, settings, monkeypatch):
+    """A toggle's results are rendered once per selection and scope: toggling back, or another
+    coordinator making the same choice, gets the same results as rendering them afresh, with
+    its own status line; a customer reader's results (own organisation only) are never shared."""
+    bob = as_user("bob")
+    bob_profile = Profile.objects.get(user__username="bob")
+    second = get_user_model().objects.create_user("bea", password="x")
+    Profile.objects.create(user=second, role=bob_profile.role, organisation=bob_profile.organisation)
+    bea = as_user("bea")
+    first_in = toggled(bob, included=True)
+    first_out = toggled(bob, included=False)
+    settings.FORDELA_CACHE = False
+    try:
+        fresh_in = toggled(bob, included=True)
+        fresh_out = toggled(bob, included=False)
+    finally:
+        settings.FORDELA_CACHE = True
+    assert first_in == fresh_in and first_out == fresh_out
+    assert first_in != first_out and first_in.startswith('<div id="toggle-status"')
+    # bea (another coordinator: the same scope) is served bob's rendering of the same selection.
+    monkeypatch.setattr(caches["pages"], "set", None)  # a miss now would fail: nothing is rendered again
+    assert toggled(bea, included=True) == first_in
+
+
 def test_a_review_changes_the_next_page(as_user, settings):
     from fordela.cycle.reviews import review_record
 

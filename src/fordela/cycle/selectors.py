@@ -125,7 +125,10 @@ def _converter(column: Column) -> Callable[[Any], Any] | None:
 # A cycle's version: (pk, import time, data_revision, revision). A replaced (re-imported) cycle is
 # a new row whose revisions start again at 1: the pk and import time tell it apart.
 Version = tuple[Any, ...]
-_CACHE: dict[str, tuple[Version, m.CycleData]] = {}
+# Each cycle's latest CycleData with its version and the id → code names its rows were read with
+# (the same for every revision of one data version: creating or restoring a scenario and
+# submitting a proposal bump the data version, and only live proposals are members).
+_CACHE: dict[str, tuple[Version, m.CycleData, _Codes]] = {}
 # The data version (pk, import time, data_revision) each recently handed-out CycleData was loaded
 # at: the key that computed results and cached pages share across scenario toggles. Holding the
 # CycleData keeps its id() from being reused while the entry lives.
@@ -158,18 +161,18 @@ def cycle_data_at(code: str) -> tuple[Version, m.CycleData]:
         cycle_get(code)  # raises CycleNotFound with the known codes
     assert version is not None
     if not cache_enabled():
-        return version, _load(code)
+        return version, _load(code)[0]
     cached = _CACHE.get(code)
     if cached is not None and cached[0] == version:
         return version, cached[1]
     if cached is not None and cached[0][:3] == version[:3]:
         memberships = next(t for t in TABLES if t.name == "scenario_proposals")
-        cycle = Cycle(pk=version[0])
-        data = replace(cached[1], scenario_proposals=_rows(cycle, memberships, _Codes(cycle)))
+        codes = cached[2]
+        data = replace(cached[1], scenario_proposals=_rows(Cycle(pk=version[0]), memberships, codes))
     else:
-        data = _load(code)
+        data, codes = _load(code)
     with _LOCK:
-        _CACHE[code] = (version, data)
+        _CACHE[code] = (version, data, codes)
         _DATA_VERSIONS[id(data)] = (data, version[:3])
         while len(_DATA_VERSIONS) > _DATA_VERSIONS_KEPT:
             del _DATA_VERSIONS[next(iter(_DATA_VERSIONS))]
@@ -194,7 +197,7 @@ def explicit_members(data: m.CycleData, scenario: str | None) -> tuple[str, ...]
 
 def cycle_data_uncached(code: str) -> m.CycleData:
     """The cycle as it stands in the current transaction, never cached (it may be uncommitted)."""
-    return _load(code)
+    return _load(code)[0]
 
 
 def cache_enabled() -> bool:
@@ -202,11 +205,11 @@ def cache_enabled() -> bool:
     return bool(getattr(settings, "FORDELA_CACHE", True))
 
 
-def _load(code: str) -> m.CycleData:
+def _load(code: str) -> tuple[m.CycleData, _Codes]:
     cycle = cycle_get(code)
     cycle_table = TABLES[0]
     head = m.Cycle(**{c.name: _typed(c, getattr(cycle, c.name)) for c in cycle_table.columns})
     codes = _Codes(cycle)
     tables = {t.name: _rows(cycle, t, codes) for t in TABLES if not t.single_row}
     assert [f.name for f in fields(m.CycleData)][1:] == list(tables)
-    return m.CycleData(cycle=head, **tables)
+    return m.CycleData(cycle=head, **tables), codes

@@ -96,8 +96,7 @@ def shared_page(depends: str | ScenarioOf = EVERY_REVISION, *, cycle_kwarg: str 
                 assert callable(depends)
                 dependency = (version[:3], explicit_members(data, depends(request, data)))
             htmx = bool(getattr(request, "htmx", False))
-            parts = (name, request.get_full_path(), htmx, translation.get_language(), scope_of(request), dependency)
-            key = "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+            key = _key(request, "page", name, htmx, dependency)
             cache = caches["pages"]
             entry = cache.get(key)
             if entry is not None:
@@ -111,6 +110,28 @@ def shared_page(depends: str | ScenarioOf = EVERY_REVISION, *, cycle_kwarg: str 
         return wrapper
 
     return decorate
+
+
+def shared_fragment(request: HttpRequest, name: str, dependency: Any, build: Callable[[], str]) -> str:
+    """The HTML `build()` makes, shared like a page's content (same scope, language, path and
+    `dependency`, which must name every version the fragment shows): what a write answers with,
+    e.g. a scenario's results after a toggle, which the person toggling back or the next
+    coordinator toggling the same way would otherwise render again. `dependency` None: not shared."""
+    if dependency is None or not cache_enabled():
+        return build()
+    key = _key(request, "fragment", name, bool(getattr(request, "htmx", False)), dependency)
+    cache = caches["pages"]
+    entry = cache.get(key)
+    if entry is not None:
+        return _fill_tokens(request, entry)
+    html = build()
+    cache.set(key, _token_slots(request, html))
+    return html
+
+
+def _key(request: HttpRequest, kind: str, name: str, htmx: bool, dependency: Any) -> str:
+    parts = (name, request.get_full_path(), htmx, translation.get_language(), scope_of(request), dependency)
+    return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _to_cache(request: HttpRequest, response: HttpResponse, htmx: bool) -> dict[str, str] | None:

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from fordela.accounts.permissions import can_edit_scenarios, deny, visible_organisations
 from fordela.cycle import scenarios as services
 from fordela.cycle.computed import resolution_of
+from fordela.cycle.selectors import data_version, explicit_members
 from fordela.cycle.models import Proposal, Scenario
 from fordela.cycle.services import AlreadyCreated
 from fordela.engine import bridge as b
@@ -35,7 +37,7 @@ from fordela.reports import cycle as reports
 from fordela.reports import scenarios as scenario_reports
 from fordela.reports.tables import Col, ColumnKind, Table
 from fordela.web import charts
-from fordela.web.pagecache import shared_page
+from fordela.web.pagecache import shared_fragment, shared_page
 from fordela.web.tables import Pager, html_table
 from fordela.web.views.common import CycleView, cycle_view, page_of, paged_table, scenario_summary_of, table_download
 
@@ -183,9 +185,10 @@ def _proposal_groups(
     return [g for g in groups if g[2]]
 
 
-def _apply_toggles(request: HttpRequest, view: CycleView, code: str) -> str:
-    """Save what the posted form changed; returns a status line for people using a screen reader."""
-    row = Scenario.objects.filter(cycle=view.cycle, code=code).first()
+def _apply_toggles(request: HttpRequest, view: CycleView, code: str) -> tuple[str, CycleView]:
+    """Save what the posted form changed; returns a status line for people using a screen reader
+    and the cycle as it now is."""
+    row = Scenario.objects.select_related("cycle").filter(cycle=view.cycle, code=code).first()
     if row is None:
         raise Http404(code)
     known = {p.code for p in view.data.proposals}
@@ -201,7 +204,7 @@ def _apply_toggles(request: HttpRequest, view: CycleView, code: str) -> str:
         was = set(request.POST.getlist("was")) & known
         wanted = {p: p in chosen for p in sorted(chosen ^ was)}
     if not wanted:
-        return gettext("Nothing changed.")
+        return gettext("Nothing changed."), view
     proposals = {p.code: p for p in Proposal.objects.filter(cycle=view.cycle, code__in=wanted)}
     before = scenario_summary_of(view.data, code)
     services.scenario_set(
@@ -224,7 +227,7 @@ def _apply_toggles(request: HttpRequest, view: CycleView, code: str) -> str:
                     "old": display(old.total),
                 }
             )
-    return " ".join(parts)
+    return " ".join(parts), after_view
 
 
 @shared_page()  # every revision: the page shows the scenario's history
@@ -240,7 +243,7 @@ def scenario(request: HttpRequest, cycle: str, scenario: str) -> HttpResponse:
         if not editable:
             deny(request, f"scenario_toggle {cycle}/{scenario}: read-only {found.kind.value} scenario")
         try:
-            status = _apply_toggles(request, view, scenario)
+            status, view = _apply_toggles(request, view, scenario)
         except PermissionDenied:
             deny(request, f"scenario_toggle {cycle}/{scenario}")
         except ValidationError as error:
@@ -248,18 +251,32 @@ def scenario(request: HttpRequest, cycle: str, scenario: str) -> HttpResponse:
         if not request.htmx:
             messages.info(request, status)
             return redirect("scenario", cycle=cycle, scenario=scenario)
-        view = cycle_view(cycle)
-        found = _engine_scenario(view, scenario)
+        return HttpResponse(_toggled(request, view, scenario, status))
     context = _results_context(request, view, found)
     if context["download"] is not None:
         return context["download"]
-    if request.htmx:
-        # A toggle answers with the recomputed results only: the builder and the history around
-        # them are not sent, so they are not made either (the toggle is the interactive path).
-        context["status"] = status
-        return render(request, "web/scenarios/scenario.html#results", context)
     context |= _builder_context(request, view, found, editable=editable, can_edit=can_edit)
     return render(request, "web/scenarios/scenario.html", context)
+
+
+def _toggled(request: HttpRequest, view: CycleView, code: str, status: str) -> str:
+    """A toggle's answer: the status line and the recomputed results only (the builder and the
+    history around them are not sent, so they are not made either: the toggle is the interactive
+    path). The results are shared per scope and the proposals the scenario now includes, so
+    toggling back, or a second coordinator making the same choice, renders nothing again."""
+    found = _engine_scenario(view, code)
+
+    def results() -> str:
+        return render_to_string(
+            "web/scenarios/scenario.html#results", _results_context(request, view, found), request=request
+        )
+
+    version = data_version(view.data)
+    dependency = None if version is None else (version, explicit_members(view.data, code))
+    html = shared_fragment(request, "scenario-results", dependency, results)
+    if not status:
+        return html
+    return render_to_string("web/scenarios/scenario.html#toggle-status", {"status": status}) + html
 
 
 def _results_context(request: HttpRequest, view: CycleView, found: EngineScenario) -> dict[str, Any]:
