@@ -210,3 +210,33 @@ def test_a_review_that_would_change_a_frozen_period_is_refused(imported):
             by=get_user_model().objects.get(username="bob"),
         )
     assert Review.objects.get(proposal=proposal, stage=stage).outcome == "reject"  # rolled back
+
+
+@pytest.mark.django_db
+def test_a_toggle_is_checked_against_periods_frozen_under_an_explicit_scenario_only(imported, monkeypatch):
+    """A toggle changes which proposals an explicit scenario includes: a period frozen under the
+    decided stage cannot change and is not recomputed; one frozen under that explicit scenario
+    is guarded like any other write."""
+    from django.contrib.auth import get_user_model
+
+    from fordela.accounts.services import demo_accounts_create
+    from fordela.billing import freezes
+    from fordela.cycle.models import Proposal, Scenario
+    from fordela.cycle.scenarios import scenario_toggle
+
+    demo_accounts_create()
+    bob = get_user_model().objects.get(username="bob")
+    explicit = Scenario.objects.get(cycle=imported, code="utan-nya-insatser")
+    proposal = Proposal.objects.get(cycle=imported, code="is-ai-infrastruktur")
+    invoice_freeze(cycle=CODE, year=2026, period=Period.Q1, by="dana")  # under the decided stage
+    recomputed = []
+    real = freezes.current_lines
+    monkeypatch.setattr(freezes, "current_lines", lambda *a, **k: recomputed.append(a) or real(*a, **k))
+    assert scenario_toggle(scenario=explicit, proposal=proposal, included=True, by=bob)
+    assert recomputed == []
+    assert scenario_toggle(scenario=explicit, proposal=proposal, included=False, by=bob)
+    invoice_freeze(cycle=CODE, year=2026, period=Period.Q2, scenario="utan-nya-insatser", by="dana")
+    with pytest.raises(FrozenPeriodsChanged, match="2026-q2"):
+        scenario_toggle(scenario=explicit, proposal=proposal, included=True, by=bob)
+    assert len(recomputed) == 1
+    assert not explicit.scenarioproposal_set.filter(proposal=proposal).exists()  # rolled back

@@ -5,25 +5,29 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from fordela.engine.allocate import allocate
+from fordela.engine.allocation_types import CostObject, SplitBlock
 from fordela.engine.bridge import with_index
 from fordela.engine.invoicing import (
     Granularity,
     InvoicingError,
     charged_after_incurred,
+    indexed_amounts,
     indexed_split,
     invoicing_base,
     month_split,
     parse_period,
     period_part,
 )
-from fordela.engine.model import OrganisationKind, Period
+from fordela.engine.model import DistributionKey, KeyMethod, OrganisationKind, Period
 from fordela.engine.scenario import resolve_code
 
+KEY = DistributionKey("k-equal", "Lika", KeyMethod.EQUAL)
 AFTER_INCURRED = ("is-flexibilitet-di", "is-it-sakerhet")
 
 
@@ -202,6 +206,33 @@ def test_indexed_split_sums_to_the_indexed_total(amounts, rate, years):
     parts = indexed_split(total, amounts, rate, years)
     assert set(parts) == set(amounts)
     assert sum(parts.values()) == (with_index(total, rate, years) if years and total else total)
+
+
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from("abcdefgh"), st.integers(-(10**9), 10**9), min_size=1),
+        min_size=1,
+        max_size=6,
+    ),
+    st.decimals(min_value=0, max_value=1, places=4),
+    st.integers(0, 3),
+)
+def test_indexing_every_object_at_once_is_indexing_each_alone(rows, rate, years):
+    """`indexed_amounts` (one vectorised split for all objects) gives what `indexed_split`
+    gives each object, to the öre: participants with 0 öre, negative amounts and rows that
+    sum to 0 included."""
+    organisations = tuple(sorted({org for row in rows for org in row}))
+    amounts = np.zeros((len(rows), len(organisations)), dtype=np.int64)
+    member = np.zeros(amounts.shape, dtype=bool)
+    for i, row in enumerate(rows):
+        for org, amount in row.items():
+            amounts[i, organisations.index(org)] = amount
+            member[i, organisations.index(org)] = True
+    objects = tuple(CostObject(f"o{i}", "service", 0, KEY, tuple(sorted(row))) for i, row in enumerate(rows))
+    block = SplitBlock(objects, (0,) * len(rows), tuple(rows), organisations, amounts, member)
+    indexed = indexed_amounts(block, rate, years)
+    for i, row in enumerate(rows):
+        assert block.row(i, indexed) == indexed_split(sum(row.values()), row, rate, years)
 
 
 def test_a_supplier_is_not_invoiced_for_its_own_services_unless_configured(demo, decided, quarterly):

@@ -31,8 +31,9 @@ from django.utils.translation import gettext as _
 from fordela.accounts.notifications import notify_period_frozen
 from fordela.billing.inputs import data_from_inputs, inputs_sha256
 from fordela.billing.models import FrozenLine, InvoicingFreeze, InvoicingReversal, OwnServiceInvoicing
+from fordela.cycle.models import Scenario
 from fordela.engine.invoicing import InvoiceLine, InvoicingBase, granularity_of, invoicing_base
-from fordela.engine.model import CycleData, Period, ServiceCategory
+from fordela.engine.model import CycleData, Period, ScenarioKind, ServiceCategory
 from fordela.engine.scenario import resolve_code
 
 
@@ -334,13 +335,19 @@ def invoice_verify(*, freeze: InvoicingFreeze, data: CycleData | None = None) ->
 # -- the guard on writes ----------------------------------------------------------------------------
 
 
-def guard_frozen_periods(*, code: str, **_kwargs: Any) -> None:
+def guard_frozen_periods(*, code: str, scenarios_only: bool = False, **_kwargs: Any) -> None:
     """Refuse a write to cycle `code` that changes the lines of a live frozen period.
 
     Connected to `fordela.cycle.services.cycle_changed`, which is sent inside the writing
-    transaction: raising here rolls the write back.
+    transaction: raising here rolls the write back. `scenarios_only`: the write changed only
+    which proposals explicit scenarios include (a toggle), so only a period frozen under an
+    explicit scenario can change; the usual freeze, under a stage, is not recomputed.
     """
-    freezes = list(live_freezes(code).defer("inputs"))
+    query = live_freezes(code).defer("inputs")
+    if scenarios_only:
+        explicit = Scenario.objects.filter(cycle__code=code, kind=ScenarioKind.EXPLICIT.value)
+        query = query.filter(scenario__in=explicit.values("code"))
+    freezes = list(query)
     if not freezes:
         return
     from fordela.cycle.selectors import cycle_data_uncached

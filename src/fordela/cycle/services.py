@@ -219,7 +219,7 @@ def cycle_touch(*, cycle: catalogue.Cycle, scenarios_only: bool = False) -> None
         bump["data_revision"] = models.F("data_revision") + 1
     catalogue.Cycle.objects.filter(pk=cycle.pk).update(**bump)
     cycle.refresh_from_db(fields=["revision", "data_revision"])
-    cycle_changed.send(sender=catalogue.Cycle, code=cycle.code)
+    cycle_changed.send(sender=catalogue.Cycle, code=cycle.code, scenarios_only=scenarios_only)
 
 
 def cycle_lock(*, cycle: catalogue.Cycle) -> None:

@@ -101,8 +101,12 @@ def _frozen_amounts(
         # Grouped once per repeated year: scanning the year's lines for each frozen service
         # made a cycle with many frozen keys quadratic.
         by_object = defaultdict(dict)
-        for line in frozen[frozen_year].lines:
+        repeated = frozen[frozen_year]
+        for line in repeated.subscriptions:
             by_object[line.object][line.organisation] = line.amount
+        if repeated.split is not None:
+            for i, obj in enumerate(repeated.split.objects):
+                by_object[obj.code].update(repeated.split.row(i))
         index.repeated[frozen_year] = by_object
     return by_object.get(service, {})
 
@@ -128,8 +132,10 @@ def allocate(data: CycleData, year: int, resolution: Resolution | None = None) -
             to_split.append(item)
     if problems:
         raise AllocationError(problems)
-    lines.extend(_split_all(index, to_split, year))
-    return Allocation(year, resolution.code if resolution else None, tuple(objects), tuple(lines), tuple(recoveries))
+    split = _split_all(index, to_split, year)
+    return Allocation(
+        year, resolution.code if resolution else None, tuple(objects), tuple(lines), split, tuple(recoveries)
+    )
 
 
 def _subscriptions(
@@ -208,7 +214,9 @@ def object_lines(
     if problems:
         raise AllocationError(problems)
     if item is not None:
-        lines.extend(_split_all(index, [item], year))
+        split = _split_all(index, [item], year)
+        assert split is not None
+        lines.extend(split.lines(year))
     return tuple(lines)
 
 

@@ -4,9 +4,12 @@ the error that lists every problem of a year."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+
+import numpy as np
 
 from fordela.engine.model import DistributionKey, KeyMethod
 
@@ -55,22 +58,86 @@ class CostObject:
     participants: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False)
+class SplitBlock:
+    """The weighted cost objects of one distribution, split in one vectorised call and kept as
+    arrays: row i is `objects[i]`, column j is `organisations[j]` (sorted codes), `amounts[i, j]`
+    the öre it pays (0 where it takes no part) and `member[i, j]` whether it takes part (has a
+    line, possibly of 0 öre). A large cycle has millions of cells: most uses (totals per
+    organisation or object, the indexed re-split of the invoicing base) read the arrays, and
+    `AllocationLine`s are made only where a reader asks for lines."""
+
+    objects: tuple[CostObject, ...]
+    costs: tuple[int, ...]  # what was split per row (a hybrid object's cost less its subscriptions)
+    weights: tuple[Mapping[str, Decimal | int], ...]  # each row's weights (the trail of its lines)
+    organisations: tuple[str, ...]
+    amounts: np.ndarray  # (rows, columns) int64
+    member: np.ndarray  # (rows, columns) bool
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SplitBlock):
+            return NotImplemented
+        return (
+            (self.objects, self.costs, self.weights, self.organisations)
+            == (other.objects, other.costs, other.weights, other.organisations)
+            and np.array_equal(self.amounts, other.amounts)
+            and np.array_equal(self.member, other.member)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def row(self, i: int, amounts: np.ndarray | None = None) -> dict[str, int]:
+        """Row i as organisation → öre, in code order (its participants only); of `amounts`
+        (an array shaped like `self.amounts`, e.g. the amounts with index) if given."""
+        columns = np.flatnonzero(self.member[i]).tolist()
+        values = (self.amounts if amounts is None else amounts)[i, columns].tolist()
+        names = self.organisations
+        return {names[j]: value for j, value in zip(columns, values, strict=True)}
+
+    def lines(self, year: int) -> list[AllocationLine]:
+        lines = []
+        for i, obj in enumerate(self.objects):
+            key, method, kind, cost, weights = obj.key.code, obj.key.method, obj.kind, self.costs[i], self.weights[i]
+            lines.extend(
+                AllocationLine(obj.code, org, year, amount, key, method, kind, weights[org], cost)
+                for org, amount in self.row(i).items()
+            )
+        return lines
+
+
+@dataclass(frozen=True)
 class Allocation:
     year: int
     scenario: str | None
     objects: tuple[CostObject, ...]
-    lines: tuple[AllocationLine, ...]
+    subscriptions: tuple[AllocationLine, ...]  # the subscription lines, in object order
+    split: SplitBlock | None  # every weighted object's lines, as arrays
     recoveries: tuple[Recovery, ...] = field(default=())
+
+    @cached_property
+    def lines(self) -> tuple[AllocationLine, ...]:
+        """Every line: the subscriptions, then the weighted objects' lines (object order, then
+        organisation code). Made on first use: prefer the totals or `split` for large cycles."""
+        if self.split is None:
+            return self.subscriptions
+        return self.subscriptions + tuple(self.split.lines(self.year))
 
     def by_organisation(self) -> dict[str, int]:
         totals: dict[str, int] = defaultdict(int)
-        for line in self.lines:
+        for line in self.subscriptions:
             totals[line.organisation] += line.amount
+        if self.split is not None:
+            split = self.split
+            sums = split.amounts.sum(axis=0).tolist()
+            for j in np.flatnonzero(split.member.any(axis=0)).tolist():
+                totals[split.organisations[j]] += sums[j]
         return dict(totals)
 
     def by_object(self) -> dict[str, int]:
         totals: dict[str, int] = defaultdict(int)
-        for line in self.lines:
+        for line in self.subscriptions:
             totals[line.object] += line.amount
+        if self.split is not None:
+            for obj, amount in zip(self.split.objects, self.split.amounts.sum(axis=1).tolist(), strict=True):
+                totals[obj.code] += amount
         return dict(totals)

@@ -28,7 +28,7 @@ zero and the next step takes the combined difference. The sum stays exact.
 Objects only in B are ``new_services`` (services) or ``initiatives`` (change initiatives) as a
 whole; a change initiative's whole change is ``initiatives``; a service only in A counts as
 ``cost`` (its cost went away). Last, ``index``: B's amount with the cycle's index minus without,
-per object as invoicing applies it (`invoicing.indexed_split`; subscriptions are not indexed), so
+per object as invoicing applies it (`invoicing.indexed_amounts`; subscriptions are not indexed), so
 "next year including index" is explained too.
 
 **The key simulator** (`simulate_key`): one service's split for a year under its current key
@@ -48,7 +48,7 @@ from enum import StrEnum
 from fordela.engine.allocate import SplitRequest, allocate, object_amounts_many, object_lines
 from fordela.engine.allocation_types import Allocation, AllocationError, AllocationLine, CostObject
 from fordela.engine.cycle_index import CycleIndex
-from fordela.engine.invoicing import indexed_split
+from fordela.engine.invoicing import indexed_amounts
 from fordela.engine.model import CycleData, DistributionKey, KeyMethod
 from fordela.engine.scenario import Resolution
 
@@ -145,21 +145,20 @@ def _amounts(lines: Iterable[AllocationLine]) -> dict[str, Amounts]:
 def with_index_by_object(data: CycleData, allocation: Allocation) -> dict[str, Amounts]:
     """object → organisation → amount with index, as the invoicing base indexes it.
 
-    Split lines are indexed per object (`indexed_split`, compounded per year since the base year,
+    Split lines are indexed per object (`indexed_amounts`, compounded per year since the base year,
     re-split by the distributed amounts so they sum exactly); subscriptions are not indexed.
     """
     years = max(0, allocation.year - data.cycle.base_year)
-    split: dict[str, Amounts] = defaultdict(dict)
     result: dict[str, Amounts] = defaultdict(lambda: defaultdict(int))
-    for line in allocation.lines:
-        if line.kind == "subscription":
-            result[line.object][line.organisation] += line.amount
-        else:
-            split[line.object][line.organisation] = split[line.object].get(line.organisation, 0) + line.amount
-    for obj, amounts in split.items():
-        indexed = indexed_split(sum(amounts.values()), amounts, data.cycle.index_rate, years)
-        for org, amount in indexed.items():
-            result[obj][org] += amount
+    for line in allocation.subscriptions:
+        result[line.object][line.organisation] += line.amount
+    split = allocation.split
+    if split is not None:
+        indexed = indexed_amounts(split, data.cycle.index_rate, years)
+        for i, obj in enumerate(split.objects):
+            amounts = result[obj.code]
+            for org, amount in split.row(i, indexed).items():
+                amounts[org] += amount
     return result
 
 

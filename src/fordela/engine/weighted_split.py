@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from fordela.engine.allocation_types import AllocationError, AllocationLine, CostObject
+from fordela.engine.allocation_types import AllocationError, CostObject, SplitBlock
 from fordela.engine.cycle_index import CycleIndex
 from fordela.engine.split import split_rows
 
@@ -42,61 +42,71 @@ def _digits(value: Decimal | int) -> tuple[int, int]:
     return int("".join(map(str, digits))), exponent
 
 
-def _split_all(
-    index: CycleIndex, to_split: Iterable[tuple[CostObject, int, dict[str, Decimal | int]]], year: int
-) -> list[AllocationLine]:
-    """One vectorised split of every weighted cost object of the year."""
-    lines = []
-    for (obj, cost, row_weights), amounts in _split_amounts(index, to_split, year):
-        assert amounts is not None
-        method = obj.key.method
-        for org, amount in amounts.items():
-            lines.append(
-                AllocationLine(obj.code, org, year, amount, obj.key.code, method, obj.kind, row_weights[org], cost)
-            )
-    return lines
+Item = tuple[CostObject, int, dict[str, Decimal | int]]  # (object, öre to split, weights)
+
+
+def _split_all(index: CycleIndex, to_split: Iterable[Item], year: int) -> SplitBlock | None:
+    """One vectorised split of every weighted cost object of the year, kept as arrays. A row
+    whose weights are all zero raises AllocationError."""
+    items = list(to_split)
+    if not items:
+        return None
+    block, zero = _split_block(index, items)
+    if zero:
+        raise AllocationError(
+            [f"{obj.kind} {obj.code}, year {year}: every participant's weight is zero" for obj, _, _ in zero]
+        )
+    return block
 
 
 def _split_amounts(
-    index: CycleIndex,
-    to_split: Iterable[tuple[CostObject, int, dict[str, Decimal | int]]],
-    year: int,
-    *,
-    tolerant: bool = False,
-) -> list[tuple[tuple[CostObject, int, dict[str, Decimal | int]], dict[str, int] | None]]:
+    index: CycleIndex, to_split: Iterable[Item], year: int, *, tolerant: bool = False
+) -> list[tuple[Item, dict[str, int] | None]]:
     """Each weighted object with its split: organisation (in code order) → öre, all in one
     vectorised call. A row whose weights are all zero raises AllocationError, or with
     `tolerant` gets None instead of a split."""
     items = list(to_split)
     if not items:
         return []
+    block, zero = _split_block(index, items)
+    if zero and not tolerant:
+        raise AllocationError(
+            [f"{obj.kind} {obj.code}, year {year}: every participant's weight is zero" for obj, _, _ in zero]
+        )
+    skipped = {id(item) for item in zero}
+    return [(item, None if id(item) in skipped else block.row(i)) for i, item in enumerate(items)]
+
+
+def _split_block(index: CycleIndex, items: list[Item]) -> tuple[SplitBlock, list[Item]]:
+    """The items split in one `split_rows` call, and the items whose weights are all zero (their
+    rows are left at 0)."""
     # Only the organisations that take part in some row get a column: one object alone (an
     # explanation's state, a simulation) is split at its own width, not the whole cycle's.
     used = sorted({org for _, _, row_weights in items for org in row_weights})
     column = {org: i for i, org in enumerate(used)}
     totals = np.zeros(len(items), dtype=np.int64)
     weights = np.zeros((len(items), len(used)), dtype=np.int64)
-    problems: list[str] = []
-    orders: list[list[str] | None] = []
-    for row, (obj, cost, row_weights) in enumerate(items):
-        orgs = sorted(row_weights)
+    member = np.zeros((len(items), len(used)), dtype=bool)
+    zero: list[Item] = []
+    for row, item in enumerate(items):
+        _, cost, row_weights = item
+        orgs = list(row_weights)
+        columns = [column[o] for o in orgs]
+        member[row, columns] = True
         scaled = _scaled(index, [row_weights[o] for o in orgs])
         if sum(scaled) == 0:
-            problems.append(f"{obj.kind} {obj.code}, year {year}: every participant's weight is zero")
-            orders.append(None)
+            zero.append(item)
+            weights[row, columns[:1]] = 1  # a split of 0 öre, so the kernel accepts the row
             continue
-        orders.append(orgs)
         totals[row] = cost
-        weights[row, [column[o] for o in orgs]] = scaled
-    if problems and not tolerant:
-        raise AllocationError(problems)
+        weights[row, columns] = scaled
     parts = split_rows(totals, weights)
-    result: list[tuple[tuple[CostObject, int, dict[str, Decimal | int]], dict[str, int] | None]] = []
-    for row, item in enumerate(items):
-        order = orders[row]
-        if order is None:
-            result.append((item, None))
-            continue
-        amounts = parts[row, [column[o] for o in order]].tolist()
-        result.append((item, dict(zip(order, amounts, strict=True))))
-    return result
+    block = SplitBlock(
+        objects=tuple(obj for obj, _, _ in items),
+        costs=tuple(cost for _, cost, _ in items),
+        weights=tuple(row_weights for _, _, row_weights in items),
+        organisations=tuple(used),
+        amounts=parts,
+        member=member,
+    )
+    return block, zero

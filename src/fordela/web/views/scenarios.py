@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from fordela.accounts.permissions import can_edit_scenarios, deny, visible_organisations
 from fordela.cycle import scenarios as services
 from fordela.cycle.computed import resolution_of
-from fordela.cycle.selectors import data_version, explicit_members
 from fordela.cycle.models import Proposal, Scenario
+from fordela.cycle.selectors import data_version, explicit_members
 from fordela.cycle.services import AlreadyCreated
 from fordela.engine import bridge as b
 from fordela.engine.model import AmountType, CycleData, ProposalKind, ScenarioKind
