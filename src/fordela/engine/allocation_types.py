@@ -95,7 +95,7 @@ class SplitBlock:
         return {names[j]: value for j, value in zip(columns, values, strict=True)}
 
     def lines(self, year: int) -> list[AllocationLine]:
-        lines = []
+        lines: list[AllocationLine] = []
         for i, obj in enumerate(self.objects):
             key, method, kind, cost, weights = obj.key.code, obj.key.method, obj.kind, self.costs[i], self.weights[i]
             lines.extend(
