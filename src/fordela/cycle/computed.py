@@ -46,7 +46,7 @@ from fordela.engine.explain import (
     YearBill,
     explain_organisation,
     simulate_key,
-    with_index_by_object,
+    with_index_by_organisation,
 )
 from fordela.engine.invoicing import Granularity, InvoicingBase, invoicing_base
 from fordela.engine.model import CycleData
@@ -208,13 +208,7 @@ def indexed_totals_of(data: CycleData, year: int, scenario: str | None) -> dict[
     """Every organisation's total of `year` with index, as invoiced (organisation → öre)."""
     key = scenario if year > data.cycle.base_year else None
 
-    def build() -> dict[str, int]:
-        totals: dict[str, int] = {}
-        for amounts in with_index_by_object(data, allocation_of(data, year, key)).values():
-            for organisation, amount in amounts.items():
-                totals[organisation] = totals.get(organisation, 0) + amount
-        return totals
-
+    build = lambda: with_index_by_organisation(data, allocation_of(data, year, key))  # noqa: E731
     return computed(data, "indexed-totals", (year, key), build, scenario=key)
 
 

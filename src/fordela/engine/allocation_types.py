@@ -3,8 +3,9 @@ the error that lists every problem of a year."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -94,9 +95,11 @@ class SplitBlock:
         names = self.organisations
         return {names[j]: value for j, value in zip(columns, values, strict=True)}
 
-    def lines(self, year: int) -> list[AllocationLine]:
+    def lines(self, year: int, rows: Iterable[int] | None = None) -> list[AllocationLine]:
+        """The lines of every row, or of `rows`, in row order and then organisation code."""
         lines: list[AllocationLine] = []
-        for i, obj in enumerate(self.objects):
+        for i in range(len(self.objects)) if rows is None else rows:
+            obj = self.objects[i]
             key, method, kind, cost, weights = obj.key.code, obj.key.method, obj.kind, self.costs[i], self.weights[i]
             lines.extend(
                 AllocationLine(obj.code, org, year, amount, key, method, kind, weights[org], cost)
@@ -121,6 +124,47 @@ class Allocation:
         if self.split is None:
             return self.subscriptions
         return self.subscriptions + tuple(self.split.lines(self.year))
+
+    def object_lines(self, code: str) -> tuple[AllocationLine, ...]:
+        """The lines of one object (its subscriptions, then its weighted lines), without making the others'."""
+        own = tuple(line for line in self.subscriptions if line.object == code)
+        split = self.split
+        if split is None:
+            return own
+        rows = [i for i, obj in enumerate(split.objects) if obj.code == code]
+        return own + tuple(line for line in split.lines(self.year, rows) if line.object == code)
+
+    def organisation_lines(self, organisation: str) -> tuple[AllocationLine, ...]:
+        """The lines of one organisation in line order, without making the others'."""
+        own = tuple(line for line in self.subscriptions if line.organisation == organisation)
+        split = self.split
+        if split is None:
+            return own
+        j = bisect_left(split.organisations, organisation)
+        if j == len(split.organisations) or split.organisations[j] != organisation:
+            return own
+        lines = []
+        for i in np.flatnonzero(split.member[:, j]).tolist():
+            obj = split.objects[i]
+            weight, cost = split.weights[i][organisation], split.costs[i]
+            amount = int(split.amounts[i, j])
+            lines.append(
+                AllocationLine(
+                    obj.code, organisation, self.year, amount, obj.key.code, obj.key.method, obj.kind, weight, cost
+                )
+            )
+        return own + tuple(lines)
+
+    def cells(self) -> Iterator[tuple[str, str, int]]:
+        """(object, organisation, öre) of every line, in line order, without making the lines."""
+        for line in self.subscriptions:
+            yield line.object, line.organisation, line.amount
+        split = self.split
+        if split is not None:
+            for i, obj in enumerate(split.objects):
+                code = obj.code
+                for org, amount in split.row(i).items():
+                    yield code, org, amount
 
     def by_organisation(self) -> dict[str, int]:
         totals: dict[str, int] = defaultdict(int)

@@ -45,6 +45,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+import numpy as np
+
 from fordela.engine.allocate import SplitRequest, allocate, object_amounts_many, object_lines
 from fordela.engine.allocation_types import Allocation, AllocationError, AllocationLine, CostObject
 from fordela.engine.cycle_index import CycleIndex
@@ -142,24 +144,46 @@ def _amounts(lines: Iterable[AllocationLine]) -> dict[str, Amounts]:
     return result
 
 
+def _allocation_amounts(allocation: Allocation, split_amounts: np.ndarray | None = None) -> dict[str, Amounts]:
+    """`_amounts` of the whole allocation, read from its arrays (`split_amounts`: the weighted
+    objects' amounts to use instead of the allocation's, e.g. with index)."""
+    result: dict[str, Amounts] = defaultdict(lambda: defaultdict(int))
+    for line in allocation.subscriptions:
+        result[line.object][line.organisation] += line.amount
+    split = allocation.split
+    if split is not None:
+        for i, obj in enumerate(split.objects):
+            amounts = result[obj.code]
+            for org, amount in split.row(i, split_amounts).items():
+                amounts[org] += amount
+    return result
+
+
 def with_index_by_object(data: CycleData, allocation: Allocation) -> dict[str, Amounts]:
     """object → organisation → amount with index, as the invoicing base indexes it.
 
     Split lines are indexed per object (`indexed_amounts`, compounded per year since the base year,
     re-split by the distributed amounts so they sum exactly); subscriptions are not indexed.
     """
+    split = allocation.split
+    if split is None:
+        return _allocation_amounts(allocation)
     years = max(0, allocation.year - data.cycle.base_year)
-    result: dict[str, Amounts] = defaultdict(lambda: defaultdict(int))
+    return _allocation_amounts(allocation, indexed_amounts(split, data.cycle.index_rate, years))
+
+
+def with_index_by_organisation(data: CycleData, allocation: Allocation) -> dict[str, int]:
+    """organisation → its total with index (`with_index_by_object` summed), from the arrays."""
+    totals: dict[str, int] = defaultdict(int)
     for line in allocation.subscriptions:
-        result[line.object][line.organisation] += line.amount
+        totals[line.organisation] += line.amount
     split = allocation.split
     if split is not None:
-        indexed = indexed_amounts(split, data.cycle.index_rate, years)
-        for i, obj in enumerate(split.objects):
-            amounts = result[obj.code]
-            for org, amount in split.row(i, indexed).items():
-                amounts[org] += amount
-    return result
+        years = max(0, allocation.year - data.cycle.base_year)
+        sums = indexed_amounts(split, data.cycle.index_rate, years).sum(axis=0).tolist()
+        for j in np.flatnonzero(split.member.any(axis=0)).tolist():
+            totals[split.organisations[j]] += sums[j]
+    return dict(totals)
 
 
 class _States:
@@ -241,7 +265,7 @@ def explain(
     alloc_b = after if after is not None else allocate(data, year_b, resolution)
     index = CycleIndex.of(data)
     orgs = list(index.org_order if organisations is None else organisations)
-    amounts_a, amounts_b = _amounts(alloc_a.lines), _amounts(alloc_b.lines)
+    amounts_a, amounts_b = _allocation_amounts(alloc_a), _allocation_amounts(alloc_b)
     indexed_b = with_index_by_object(data, alloc_b)
     objects_a = {o.code: o for o in alloc_a.objects}
     objects_b = {o.code: o for o in alloc_b.objects}
@@ -400,7 +424,7 @@ def simulate_key(
             raise LookupError(f"unknown key {key}")
         alternative_key = found
     index = CycleIndex.of(data)
-    before = _amounts(ln for ln in allocation.lines if ln.object == service).get(service, {})
+    before = _amounts(allocation.object_lines(service)).get(service, {})
     lines = object_lines(index, replace(current, key=alternative_key), year)
     after = _amounts(lines).get(service, {})
     orgs = sorted(set(before) | set(after))
@@ -432,7 +456,7 @@ def bills_by_year(
         except AllocationError as error:
             result.append(YearBill(year, None, None, error.problems))
             continue
-        amount = sum(ln.amount for ln in allocation.lines if ln.organisation == organisation)
-        indexed = sum(a.get(organisation, 0) for a in with_index_by_object(data, allocation).values())
+        amount = allocation.by_organisation().get(organisation, 0)
+        indexed = with_index_by_organisation(data, allocation).get(organisation, 0)
         result.append(YearBill(year, amount, indexed))
     return tuple(result)

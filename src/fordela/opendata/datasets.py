@@ -11,7 +11,6 @@ docs/distribution.md; a subscription line is quantity × unit price, rounded hal
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,9 +18,8 @@ from typing import Any
 
 from fordela.engine import bridge as b
 from fordela.engine.allocate import allocate
-from fordela.engine.allocation_types import Allocation, AllocationLine
-from fordela.engine.lookups import lookups
-from fordela.engine.model import CycleData, DistributionKey, KeyMethod
+from fordela.engine.allocation_types import Allocation, CostObject
+from fordela.engine.model import CycleData, KeyMethod
 from fordela.engine.money import machine
 from fordela.engine.scenario import Resolution
 
@@ -175,86 +173,128 @@ DISTRIBUTION_COLUMNS = (
 )
 
 
-def _usage(
-    line: AllocationLine, keys: Mapping[str, DistributionKey], frozen_years: dict[str, int | None]
-) -> tuple[str, str]:
-    """(usage unit, usage quantity as exact text) of a weighted line."""
-    weight = line.weight
-    assert weight is not None
-    if line.method is KeyMethod.FROZEN:
+def _usage_unit(obj: CostObject, frozen_years: Mapping[str, int | None]) -> str:
+    """The usage unit of a weighted object's lines: what its weights count."""
+    key = obj.key
+    method = key.method
+    if method is KeyMethod.FROZEN:
         # The weight is the öre allocated in the frozen year; shown in kr, the proportions are the same.
-        return f"belopp {frozen_years.get(line.key)} (kr)", machine(int(weight))
-    if line.method is KeyMethod.EQUAL:
-        return "lika delar", "1"
-    if line.method is KeyMethod.FIXED:
-        return "andel", f"{Decimal(weight):f}"
-    key = keys[line.key]
-    driver = key.solidarity_driver if line.method is KeyMethod.HYBRID else key.driver
-    return str(driver), f"{Decimal(weight):f}"
+        return f"belopp {frozen_years.get(key.code)} (kr)"
+    if method is KeyMethod.EQUAL:
+        return "lika delar"
+    if method is KeyMethod.FIXED:
+        return "andel"
+    return str(key.solidarity_driver if method is KeyMethod.HYBRID else key.driver)
+
+
+def _quantity(method: KeyMethod, weight: Decimal | int) -> str:
+    """A weight as exact text: öre of a frozen year in kr, 1 for an equal split, else the value."""
+    if method is KeyMethod.FROZEN:
+        return machine(int(weight))
+    if method is KeyMethod.EQUAL:
+        return "1"
+    return f"{Decimal(weight):f}"
 
 
 def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Dataset:
-    """Every organisation's distribution line per published year, with its trail."""
+    """Every organisation's distribution line per published year, with its trail.
+
+    Read from each allocation's arrays (`SplitBlock`), an object's row at a time: what a line
+    repeats (its object, unit, total and split total) is made once per object, each distinct
+    weight's text and share once per object, each amount's text once."""
     names = _names(data)
     kinds = {o.code: o.kind.value for o in data.organisations}
     services = {s.code: s for s in data.services}
     proposals = {p.code: p for p in data.proposals}
     frozen_years = {k.code: k.frozen_year for k in data.keys}
-    keys = lookups(data).keys
     subs = {(s.service, s.organisation, s.year): s for s in data.subscriptions}
-    # What every line of an object or an organisation repeats is looked up once (a large cycle
-    # has millions of lines and thousands of objects and organisations).
     objects: dict[str, tuple[str, str, str]] = {}
-    for code in {line.object for allocation in allocations for line in allocation.lines}:
-        service = services.get(code)
-        supplier = service.supplier if service else proposals[code].supplier
-        objects[code] = (supplier, names.get(supplier, ""), service.name if service else proposals[code].title)
+
+    def object_of(code: str) -> tuple[str, str, str]:
+        found = objects.get(code)
+        if found is None:
+            service = services.get(code)
+            supplier = service.supplier if service else proposals[code].supplier
+            name = service.name if service else proposals[code].title
+            found = objects[code] = (supplier, names.get(supplier, ""), name)
+        return found
+
     organisations = {code: (names.get(code, ""), kinds.get(code, "")) for code in names}
     amounts: dict[int, str] = {}
-    exact: dict[str, Decimal] = {}
+    quantities: dict[tuple[KeyMethod, Decimal | int], tuple[str, Decimal]] = {}
     rows = []
     for allocation in allocations:
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        usage: dict[tuple[str, str], tuple[str, str]] = {}
-        for line in allocation.lines:
-            if line.weight is not None:
-                unit, quantity = _usage(line, keys, frozen_years)
-                usage[(line.object, line.organisation)] = (unit, quantity)
-                value = exact.get(quantity)
-                if value is None:
-                    value = exact[quantity] = Decimal(quantity)
-                totals[line.object] += value
-        total_texts = {code: f"{total:f}" for code, total in totals.items()}
-        shares: dict[tuple[str, str], str | None] = {}
-        for line in allocation.lines:
-            supplier, supplier_name, name = objects[line.object]
+        year = allocation.year
+        for line in allocation.subscriptions:  # quantity × unit price
             organisation_name, organisation_kind = organisations.get(line.organisation, ("", ""))
-            common = (
-                line.year,
-                line.organisation,
-                organisation_name,
-                organisation_kind,
-                supplier,
-                supplier_name,
-                line.object,
-                name,
-                line.kind,
-                line.key,
-                line.method.value,
+            sub = subs[(line.object, line.organisation, line.year)]
+            rows.append(
+                (
+                    line.year,
+                    line.organisation,
+                    organisation_name,
+                    organisation_kind,
+                    *object_of(line.object)[:2],
+                    line.object,
+                    object_of(line.object)[2],
+                    line.kind,
+                    line.key,
+                    line.method.value,
+                    "antal",
+                    f"{sub.quantity:f}",
+                    None,
+                    None,
+                    None,
+                    machine(sub.unit_price),
+                    _machine(line.amount, amounts),
+                )
             )
-            if line.weight is None:  # a subscription: quantity × unit price
-                sub = subs[(line.object, line.organisation, line.year)]
-                trail = ("antal", f"{sub.quantity:f}", None, None, None, machine(sub.unit_price))
-            else:
-                unit, quantity = usage[(line.object, line.organisation)]
-                share_key = (quantity, line.object)
-                if share_key not in shares:
-                    total = totals[line.object]
-                    share = (Decimal(quantity) / total).quantize(RATIO_PLACES, ROUND_HALF_UP) if total else None
-                    shares[share_key] = None if share is None else f"{share:f}"
-                split_total = None if line.split_total is None else _machine(line.split_total, amounts)
-                trail = (unit, quantity, total_texts[line.object], shares[share_key], split_total, None)
-            rows.append((*common, *trail, _machine(line.amount, amounts)))
+        split = allocation.split
+        if split is None:
+            continue
+        for i, obj in enumerate(split.objects):
+            method = obj.key.method
+            supplier, supplier_name, name = object_of(obj.code)
+            head = (obj.code, name, obj.kind, obj.key.code, method.value, _usage_unit(obj, frozen_years))
+            weights = split.weights[i]
+            texts = []
+            total = Decimal(0)
+            for weight in weights.values():
+                found = quantities.get((method, weight))
+                if found is None:
+                    text = _quantity(method, weight)
+                    found = quantities[(method, weight)] = (text, Decimal(text))
+                texts.append(found)
+                total += found[1]
+            total_text = f"{total:f}"
+            quantity_of = dict(zip(weights, texts, strict=True))
+            shares: dict[str, str | None] = {}
+            split_total = _machine(split.costs[i], amounts)
+            for org, amount in split.row(i).items():
+                quantity, value = quantity_of[org]
+                share = shares.get(quantity, "")
+                if share == "":
+                    share = shares[quantity] = (
+                        f"{(value / total).quantize(RATIO_PLACES, ROUND_HALF_UP):f}" if total else None
+                    )
+                organisation_name, organisation_kind = organisations.get(org, ("", ""))
+                rows.append(
+                    (
+                        year,
+                        org,
+                        organisation_name,
+                        organisation_kind,
+                        supplier,
+                        supplier_name,
+                        *head,
+                        quantity,
+                        total_text,
+                        share,
+                        split_total,
+                        None,
+                        _machine(amount, amounts),
+                    )
+                )
     years = [a.year for a in allocations]
     return Dataset(
         "kostnadsfordelning",

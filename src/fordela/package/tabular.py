@@ -128,9 +128,11 @@ def _column_fields(column: Sequence[Cell], guarded: bool) -> list[str]:
     if kinds <= {int, Decimal}:
         # str() of a number never holds a comma, a quote, a CR or an LF: nothing to quote.
         return list(map(str, column))
-    if kinds == {str}:
-        formatted = {v: csv_field(inert(v) if guarded else v) for v in set(column)}  # type: ignore[arg-type]
-        return list(map(formatted.__getitem__, column))  # type: ignore[arg-type]
+    if kinds <= {str, int, type(None)}:
+        # Exactly these types: equal cells have equal text (not so for bool and 1, or Decimal
+        # 1.0 and 1), so each distinct cell is formatted once.
+        formatted = {v: csv_field(_text(v, guarded)) for v in set(column)}
+        return list(map(formatted.__getitem__, column))
     memo: dict[str, str] = {}
     fields = []
     for value in column:

@@ -43,12 +43,12 @@ def decided_amounts(data: CycleData) -> Decided:
         if res is not None and not decided:
             continue
         try:
-            lines = allocate(data, year, res).lines
+            allocation = allocate(data, year, res)
         except AllocationError:
             continue
         amounts: dict[tuple[str, str], int] = {}
-        for ln in lines:
-            amounts[(ln.object, ln.organisation)] = amounts.get((ln.object, ln.organisation), 0) + ln.amount
+        for obj, org, amount in allocation.cells():
+            amounts[(obj, org)] = amounts.get((obj, org), 0) + amount
         years[year] = amounts
     return resolution.name, years
 

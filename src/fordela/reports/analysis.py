@@ -233,9 +233,8 @@ def key_change_effect_table(data: CycleData, proposal: str, base: Resolution, ye
 
     def amounts(allocation: Allocation) -> dict[str, int]:
         totals: dict[str, int] = defaultdict(int)
-        for line in allocation.lines:
-            if line.object == p.service:
-                totals[line.organisation] += line.amount
+        for line in allocation.object_lines(p.service) if p.service else ():
+            totals[line.organisation] += line.amount
         return totals
 
     before, after = amounts(without), amounts(with_)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from fordela.engine import bridge as b
@@ -251,12 +252,19 @@ def allocation_table(data: CycleData, allocation: Allocation) -> Table:
         Col("method", _("Method")),
         Col("kind", _("Type")),
     )
-    rows = tuple(
-        (ln.object, ln.organisation, ln.year, ln.amount, ln.key, ln.method.value, ln.kind)
-        for ln in sorted(allocation.lines, key=lambda ln: (ln.object, ln.organisation))
-    )
+    year = allocation.year
+    rows = [
+        (ln.object, ln.organisation, year, ln.amount, ln.key, ln.method.value, ln.kind)
+        for ln in allocation.subscriptions
+    ]
+    split = allocation.split
+    for i, obj in enumerate(split.objects if split is not None else ()):
+        assert split is not None
+        head, tail = obj.code, (obj.key.code, obj.key.method.value, obj.kind)
+        rows.extend((head, org, year, amount, *tail) for org, amount in split.row(i).items())
+    rows.sort(key=itemgetter(0, 1))  # stable: a hybrid object's subscription line before its split line
     scenario = f" – {allocation.scenario}" if allocation.scenario else ""
-    return Table(_("Distribution %(year)s") % {"year": allocation.year} + scenario, columns, rows)
+    return Table(_("Distribution %(year)s") % {"year": allocation.year} + scenario, columns, tuple(rows))
 
 
 def recovery_table(allocation: Allocation) -> Table:
@@ -334,7 +342,7 @@ def organisation_bill_table(data: CycleData, allocation: Allocation, organisatio
     names = {s.code: s.name for s in data.services} | {p.code: p.title for p in data.proposals}
     key_names = {k.code: k.name for k in data.keys}
     kinds = {"service": _("Service"), "initiative": _("Change initiative"), "subscription": _("Subscription")}
-    lines = sorted((ln for ln in allocation.lines if ln.organisation == organisation), key=lambda ln: ln.object)
+    lines = sorted(allocation.organisation_lines(organisation), key=lambda ln: ln.object)
     columns = (
         Col("object", _("Code"), shown=False),
         Col("name", _("Service or initiative")),

@@ -42,10 +42,11 @@ def organisation_totals(data: CycleData, year: int, *, service: str | None = Non
             except ScenarioError:
                 resolution = None
     allocation = allocate(data, year, resolution)
+    if service is None:
+        return allocation.by_organisation()
     totals: dict[str, int] = defaultdict(int)
-    for line in allocation.lines:
-        if service is None or line.object == service:
-            totals[line.organisation] += line.amount
+    for line in allocation.object_lines(service):
+        totals[line.organisation] += line.amount
     return dict(totals)
 
 

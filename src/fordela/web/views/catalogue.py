@@ -10,11 +10,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fordela.accounts.permissions import can_edit_drivers, can_edit_service
-from fordela.cycle.computed import allocation_of, computed
+from fordela.cycle.computed import allocation_of
 from fordela.cycle.revert import change_history
-from fordela.engine.allocation_types import Allocation, AllocationError, AllocationLine
+from fordela.engine.allocation_types import AllocationError
 from fordela.engine.cycle_index import CycleIndex
-from fordela.engine.model import CycleData, ServiceCategory
+from fordela.engine.model import ServiceCategory
 from fordela.engine.money import Unit
 from fordela.history.describe import VALUE_LABELS
 from fordela.reports import cycle as reports
@@ -65,18 +65,6 @@ def catalogue(request: HttpRequest, cycle: str) -> HttpResponse:
     )
 
 
-def _lines_by_object(data: CycleData, allocation: Allocation) -> dict[str, list[AllocationLine]]:
-    """The allocation's lines grouped by cost object, once per revision (not a scan per page)."""
-
-    def group() -> dict[str, list[AllocationLine]]:
-        grouped: dict[str, list[AllocationLine]] = {}
-        for line in allocation.lines:
-            grouped.setdefault(line.object, []).append(line)
-        return grouped
-
-    return computed(data, "lines-by-object", (allocation.year, allocation.scenario), group)
-
-
 def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpResponse:
     view = cycle_view(cycle)
     data = view.data
@@ -90,7 +78,7 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
     distribution = None
     try:
         allocation = allocation_of(data, year, resolution.code if resolution else None)
-        lines = sorted(_lines_by_object(data, allocation).get(service, ()), key=lambda ln: ln.organisation)
+        lines = sorted(allocation.object_lines(service), key=lambda ln: ln.organisation)
         total = sum(ln.amount for ln in lines)
         columns = (
             Col("organisation", gettext("Code"), shown=False),
