@@ -32,3 +32,48 @@ def test_tables_written_from_their_columns_read_back_equal(monkeypatch: pytest.M
     assert participation_table not in built
     assert len(built) < len(data.participation)
     assert cycle_data(data.cycle.code) == data
+
+
+def _foreign_keys(table: str) -> list[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+            "AND contype = 'f' ORDER BY conname",
+            [table],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_checks_foreign_keys_once_and_keeps_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large table's foreign keys are dropped for the COPY and added back (validating the table
+    in one query) on PostgreSQL; they are the same keys afterwards, a replacing import works,
+    and a row that breaks one is still refused."""
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: elsewhere large tables keep their row checks")
+    data = read_package(demo_package())
+    table = services.MODELS["participation"]._meta.db_table
+    before = _foreign_keys(table)
+    assert len(before) == 3  # cycle, service, organisation
+    monkeypatch.setattr(services, "COPY_FROM", 1)
+    monkeypatch.setattr(services, "RECHECK_FROM", 1)
+    dropped: list[str] = []
+    original = services._foreign_keys_checked_once
+
+    def spying(cursor, model, enabled):  # type: ignore[no-untyped-def]
+        dropped.append(model._meta.db_table) if enabled else None
+        return original(cursor, model, enabled)
+
+    monkeypatch.setattr(services, "_foreign_keys_checked_once", spying)
+    cycle_import(data=data)
+    cycle_import(data=data, replace=True)
+    assert table in dropped
+    assert _foreign_keys(table) == before
+    assert cycle_data(data.cycle.code) == data
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET organisation_id = -1 WHERE id = (SELECT min(id) FROM {table})")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
