@@ -113,3 +113,28 @@ def test_names_are_looked_up_not_searched(scaled: dict[int, CycleData]) -> None:
     for o in data.organisations:
         assert organisation_name(counted, o.code) == o.name
     assert Counted.passes == 1
+
+
+def test_driver_values_are_grouped_by_driver_and_year_in_one_pass(scaled: dict[int, CycleData]) -> None:
+    """Every object under a driver key reads its weights from one dict per driver and year,
+    and those dicts are made in one pass over the driver values, not one per driver and year."""
+    from fordela.engine.allocate import allocate
+    from fordela.engine.cycle_index import CycleIndex
+    from fordela.engine.scenario import resolve_code
+
+    data = dataclasses.replace(scaled[3])  # its own index
+    index = CycleIndex.of(data)
+
+    class CountingDict(dict):  # type: ignore[type-arg]
+        passes = 0
+
+        def items(self):  # type: ignore[no-untyped-def]
+            type(self).passes += 1
+            return super().items()
+
+    index.driver_values = CountingDict(index.driver_values)
+    resolution = resolve_code(data, "proposed")
+    for year in data.cycle.years:
+        allocate(data, year, resolution if year > data.cycle.base_year else None)
+    assert len({k.driver for k in data.keys if k.driver}) > 1 and len(data.cycle.years) > 1  # else it could not fail
+    assert CountingDict.passes == 1

@@ -49,6 +49,12 @@ def _weights(
         if driver is None or driver not in index.driver_codes:
             problems.append(f"{where}: key {key.code} names a missing driver {driver!r}")
             return None
+        if volume_years is None:
+            values = index.driver_year(driver, year)
+            try:
+                return {org: values[org] for org in obj.participants}
+            except KeyError:
+                pass  # some organisation has no value: each one missing is named below
         for org in obj.participants:
             value_year = year if volume_years is None else volume_years.get(org, year)
             value = index.driver_values.get((driver, org, value_year))

@@ -55,6 +55,17 @@ class CycleIndex:
         # the base year depend on the data alone). Filled on first use; an entry never changes.
         self.repeated: dict[int, dict[str, dict[str, int]]] = {}
         self._participants: dict[tuple[str, int], frozenset[str]] = {}
+        self._driver_year: dict[tuple[str, int], dict[str, Decimal | int]] = {}
+
+    def driver_year(self, driver: str, year: int) -> dict[str, Decimal | int]:
+        """organisation → its value of `driver` in `year`: one dict per driver and year, so a
+        weight is one lookup by organisation (every object using the driver reads it)."""
+        if not self._driver_year and self.driver_values:
+            grouped: dict[tuple[str, int], dict[str, Decimal | int]] = defaultdict(dict)
+            for (d, org, y), value in self.driver_values.items():  # one pass for every driver and year
+                grouped[(d, y)][org] = value
+            self._driver_year.update(grouped)
+        return self._driver_year.get((driver, year), {})
 
     def service_year(self, service: str, year: int) -> tuple[int | None, str | None]:
         """(cost, key) recorded for the service in `year`; the key carries on from the latest earlier row."""
