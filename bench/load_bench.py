@@ -23,6 +23,13 @@ keep-alive connection) toggles one proposal of the explicit scenario that the br
 and out, by the htmx POST the page sends (it saves and answers with the recomputed results), then
 reloads the scenario page, then waits ``--think`` seconds like a person deciding on the next box.
 
+**Three phases.** ``before (no cache)`` and ``after (cache)``: the 16 clients ask for their next
+page as soon as the last one arrives, so the server is saturated (both cores busy) and every
+request queues behind the others — the capacity measure. ``after, people browsing``: the same
+16 clients with the caches on, each pausing ``--pause`` milliseconds (default 100) after a page,
+still far more than people click (16 clients then ask for up to about 130 pages a second) but
+not a saturated server: the toggle's latency as a coordinator feels it while 16 others browse.
+
 Each phase is bounded: ``--warmup`` seconds, then ``--seconds`` measured. Printed per phase:
 the mix's requests/s with p50/p95/p99 (from wrk), and the toggle's p50/p95/p99 (measured by the
 editor, only toggles in the measured window). Goals (issue 8, 2 cores): ≥ 100 requests/s with
@@ -199,7 +206,7 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
     server.wait(timeout=60)
 
 
-def wrk(args: argparse.Namespace, seconds: float, sessions: Path, paths: Path) -> dict[str, float]:
+def wrk(args: argparse.Namespace, seconds: float, sessions: Path, paths: Path, pause_ms: int) -> dict[str, float]:
     n = args.clients
     out = subprocess.run(
         [
@@ -215,6 +222,7 @@ def wrk(args: argparse.Namespace, seconds: float, sessions: Path, paths: Path) -
             "--",
             str(sessions),
             str(paths),
+            str(pause_ms),
         ],
         check=True,
         capture_output=True,
@@ -226,17 +234,19 @@ def wrk(args: argparse.Namespace, seconds: float, sessions: Path, paths: Path) -
     return {k: float(v) for k, v in (item.split("=") for item in line.split()[1:])}
 
 
-def phase(name: str, env: dict[str, str], args: argparse.Namespace, proposal: str, files: tuple[Path, Path]) -> None:
+def phase(
+    name: str, env: dict[str, str], args: argparse.Namespace, proposal: str, files: tuple[Path, Path], pause_ms: int
+) -> None:
     server = serve(env, args)
     try:
         editor_client = Client(args.port)
         editor_client.cookies = dict(args.editor_cookies)
         editor = Editor(editor_client, proposal, args.think)
         editor.start()
-        wrk(args, args.warmup, *files)
+        wrk(args, args.warmup, *files, pause_ms)
         editor.measuring.set()
         cpu_before = server_cpu(server.pid)
-        mix = wrk(args, args.seconds, *files)
+        mix = wrk(args, args.seconds, *files, pause_ms)
         cpu = server_cpu(server.pid) - cpu_before
         editor.measuring.clear()
         editor.stop.set()
@@ -246,7 +256,7 @@ def phase(name: str, env: dict[str, str], args: argparse.Namespace, proposal: st
     t = editor.toggles
     rps = mix["requests"] / mix["seconds"]
     print(
-        f"{name:<18} mix: {mix['requests']:6.0f} requests in {mix['seconds']:4.1f} s = {rps:6.1f} req/s, "
+        f"{name:<23} mix: {mix['requests']:6.0f} requests in {mix['seconds']:4.1f} s = {rps:6.1f} req/s, "
         f"p50 {mix['p50_ms']:6.0f} ms, p95 {mix['p95_ms']:6.0f} ms, p99 {mix['p99_ms']:6.0f} ms, "
         f"non-2xx {mix['non2xx']:.0f}, errors {mix['errors']:.0f} | live toggle ({len(t)}): "
         f"p50 {percentile(t, 50) * 1000:5.0f} ms, p95 {percentile(t, 95) * 1000:5.0f} ms, "
@@ -285,7 +295,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="gunicorn processes (default: fordela serve's)")
     parser.add_argument("--threads", type=int, help="threads per process (default: fordela serve's)")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
-    parser.add_argument("--only", choices=("before", "after"), help="run one phase only")
+    parser.add_argument("--only", choices=("before", "after", "browsing"), help="run one phase only")
+    parser.add_argument(
+        "--pause", type=int, default=100, help="ms each browsing client waits between pages in the last phase"
+    )
     args = parser.parse_args()
     args.port = args.port or free_port()
     if shutil.which("wrk") is None:
@@ -327,10 +340,15 @@ def main() -> None:
         sessions, paths = Path(tmp, "sessions"), Path(tmp, "paths")
         sessions.write_text("".join(f"{cookie}\n" for _, cookie in clients))
         paths.write_text("".join(" ".join(browse_paths(persona)) + "\n" for persona, _ in clients))
-        for name, cache in (("before (no cache)", "0"), ("after (cache)", "1")):
-            if args.only and not name.startswith(args.only):
+        phases = (
+            ("before", "before (no cache)", "0", 0),
+            ("after", "after (cache)", "1", 0),
+            ("browsing", "after, people browsing", "1", args.pause),
+        )
+        for key, name, cache, pause_ms in phases:
+            if args.only and key != args.only:
                 continue
-            phase(name, {**env, "FORDELA_CACHE": cache}, args, proposal, (sessions, paths))
+            phase(name, {**env, "FORDELA_CACHE": cache}, args, proposal, (sessions, paths), pause_ms)
     load = os.getloadavg()
     print(f"load average after: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}", flush=True)
 

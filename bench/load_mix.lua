@@ -4,7 +4,8 @@
 -- Run by load_bench.py as
 --   wrk -t N -c N -d 20s -s bench/load_mix.lua http://127.0.0.1:PORT -- SESSIONS_FILE PATHS_FILE
 -- SESSIONS_FILE: one "Cookie:" header value per line (sessions logged in beforehand, in order);
--- PATHS_FILE: one line per session, the paths that client loops over, separated by spaces.
+-- PATHS_FILE: one line per session, the paths that client loops over, separated by spaces;
+-- PAUSE_MS (optional, default 0): how long each client waits after a page before the next one.
 -- done() prints one line "RESULT requests=… seconds=… p50_ms=… p95_ms=… p99_ms=… non2xx=… errors=…".
 
 local threads = {}
@@ -33,6 +34,11 @@ function init(args)
   for path in string.gmatch(paths[i], "%S+") do table.insert(pages, path) end
   -- Start each client at a different page, as real visitors are not in step.
   position = index % #pages
+  pause = tonumber(args[3] or "0")
+end
+
+function delay()
+  return pause
 end
 
 function request()

@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from fordela.engine.lookups import per_data
-from fordela.engine.model import CycleData, Participation, ServiceYear
+from fordela.engine.model import CycleData, ServiceYear
 from fordela.engine.money import round_half_up
 
 
@@ -41,9 +41,14 @@ class CycleIndex:
             self.subscriptions[(sub.service, sub.year)].append((sub.organisation, price))
         # One pass over the participation rows, grouped by service: looking a service up must
         # never scan every row (that made allocating quadratic in the size of the cycle).
-        self.participation: dict[str, list[Participation]] = defaultdict(list)
+        # Within a service, organisations are grouped by the years their rows cover (a few distinct
+        # spans: most rows run from one year on), so a service's participants in a year are a
+        # union of a few groups, not a test of each of its rows.
+        self.participation: dict[str, dict[tuple[int, int | None], list[str]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         for p in data.participation:
-            self.participation[p.service].append(p)
+            self.participation[p.service][(p.from_year, p.to_year)].append(p.organisation)
         # Each service's years in order, for "the key carries on from the latest earlier row".
         self.years_of: dict[str, list[ServiceYear]] = defaultdict(list)
         for sy in sorted(data.service_years, key=lambda sy: sy.year):
@@ -84,6 +89,9 @@ class CycleIndex:
         if found is None:
             # Once per service and year: allocating asks for each service twice, and a cycle's
             # allocations of several years and scenarios share the index.
-            found = frozenset(p.organisation for p in self.participation.get(service, ()) if p.covers(year))
+            spans = self.participation.get(service, {})
+            found = frozenset().union(
+                *(orgs for (start, end), orgs in spans.items() if start <= year and (end is None or year <= end))
+            )
             self._participants[key] = found
         return set(found)
