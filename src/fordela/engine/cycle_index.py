@@ -44,9 +44,7 @@ class CycleIndex:
         # Within a service, organisations are grouped by the years their rows cover (a few distinct
         # spans: most rows run from one year on), so a service's participants in a year are a
         # union of a few groups, not a test of each of its rows.
-        self.participation: dict[str, dict[tuple[int, int | None], list[str]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
+        self.participation: dict[str, dict[tuple[int, int | None], list[str]]] = defaultdict(lambda: defaultdict(list))
         for p in data.participation:
             self.participation[p.service][(p.from_year, p.to_year)].append(p.organisation)
         # Each service's years in order, for "the key carries on from the latest earlier row".

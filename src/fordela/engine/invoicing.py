@@ -29,6 +29,7 @@ The rules (docs/invoicing.md says them for users):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -236,7 +237,14 @@ class _Builder:
         self.vat = {(r.organisation_kind, r.category): r.rate for r in data.vat_rules}
         self.even: dict[tuple[str, str, str], int] = {}
         self.months: dict[tuple[str, str, str], list[int]] = {}
-        self.yearly: dict[str, dict[str, int]] = {}  # object → organisation → indexed yearly amount
+        # The weighted objects' yearly amounts with index, as arrays (object × organisation, the
+        # allocation's SplitBlock): `charged` marks the cells still charged evenly from them. A
+        # cell that exemptions change, or an after-incurred object's, moves to `months`; one not
+        # invoiced (own services) is unmarked.
+        self.split = allocation.split
+        self.indexed: np.ndarray | None = None
+        self.charged: np.ndarray | None = None
+        self.row_of: dict[str, int] = {}
         self.exempted: list[Exempted] = []
         self.not_invoiced: list[NotInvoiced] = []
         self.problems: list[str] = []
@@ -253,20 +261,33 @@ class _Builder:
     def distribute(self) -> None:
         for line in self.allocation.subscriptions:  # not indexed: the price agreed for the year
             self.even[(line.object, line.organisation, "subscription")] = line.amount
-        split = self.allocation.split
+        split = self.split
         if split is None:
             return
-        conditioned = self.after_incurred()
-        indexed = indexed_amounts(split, self.data.cycle.index_rate, self.index_years)
-        for i, obj in enumerate(split.objects):
-            yearly = split.row(i, indexed)
-            self.yearly[obj.code] = yearly
-            if obj.code in conditioned:
-                self._after_incurred(obj.code, yearly)
-                continue
-            even, code, kind = self.even, obj.code, obj.kind
-            for org, amount in yearly.items():
-                even[(code, org, kind)] = amount
+        self.indexed = indexed_amounts(split, self.data.cycle.index_rate, self.index_years)
+        self.charged = split.member.copy()
+        self.row_of = {obj.code: i for i, obj in enumerate(split.objects)}
+        for code in sorted(self.after_incurred()):
+            i = self.row_of.get(code)
+            if i is not None:
+                self.charged[i] = False
+                self._after_incurred(code, self.yearly(code))
+
+    def yearly(self, obj: str) -> dict[str, int]:
+        """organisation → the weighted object's yearly amount with index."""
+        assert self.split is not None
+        return self.split.row(self.row_of[obj], self.indexed)
+
+    def _cell(self, obj: str, org: str, kind: str) -> tuple[int, int] | None:
+        """(row, column) of a cell still charged evenly from the arrays, else None."""
+        i = self.row_of.get(obj)
+        if i is None or self.split is None or self.charged is None or self.split.objects[i].kind != kind:
+            return None
+        names = self.split.organisations
+        j = bisect_left(names, org)
+        if j == len(names) or names[j] != org or not self.charged[i, j]:
+            return None
+        return i, j
 
     def _after_incurred(self, obj: str, yearly: Mapping[str, int]) -> None:
         incurred: dict[int, int] = defaultdict(int)
@@ -292,7 +313,7 @@ class _Builder:
             if e.year != self.year:
                 continue
             key = (e.service, e.organisation, "service")
-            if key not in self.even and key not in self.months:
+            if key not in self.even and key not in self.months and self._cell(*key) is None:
                 self.problems.append(
                     f"exemption: organisation {e.organisation} is not charged for service {e.service} in {self.year} "
                     "through its key (only key-distributed base services can be exempted)"
@@ -306,8 +327,11 @@ class _Builder:
     def _exempt_month(self, service: str, org: str, month: int, months_of: Mapping[tuple[str, str], set[int]]) -> None:
         i = month - 1
         key = (service, org, "service")
-        if key in self.even:  # from now on kept month by month
-            self.months[key] = month_split(self.even.pop(key))
+        cell = self._cell(*key)
+        if cell is not None:  # from now on kept month by month
+            assert self.indexed is not None and self.charged is not None
+            self.months[key] = month_split(int(self.indexed[cell]))
+            self.charged[cell] = False
         own = self.months[key]
         amount = own[i]
         if amount == 0:
@@ -315,7 +339,7 @@ class _Builder:
         own[i] = 0
         period = MONTH_PERIODS[i]
         self.exempted.append(Exempted(self.year, period, service, org, amount))
-        yearly = self.yearly[service]
+        yearly = self.yearly(service)
         others = sorted(o for o in yearly if o != org and month not in months_of.get((service, o), set()))
         weights = [abs(yearly[o]) for o in others]
         if not others or sum(weights) == 0:
@@ -348,38 +372,103 @@ class _Builder:
             if org == suppliers[obj] and org not in self.own_services:
                 del self.months[(obj, org, kind)]
                 dropped[(obj, org)] += sum(months)
+        if self.split is not None:
+            assert self.indexed is not None and self.charged is not None
+            for weighted in self.split.objects:
+                supplier = self.supplier(weighted.code)
+                cell = None if supplier in self.own_services else self._cell(weighted.code, supplier, weighted.kind)
+                if cell is not None:
+                    self.charged[cell] = False
+                    dropped[(weighted.code, supplier)] += int(self.indexed[cell])
         for (obj, org), amount in sorted(dropped.items()):
             if amount:
                 self.not_invoiced.append(NotInvoiced(self.year, obj, "own_service", amount, None, org))
 
     def lines(self, periods: Iterable[Period]) -> list[InvoiceLine]:
-        """The lines of `periods`, in period, supplier, organisation, object and kind order."""
+        """The lines of `periods`, in period, supplier, organisation, object and kind order.
+
+        The cells charged evenly from the arrays (most of a large cycle) are worked out as arrays:
+        each period's part, the VAT and the order; a line object is made only for a line with
+        an amount. The other cells (subscriptions, exemptions, incurred costs) one by one."""
+        split, indexed, charged = self.split, self.indexed, self.charged
+        if split is not None and charged is not None and indexed is not None:
+            rows, columns = np.nonzero(charged)
+            yearly = indexed[rows, columns]
+            row_objects = [obj.code for obj in split.objects]
+            row_kinds = [obj.kind for obj in split.objects]
+        else:
+            rows = columns = yearly = np.zeros(0, dtype=np.int64)
+            row_objects, row_kinds = [], []
+        others = list((*self.even, *self.months))
+        codes = {*row_objects, *(c[0] for c in others)}
         # Looked up once per object and rate, not per line: a large cycle has millions of lines.
-        objects = {obj: (self.category(obj), self.supplier(obj)) for obj, _, _ in (*self.even, *self.months)}
-        rates = {rate: Fraction(rate) for rate in {*self.vat.values(), Decimal(0)}}
+        objects = {obj: (self.category(obj), self.supplier(obj)) for obj in codes}
         zero = Decimal(0)
         rate_of = {
             (org, category): self.vat.get((kind, category), zero)
             for org, kind in self.kinds.items()
             for category in {c for c, _ in objects.values()}
         }
-        # Sorted once, before the lines are made: each period's lines then come out in order.
-        cells = sorted((*self.even, *self.months), key=lambda c: (objects[c[0]][1], c[1], c[0], c[2]))
+        organisations = sorted({*(split.organisations if split is not None else ()), *(c[1] for c in others)})
+        # Every cell's (supplier, organisation, object, kind) as ranks, the arrays' first.
+        rank = _ranks
+        supplier_rank, org_rank = rank(s for _, s in objects.values()), rank(organisations)
+        object_rank, kind_rank = rank(codes), rank({*row_kinds, *(c[2] for c in others)})
+        row_supplier = np.array([supplier_rank[objects[o][1]] for o in row_objects], dtype=np.int64)
+        column_org = np.array([org_rank[o] for o in (split.organisations if split is not None else ())], dtype=np.int64)
+        row_object = np.array([object_rank[o] for o in row_objects], dtype=np.int64)
+        row_kind = np.array([kind_rank[k] for k in row_kinds], dtype=np.int64)
+        keys = [
+            np.concatenate([row_supplier[rows], [supplier_rank[objects[c[0]][1]] for c in others]]),
+            np.concatenate([column_org[columns], [org_rank[c[1]] for c in others]]),
+            np.concatenate([row_object[rows], [object_rank[c[0]] for c in others]]),
+            np.concatenate([row_kind[rows], [kind_rank[c[2]] for c in others]]),
+        ]
+        order = np.lexsort(keys[::-1]).tolist()
+        names = split.organisations if split is not None else ()
+        cell_object = [row_objects[i] for i in rows.tolist()] + [c[0] for c in others]
+        cell_org = [names[j] for j in columns.tolist()] + [c[1] for c in others]
+        cell_kind = [row_kinds[i] for i in rows.tolist()] + [c[2] for c in others]
+        cell_rate = [rate_of[(org, objects[obj][0])] for obj, org in zip(cell_object, cell_org, strict=True)]
         lines = []
         for period in sorted(periods, key=list(Period).index):
             start, stop = period.months[0] - 1, period.months[-1]
-            for cell in cells:
-                obj, org, kind = cell
-                even = self.even.get(cell)
-                net = period_part(even, start, stop) if even is not None else sum(self.months[cell][start:stop])
+            nets = _period_parts(yearly, start, stop).tolist() + [self._other_part(c, start, stop) for c in others]
+            vats = _vat(nets, cell_rate)
+            for k in order:
+                net = nets[k]
                 if net == 0:
                     continue
+                obj, org = cell_object[k], cell_org[k]
                 category, supplier = objects[obj]
-                rate = rate_of[(org, category)]
-                exact = rates[rate]
-                vat = round_half_up_ratio(net * exact.numerator, exact.denominator) if exact else 0
-                lines.append(InvoiceLine(self.year, period, supplier, org, obj, kind, category, net, rate, vat))
+                kind, rate = cell_kind[k], cell_rate[k]
+                lines.append(InvoiceLine(self.year, period, supplier, org, obj, kind, category, net, rate, vats[k]))
         return lines
+
+    def _other_part(self, cell: tuple[str, str, str], start: int, stop: int) -> int:
+        even = self.even.get(cell)
+        return period_part(even, start, stop) if even is not None else sum(self.months[cell][start:stop])
+
+
+def _ranks(values: Iterable[str]) -> dict[str, int]:
+    return {value: i for i, value in enumerate(sorted(set(values)))}
+
+
+def _period_parts(yearly: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """`period_part` of every yearly amount at once."""
+    whole, left = np.divmod(np.abs(yearly), 12)
+    part = whole * (stop - start) + np.clip(np.minimum(stop, left) - start, 0, None)
+    parts: np.ndarray = np.where(yearly >= 0, part, -part)
+    return parts
+
+
+def _vat(nets: list[int], rates: list[Decimal]) -> list[int]:
+    """Each line's VAT: net × rate rounded half-up per line (exact integers; each rate once)."""
+    exact = {rate: Fraction(rate) for rate in set(rates)}
+    return [
+        round_half_up_ratio(net * exact[rate].numerator, exact[rate].denominator) if rate else 0
+        for net, rate in zip(nets, rates, strict=True)
+    ]
 
 
 def invoicing_base(

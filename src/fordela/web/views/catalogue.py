@@ -108,8 +108,9 @@ def service_detail(request: HttpRequest, cycle: str, service: str) -> HttpRespon
         distribution_error = str(error)
     participants = sorted(
         (
-            (p.organisation, view.organisation_name(p.organisation), p.from_year, p.to_year)
-            for p in CycleIndex.of(data).participation.get(service, ())
+            (org, view.organisation_name(org), start, end)
+            for (start, end), orgs in CycleIndex.of(data).participation.get(service, {}).items()
+            for org in orgs
         ),
         key=lambda p: p[1],
     )
