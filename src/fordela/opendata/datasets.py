@@ -11,7 +11,7 @@ docs/distribution.md; a subscription line is quantity × unit price, rounded hal
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -37,7 +37,7 @@ class Dataset:
     title: str
     description: str
     columns: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
+    rows: Sequence[tuple[Any, ...]]  # a tuple, or `Rows` made on each reading
     first_year: int
     last_year: int
     keywords: tuple[str, ...] = ()
@@ -221,33 +221,72 @@ def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Data
 
     organisations = {code: (names.get(code, ""), kinds.get(code, "")) for code in names}
     amounts: dict[int, str] = {}
-    quantities: dict[tuple[KeyMethod, Decimal | int], tuple[str, Decimal]] = {}
-    rows = []
+    rows = Rows(lambda: _distribution_rows(allocations, organisations, object_of, subs, frozen_years, amounts))
+    rows.length = sum(len(a.subscriptions) + (int(a.split.member.sum()) if a.split else 0) for a in allocations)
+    years = [a.year for a in allocations]
+    return Dataset(
+        "kostnadsfordelning",
+        "Kostnadsfördelning per organisation för gemensamma digitala tjänster",
+        "Vad varje förvaltning och bolag betalar per tjänst och år (kr), med fördelningsnyckel, drivare, "
+        "organisationens värde, summan av alla värden, andelen och beloppet som fördelades, så att varje rad "
+        "kan räknas om exakt (största restmetoden, se metodbeskrivningen).",
+        DISTRIBUTION_COLUMNS,
+        rows,
+        min(years),
+        max(years),
+        ("kostnadsfördelning", "fördelningsnyckel", "digitala tjänster", "FOCUS"),
+        frozenset({"organisation_name", "supplier_name", "object_name", "usage_unit"}),
+    )
+
+
+class Rows:
+    """A dataset's rows made anew each time they are read: a large cycle's distribution is
+    millions of rows, written twice (CSV and JSON) and never needed all at once, so only the
+    allocations' arrays are kept. `len()` is known without making them."""
+
+    def __init__(self, make: Callable[[], Iterator[tuple[Any, ...]]]) -> None:
+        self.make = make
+        self.length = 0
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return self.make()
+
+    def __len__(self) -> int:
+        return self.length
+
+
+def _distribution_rows(
+    allocations: list[Allocation],
+    organisations: Mapping[str, tuple[str, str]],
+    object_of: Callable[[str], tuple[str, str, str]],
+    subs: Mapping[tuple[str, str, int], Any],
+    frozen_years: Mapping[str, int | None],
+    amounts: dict[int, str],
+) -> Iterator[tuple[Any, ...]]:
+    quantities: dict[tuple[KeyMethod, bool, int], tuple[str, Decimal]] = {}
     for allocation in allocations:
         year = allocation.year
         for line in allocation.subscriptions:  # quantity × unit price
             organisation_name, organisation_kind = organisations.get(line.organisation, ("", ""))
             sub = subs[(line.object, line.organisation, line.year)]
-            rows.append(
-                (
-                    line.year,
-                    line.organisation,
-                    organisation_name,
-                    organisation_kind,
-                    *object_of(line.object)[:2],
-                    line.object,
-                    object_of(line.object)[2],
-                    line.kind,
-                    line.key,
-                    line.method.value,
-                    "antal",
-                    f"{sub.quantity:f}",
-                    None,
-                    None,
-                    None,
-                    machine(sub.unit_price),
-                    _machine(line.amount, amounts),
-                )
+            yield (
+                line.year,
+                line.organisation,
+                organisation_name,
+                organisation_kind,
+                *object_of(line.object)[:2],
+                line.object,
+                object_of(line.object)[2],
+                line.kind,
+                line.key,
+                line.method.value,
+                "antal",
+                f"{sub.quantity:f}",
+                None,
+                None,
+                None,
+                machine(sub.unit_price),
+                _machine(line.amount, amounts),
             )
         split = allocation.split
         if split is None:
@@ -260,10 +299,13 @@ def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Data
             texts = []
             total = Decimal(0)
             for weight in weights.values():
-                found = quantities.get((method, weight))
+                # A Decimal by identity: equal ones may be written differently (2.5, 2.50) and the
+                # text is the package's; the weights are alive while the rows are made.
+                key = (method, True, weight) if type(weight) is int else (method, False, id(weight))
+                found = quantities.get(key)
                 if found is None:
                     text = _quantity(method, weight)
-                    found = quantities[(method, weight)] = (text, Decimal(text))
+                    found = quantities[key] = (text, Decimal(text))
                 texts.append(found)
                 total += found[1]
             total_text = f"{total:f}"
@@ -278,37 +320,21 @@ def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Data
                         f"{(value / total).quantize(RATIO_PLACES, ROUND_HALF_UP):f}" if total else None
                     )
                 organisation_name, organisation_kind = organisations.get(org, ("", ""))
-                rows.append(
-                    (
-                        year,
-                        org,
-                        organisation_name,
-                        organisation_kind,
-                        supplier,
-                        supplier_name,
-                        *head,
-                        quantity,
-                        total_text,
-                        share,
-                        split_total,
-                        None,
-                        _machine(amount, amounts),
-                    )
+                yield (
+                    year,
+                    org,
+                    organisation_name,
+                    organisation_kind,
+                    supplier,
+                    supplier_name,
+                    *head,
+                    quantity,
+                    total_text,
+                    share,
+                    split_total,
+                    None,
+                    _machine(amount, amounts),
                 )
-    years = [a.year for a in allocations]
-    return Dataset(
-        "kostnadsfordelning",
-        "Kostnadsfördelning per organisation för gemensamma digitala tjänster",
-        "Vad varje förvaltning och bolag betalar per tjänst och år (kr), med fördelningsnyckel, drivare, "
-        "organisationens värde, summan av alla värden, andelen och beloppet som fördelades, så att varje rad "
-        "kan räknas om exakt (största restmetoden, se metodbeskrivningen).",
-        DISTRIBUTION_COLUMNS,
-        tuple(rows),
-        min(years),
-        max(years),
-        ("kostnadsfördelning", "fördelningsnyckel", "digitala tjänster", "FOCUS"),
-        frozenset({"organisation_name", "supplier_name", "object_name", "usage_unit"}),
-    )
 
 
 def _machine(ore: int, memo: dict[int, str]) -> str:
