@@ -48,20 +48,26 @@ def invoice_lines_table(data: CycleData, lines: list[InvoiceLine], title: str) -
         Col("vat", _("VAT"), MONEY, Unit.KR),
         Col("gross", _("To pay"), MONEY, Unit.KR),
     )
+    # What repeats on many lines (a large cycle has millions) is worked out once per distinct value.
+    periods = {(ln.year, ln.period) for ln in lines}
+    period_text = {key: f"{key[0]}-{key[1]}" for key in periods}
+    customer = {code: organisations.organisation_name(code) for code in {ln.organisation for ln in lines}}
+    kinds = {ln.kind for ln in lines}
+    kind_label = {k: _(KIND_LABELS[k]) if k in KIND_LABELS else k for k in kinds}
     rows = tuple(
         (
-            f"{ln.year}-{ln.period}",
+            period_text[(ln.year, ln.period)],
             ln.supplier,
             ln.organisation,
-            organisations.organisation_name(ln.organisation),
+            customer[ln.organisation],
             ln.object,
             names.get(ln.object, ln.object),
             ln.kind,
-            _(KIND_LABELS[ln.kind]) if ln.kind in KIND_LABELS else ln.kind,
+            kind_label[ln.kind],
             ln.net,
             ln.vat_rate,
             ln.vat,
-            ln.gross,
+            ln.net + ln.vat,
         )
         for ln in lines
     )
