@@ -234,3 +234,16 @@ def test_decimal_weights_split_like_exact_fractions(total: int, ds: list[Decimal
     parts = split_one(total, scaled)
     assert sum(parts) == total
     assert split_one(total, [x * 7 for x in scaled]) == parts
+
+
+@given(
+    st.integers(-(2**62), 2**62),
+    st.lists(st.integers(0, 2**40), min_size=1, max_size=40).filter(lambda ws: sum(ws) > 0),
+)
+def test_totals_far_beyond_the_weights_split_as_the_reference(total: int, ws: list[int]) -> None:
+    """Rows whose total times a weight is beyond float and int64 (an amount re-split with index
+    over amounts summing to about it: the invoicing base of a large cycle) take the path of whole
+    multiples of the weights plus a rest, and give exactly the reference's answer."""
+    out = split_rows(np.array([total, total // 3]), np.array([ws, ws]))
+    assert out[0].tolist() == split_one(total, ws)
+    assert out[1].tolist() == split_one(total // 3, ws)

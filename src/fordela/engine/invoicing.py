@@ -424,25 +424,42 @@ class _Builder:
             np.concatenate([row_object[rows], [object_rank[c[0]] for c in others]]),
             np.concatenate([row_kind[rows], [kind_rank[c[2]] for c in others]]),
         ]
-        order = np.lexsort(keys[::-1]).tolist()
+        order = np.lexsort(keys[::-1])
         names = split.organisations if split is not None else ()
-        cell_object = [row_objects[i] for i in rows.tolist()] + [c[0] for c in others]
-        cell_org = [names[j] for j in columns.tolist()] + [c[1] for c in others]
-        cell_kind = [row_kinds[i] for i in rows.tolist()] + [c[2] for c in others]
-        cell_rate = [rate_of[(org, objects[obj][0])] for obj, org in zip(cell_object, cell_org, strict=True)]
+        # Each cell's VAT rate as an index into `rates`, from the object's category (per row) and
+        # the organisation's kind (per column).
+        rates = sorted(set(rate_of.values()) | {zero})
+        rate_index = {rate: i for i, rate in enumerate(rates)}
+        categories = sorted({c for c, _ in objects.values()})
+        column_rates = np.array(
+            [[rate_index[rate_of.get((org, c), zero)] for c in categories] for org in names], dtype=np.int64
+        ).reshape(len(names), len(categories))
+        row_category = np.array([categories.index(objects[o][0]) for o in row_objects], dtype=np.int64)
+        other_rates = np.array(
+            [rate_index[rate_of.get((c[1], objects[c[0]][0]), zero)] for c in others], dtype=np.int64
+        )
+        cell_rates = np.concatenate([column_rates[columns, row_category[rows]], other_rates]).astype(np.int64)
+        cells = len(yearly)
+        rows_at, columns_at = rows.tolist(), columns.tolist()
         lines = []
         for period in sorted(periods, key=list(Period).index):
             start, stop = period.months[0] - 1, period.months[-1]
-            nets = _period_parts(yearly, start, stop).tolist() + [self._other_part(c, start, stop) for c in others]
-            vats = _vat(nets, cell_rate)
-            for k in order:
-                net = nets[k]
-                if net == 0:
-                    continue
-                obj, org = cell_object[k], cell_org[k]
+            other_nets = [self._other_part(c, start, stop) for c in others]
+            nets = np.concatenate([_period_parts(yearly, start, stop), np.array(other_nets, dtype=np.int64)])
+            vats = _vat(nets, cell_rates, rates).tolist()
+            shown = order[nets[order] != 0].tolist()
+            net_at, rate_at = nets.tolist(), cell_rates.tolist()
+            for k in shown:
+                if k < cells:
+                    i = rows_at[k]
+                    obj, org, kind = row_objects[i], names[columns_at[k]], row_kinds[i]
+                else:
+                    obj, org, kind = others[k - cells]
                 category, supplier = objects[obj]
-                kind, rate = cell_kind[k], cell_rate[k]
-                lines.append(InvoiceLine(self.year, period, supplier, org, obj, kind, category, net, rate, vats[k]))
+                rate = rates[rate_at[k]]
+                lines.append(
+                    InvoiceLine(self.year, period, supplier, org, obj, kind, category, net_at[k], rate, vats[k])
+                )
         return lines
 
     def _other_part(self, cell: tuple[str, str, str], start: int, stop: int) -> int:
@@ -462,13 +479,24 @@ def _period_parts(yearly: np.ndarray, start: int, stop: int) -> np.ndarray:
     return parts
 
 
-def _vat(nets: list[int], rates: list[Decimal]) -> list[int]:
-    """Each line's VAT: net × rate rounded half-up per line (exact integers; each rate once)."""
-    exact = {rate: Fraction(rate) for rate in set(rates)}
-    return [
-        round_half_up_ratio(net * exact[rate].numerator, exact[rate].denominator) if rate else 0
-        for net, rate in zip(nets, rates, strict=True)
-    ]
+def _vat(nets: np.ndarray, rate_at: np.ndarray, rates: list[Decimal]) -> np.ndarray:
+    """Each line's VAT: net × its rate rounded half-up per line, exactly (integers: each rate is
+    numerator / denominator), a rate at a time; Python integers where int64 could overflow."""
+    vats = np.zeros(len(nets), dtype=np.int64)
+    for index, rate in enumerate(rates):
+        if not rate:
+            continue
+        chosen = np.flatnonzero(rate_at == index)
+        exact = Fraction(rate)
+        net = nets[chosen]
+        if len(net) and int(np.abs(net).max()) * exact.numerator * 2 >= 2**62:
+            vats[chosen] = [round_half_up_ratio(n * exact.numerator, exact.denominator) for n in net.tolist()]
+            continue
+        scaled = net * exact.numerator
+        whole, rest = np.divmod(np.abs(scaled), exact.denominator)
+        whole += 2 * rest >= exact.denominator
+        vats[chosen] = np.where(scaled < 0, -whole, whole)
+    return vats
 
 
 def invoicing_base(

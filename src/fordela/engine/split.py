@@ -435,6 +435,18 @@ def _slow_rows(c: I64, rows: IntP, row_weights: Callable[[int], I64], out: I64) 
         w = row_weights(i)
         total = int(c[i])
         a = abs(total)
+        exact_w = sum(w.tolist())
+        if a >= exact_w > 0:
+            # Whole multiples of the weights first: with a = k·W + r every floor(a·w/W) is
+            # k·w + floor(r·w/W) and every remainder a·w mod W equals r·w mod W, so the split of a
+            # is k·w plus the split of r — the same ranking, with products small enough for int64
+            # (a total re-split by amounts summing to about it, e.g. indexing: r is the index).
+            k, r = divmod(a, exact_w)
+            rest = np.zeros((1, m), dtype=np.int64)
+            _slow_rows(np.array([r], dtype=np.int64), np.array([0]), lambda _: w, rest)
+            part = w * np.int64(k) + rest[0]
+            out[i] = part if total >= 0 else -part
+            continue
         wmax = int(w.max())
         big_w = int(w.sum(dtype=np.float64))
         if a < 2**53 and big_w < 2**52 and float(a) * wmax < _INT_SAFE:
