@@ -444,8 +444,12 @@ def _slow_rows(c: I64, rows: IntP, row_weights: Callable[[int], I64], out: I64) 
             k, r = divmod(a, exact_w)
             rest = np.zeros((1, m), dtype=np.int64)
             _slow_rows(np.array([r], dtype=np.int64), np.array([0]), lambda _: w, rest)
-            part = w * np.int64(k) + rest[0]
-            out[i] = part if total >= 0 else -part
+            if k < 2**62:  # k·w ≤ a: fits, and so does the sum
+                part = w * np.int64(k) + rest[0]
+                out[i] = part if total >= 0 else -part
+            else:  # a = 2^63 (the most negative total): only the negated result fits int64
+                sign = 1 if total >= 0 else -1
+                out[i] = [sign * (k * x + y) for x, y in zip(w.tolist(), rest[0].tolist(), strict=True)]
             continue
         wmax = int(w.max())
         big_w = int(w.sum(dtype=np.float64))
