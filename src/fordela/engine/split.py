@@ -443,7 +443,7 @@ def _slow_rows(c: I64, rows: IntP, row_weights: Callable[[int], I64], out: I64) 
             # (a total re-split by amounts summing to about it, e.g. indexing: r is the index).
             k, r = divmod(a, exact_w)
             rest = np.zeros((1, m), dtype=np.int64)
-            _slow_rows(np.array([r], dtype=np.int64), np.array([0]), lambda _: w, rest)
+            _slow_rows(np.array([r], dtype=np.int64), np.array([0]), lambda _, w=w: w, rest)
             if k < 2**62:  # k·w ≤ a: fits, and so does the sum
                 part = w * np.int64(k) + rest[0]
                 out[i] = part if total >= 0 else -part
