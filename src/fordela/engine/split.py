@@ -34,6 +34,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -428,6 +429,10 @@ def _resolve_band(band: Bool, r: F64, need: I64, q: F64) -> None:
     q.ravel()[flat[rank < want]] += 1.0
 
 
+def _same(weights: I64, _row: int) -> I64:
+    return weights
+
+
 def _slow_rows(c: I64, rows: IntP, row_weights: Callable[[int], I64], out: I64) -> None:
     """Rows beyond the float path: int64 arithmetic when it cannot overflow, else Python ints."""
     m = out.shape[1]
@@ -443,7 +448,7 @@ def _slow_rows(c: I64, rows: IntP, row_weights: Callable[[int], I64], out: I64) 
             # (a total re-split by amounts summing to about it, e.g. indexing: r is the index).
             k, r = divmod(a, exact_w)
             rest = np.zeros((1, m), dtype=np.int64)
-            _slow_rows(np.array([r], dtype=np.int64), np.array([0]), lambda _, w=w: w, rest)
+            _slow_rows(np.array([r], dtype=np.int64), np.array([0]), partial(_same, w), rest)
             if k < 2**62:  # k·w ≤ a: fits, and so does the sum
                 part = w * np.int64(k) + rest[0]
                 out[i] = part if total >= 0 else -part
