@@ -202,3 +202,20 @@ def test_a_sheet_longer_than_a_worksheet_goes_on_in_continuation_sheets_with_the
     assert values[1] == [("rad", "n"), ("r2", 2), ("r3", 3)]
     assert values[2] == [("rad", "n"), ("r4", 4)]
     assert values[3] == [("a",), ("x",)]
+
+
+def test_a_large_table_is_written_as_csv_a_block_of_rows_at_a_time(monkeypatch) -> None:
+    """The same bytes whether a table is formatted whole or a block of rows at a time (what a
+    table of millions of invoice lines takes, so no string per cell is held for all of it)."""
+    from fordela.reports import render
+    from fordela.reports.tables import Col, ColumnKind, Table
+
+    columns = (Col("code", "Code"), Col("amount", "Amount", ColumnKind.MONEY), Col("note", "Note"))
+    rows = tuple(
+        (["a", "=b", "c,d", 'e"'][i % 4], (i * 7919) % 100_003 - 50_000, None if i % 3 else "n") for i in range(50)
+    )
+    table = Table("t", columns, rows)
+    whole = render.as_csv(table)
+    monkeypatch.setattr(render, "_CSV_BLOCK", 7)
+    assert render.as_csv(table) == whole
+    assert whole.count("\n") == 51

@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from fordela.engine.money import display, machine, percent, swedish_number, to_sek
-from fordela.package.tabular import Sheet, csv_columns, xlsx_bytes
+from fordela.package.tabular import Sheet, csv_column_blocks, csv_columns, csv_line, inert, xlsx_bytes
 from fordela.reports.tables import Col, ColumnKind, Table
 
 FORMATS = ("table", "csv", "json")
@@ -80,9 +80,15 @@ def _machine_column(col: Col, values: Sequence[Any]) -> list[Any]:
     return [_machine_cell(col, v) for v in values]
 
 
-def _machine_columns(table: Table) -> list[list[Any]]:
-    columns = list(zip(*table.rows, strict=True)) if table.rows else [() for _ in table.columns]
+def _machine_columns(table: Table, rows: Sequence[tuple[Any, ...]] | None = None) -> list[list[Any]]:
+    rows = table.rows if rows is None else rows
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in table.columns]
     return [_machine_column(c, values) for c, values in zip(table.columns, columns, strict=True)]
+
+
+# Rows turned into CSV text at a time: a large table (millions of invoice lines) is never held
+# as one string per cell, only as its rows and the text.
+_CSV_BLOCK = 65_536
 
 
 def _text_columns(table: Table) -> frozenset[int]:
@@ -93,7 +99,14 @@ def _text_columns(table: Table) -> frozenset[int]:
 def as_csv(table: Table) -> str:
     """The table as CSV through the one writer (`fordela.package.tabular`)."""
     header = [c.key for c in table.columns]
-    return "".join(csv_columns(header, _machine_columns(table), text=_text_columns(table)))
+    text = _text_columns(table)
+    if len(table.rows) <= _CSV_BLOCK:
+        return "".join(csv_columns(header, _machine_columns(table), text=text))
+    blocks = (
+        _machine_columns(table, table.rows[start : start + _CSV_BLOCK])
+        for start in range(0, len(table.rows), _CSV_BLOCK)
+    )
+    return csv_line([inert(h) for h in header]) + "".join(csv_column_blocks(len(header), blocks, text=text))
 
 
 def as_xlsx(table: Table) -> bytes:
