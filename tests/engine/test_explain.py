@@ -291,3 +291,12 @@ def test_bills_by_year_reports_missing_driver_values(demo):
     assert bills[-1].problems and all("no value of driver" in p for p in bills[-1].problems)
     assert bills[-1].amount_with_index is None and not bills[0].problems
     assert all(b.amount_with_index is not None and b.amount_with_index >= b.amount for b in bills[:4])
+
+
+def test_explaining_some_organisations_reads_only_theirs_and_agrees_with_all(demo):
+    """One organisation's explanation (the organisation page) reads its own column of the
+    allocations and gives exactly what explaining every organisation gives it."""
+    resolution = resolve_code(demo, "coordination_group")
+    everyone = explain(demo, resolution)
+    for chosen in (["grundskola"], ["intraservice", "forskola"], [o.code for o in demo.organisations[:3]]):
+        assert explain(demo, resolution, chosen) == {org: everyone[org] for org in chosen}

@@ -40,6 +40,7 @@ with a clear problem list instead of an amount where a year cannot be split.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -144,32 +145,51 @@ def _amounts(lines: Iterable[AllocationLine]) -> dict[str, Amounts]:
     return result
 
 
-def _allocation_amounts(allocation: Allocation, split_amounts: np.ndarray | None = None) -> dict[str, Amounts]:
+def _allocation_amounts(
+    allocation: Allocation, split_amounts: np.ndarray | None = None, organisations: Sequence[str] | None = None
+) -> dict[str, Amounts]:
     """`_amounts` of the whole allocation, read from its arrays (`split_amounts`: the weighted
-    objects' amounts to use instead of the allocation's, e.g. with index)."""
+    objects' amounts to use instead of the allocation's, e.g. with index); of `organisations`
+    only if given (one organisation's explanation reads its column, not every cell)."""
     result: dict[str, Amounts] = defaultdict(lambda: defaultdict(int))
+    wanted = None if organisations is None else set(organisations)
     for line in allocation.subscriptions:
-        result[line.object][line.organisation] += line.amount
+        if wanted is None or line.organisation in wanted:
+            result[line.object][line.organisation] += line.amount
     split = allocation.split
-    if split is not None:
+    if split is None:
+        return result
+    values = split.amounts if split_amounts is None else split_amounts
+    if wanted is None:
         for i, obj in enumerate(split.objects):
             amounts = result[obj.code]
-            for org, amount in split.row(i, split_amounts).items():
+            for org, amount in split.row(i, values).items():
                 amounts[org] += amount
+        return result
+    for org in sorted(wanted):
+        j = bisect_left(split.organisations, org)
+        if j == len(split.organisations) or split.organisations[j] != org:
+            continue
+        rows = np.flatnonzero(split.member[:, j])
+        for i, amount in zip(rows.tolist(), values[rows, j].tolist(), strict=True):
+            result[split.objects[i].code][org] += amount
     return result
 
 
-def with_index_by_object(data: CycleData, allocation: Allocation) -> dict[str, Amounts]:
-    """object → organisation → amount with index, as the invoicing base indexes it.
+def with_index_by_object(
+    data: CycleData, allocation: Allocation, organisations: Sequence[str] | None = None
+) -> dict[str, Amounts]:
+    """object → organisation → amount with index, as the invoicing base indexes it (of
+    `organisations` only, if given).
 
     Split lines are indexed per object (`indexed_amounts`, compounded per year since the base year,
     re-split by the distributed amounts so they sum exactly); subscriptions are not indexed.
     """
     split = allocation.split
     if split is None:
-        return _allocation_amounts(allocation)
+        return _allocation_amounts(allocation, None, organisations)
     years = max(0, allocation.year - data.cycle.base_year)
-    return _allocation_amounts(allocation, indexed_amounts(split, data.cycle.index_rate, years))
+    return _allocation_amounts(allocation, indexed_amounts(split, data.cycle.index_rate, years), organisations)
 
 
 def with_index_by_organisation(data: CycleData, allocation: Allocation) -> dict[str, int]:
@@ -265,8 +285,9 @@ def explain(
     alloc_b = after if after is not None else allocate(data, year_b, resolution)
     index = CycleIndex.of(data)
     orgs = list(index.org_order if organisations is None else organisations)
-    amounts_a, amounts_b = _allocation_amounts(alloc_a), _allocation_amounts(alloc_b)
-    indexed_b = with_index_by_object(data, alloc_b)
+    amounts_a = _allocation_amounts(alloc_a, None, None if organisations is None else orgs)
+    amounts_b = _allocation_amounts(alloc_b, None, None if organisations is None else orgs)
+    indexed_b = with_index_by_object(data, alloc_b, None if organisations is None else orgs)
     objects_a = {o.code: o for o in alloc_a.objects}
     objects_b = {o.code: o for o in alloc_b.objects}
     codes = list(objects_a) + [c for c in objects_b if c not in objects_a]
