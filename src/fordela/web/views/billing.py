@@ -44,10 +44,10 @@ from fordela.billing.services import (
     own_services_of,
 )
 from fordela.billing.sie import company_name
-from fordela.cycle.computed import computed, invoicing_base_of
+from fordela.cycle.computed import computed, resolution_of
 from fordela.engine.allocation_types import AllocationError
-from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of
-from fordela.engine.model import Period
+from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of, invoicing_base
+from fordela.engine.model import CycleData, Period
 from fordela.engine.scenario import decided_stage
 from fordela.jobs.kinds import XLSX
 from fordela.reports import billing as reports
@@ -129,7 +129,7 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
     problems: tuple[str, ...] = ()
     base: InvoicingBase | None = None
     try:
-        base = invoicing_base_of(data, year, scenario, granularity_of(period), own_services_of(cycle))
+        base = _period_base(data, year, scenario, period, own_services_of(cycle))
     except (InvoicingError, AllocationError) as error:
         problems = error.problems
     lines: list[InvoiceLine] = (
@@ -189,6 +189,25 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
     return table_download(request, downloads) or render(request, "web/billing/invoicing.html", context)
 
 
+def _period_base(
+    data: CycleData, year: int, scenario: str, period: Period, own_services: frozenset[str]
+) -> InvoicingBase:
+    """The invoicing base of `year` with the lines of `period` alone (what the pages and downloads
+    of one period show; its exempted and not invoiced amounts are the whole year's), as
+    `billing.compute_lines` makes it: computed once per revision. The lines of the other periods
+    of the year would be three (or eleven) times as many lines for nothing.
+    Raises InvoicingError/AllocationError."""
+    granularity = granularity_of(period)
+    later = year > data.cycle.base_year
+
+    def build() -> InvoicingBase:
+        resolution = resolution_of(data, scenario) if later else None
+        return invoicing_base(data, year, resolution, granularity=granularity, own_services=own_services, only=period)
+
+    key = (year, scenario, granularity.value, tuple(sorted(own_services)), period.value)
+    return computed(data, "invoicing-base-of-period", key, build, scenario=scenario if later else None)
+
+
 def _hide(table: Table, *keys: str) -> Table:
     """`table` without the columns that are the same on every row of the page (period, customer)."""
     columns = tuple(dataclasses.replace(c, shown=False) if c.key in keys else c for c in table.columns)
@@ -202,7 +221,7 @@ def _lines_for_export(request: HttpRequest, view: CycleView, year: int, period: 
         lines = computed(data, "frozen-lines", (freeze.pk,), lambda: frozen_lines(freeze))
     else:
         # The page's invoicing base, computed once per revision (as `billing.compute_lines` makes it).
-        base = invoicing_base_of(data, year, decided_stage(data), granularity_of(period), own_services_of(view.code))
+        base = _period_base(data, year, decided_stage(data), period, own_services_of(view.code))
         lines = list(base.for_period(period))
     if not can_see_every_invoice(request.user):
         own = organisation_of(request.user)
@@ -288,7 +307,7 @@ def _freeze_preview(view: CycleView, year: int, period: Period) -> dict[str, Any
     problems: tuple[str, ...] = ()
     lines: list[InvoiceLine] = []
     try:
-        base = invoicing_base_of(data, year, scenario, granularity_of(period), own_services_of(view.code))
+        base = _period_base(data, year, scenario, period, own_services_of(view.code))
         lines = list(base.for_period(period))
     except (InvoicingError, AllocationError) as error:
         problems = error.problems
