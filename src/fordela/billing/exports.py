@@ -99,8 +99,10 @@ def lines_csv_records(lines: Sequence[InvoiceLine], data: CycleData) -> Iterator
 
 
 def _kr(column: list[int]) -> list[Decimal]:
-    """`to_sek` of every amount: the same Decimal (two decimals), from its machine text."""
-    return list(map(Decimal, map(machine, column)))
+    """`to_sek` of every amount: the same Decimal with two decimals. An öre amount of fewer than
+    27 digits moved two places is already exact to the öre, so `to_sek`'s quantize changes
+    nothing; it is left out (a third of the cost per cell)."""
+    return [Decimal(ore).scaleb(-2) for ore in column]
 
 
 def lines_xlsx(lines: Sequence[InvoiceLine], data: CycleData, target: Path | IO[bytes]) -> None:

@@ -27,6 +27,7 @@ from itertools import repeat
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ from fordela.billing.models import FrozenLine, InvoicingFreeze, InvoicingReversa
 from fordela.engine.invoicing import InvoiceLine, InvoicingBase, granularity_of, invoicing_base
 from fordela.engine.model import CycleData, Period, ServiceCategory
 from fordela.engine.scenario import resolve_code
+from fordela.package.validate import without_gc
 
 
 class BillingError(ValueError):
@@ -414,32 +416,63 @@ def _map_distinct(convert: Any, column: tuple[Any, ...]) -> list[Any]:
     return list(map(converted.__getitem__, column))
 
 
-def frozen_lines(freeze: InvoicingFreeze) -> list[InvoiceLine]:
-    """The stored lines of a freeze as the engine's InvoiceLine."""
+def frozen_lines(freeze: InvoicingFreeze, organisation: str | None = None) -> list[InvoiceLine]:
+    """The stored lines of a freeze as the engine's InvoiceLine (`organisation`: its lines only)."""
     from fordela.cycle.selectors import query_columns
 
     # Fetched column by column through the raw cursor, not as model instances or ORM rows (a
     # large cycle freezes tens of thousands of lines a quarter); the few categories and rates
     # are converted once each and the lines built positionally.
-    query = FrozenLine.objects.filter(freeze=freeze).order_by("id").values_list(*FROZEN_LINE_COLUMNS)
+    query = FrozenLine.objects.filter(freeze=freeze)
+    if organisation is not None:
+        query = query.filter(organisation=organisation)
+    query = query.order_by("id").values_list(*FROZEN_LINE_COLUMNS)
     suppliers, organisations, objects, kinds, categories, nets, rates, vats = query_columns(query)
     count = len(suppliers)
     category_of = {c.value: c for c in ServiceCategory}
-    return list(
-        map(
-            InvoiceLine,
-            repeat(freeze.year, count),
-            repeat(Period(freeze.period), count),
-            suppliers,
-            organisations,
-            objects,
-            kinds,
-            map(category_of.__getitem__, categories),
-            nets,
-            _map_distinct(lambda rate: Decimal(rate).normalize(), rates),
-            vats,
+    with without_gc():  # tens of thousands of new lines and no reference cycles among them
+        return list(
+            map(
+                InvoiceLine,
+                repeat(freeze.year, count),
+                repeat(Period(freeze.period), count),
+                suppliers,
+                organisations,
+                objects,
+                kinds,
+                map(category_of.__getitem__, categories),
+                nets,
+                _map_distinct(lambda rate: Decimal(rate).normalize(), rates),
+                vats,
+            )
         )
+
+
+@dataclass(frozen=True)
+class FrozenTotals:
+    """A freeze's lines counted and summed per invoice by the database, without reading them."""
+
+    lines: int
+    # (period, supplier, customer) → [net, VAT] in öre, as `reports.invoice_totals` sums lines
+    invoices: dict[tuple[Period, str, str], list[int]]
+
+
+def frozen_totals(freeze: InvoicingFreeze) -> FrozenTotals:
+    """The number of lines of a freeze and its sums per invoice: one GROUP BY query (what the
+    invoicing page shows of a frozen period when no customer is chosen)."""
+    period = Period(freeze.period)
+    sums = (
+        FrozenLine.objects.filter(freeze=freeze)
+        .values_list("supplier", "organisation")
+        .annotate(lines=Count("id"), net=Sum("net"), vat=Sum("vat"))
+        .order_by()
     )
+    count, invoices = 0, {}
+    for supplier, organisation, lines, net, vat in sums:
+        count += lines
+        # A sum of bigints is a numeric (Decimal) on PostgreSQL: whole öre either way.
+        invoices[(period, supplier, organisation)] = [int(net), int(vat)]
+    return FrozenTotals(count, invoices)
 
 
 def frozen_data(freeze: InvoicingFreeze) -> CycleData:

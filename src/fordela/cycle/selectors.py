@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
 
@@ -99,7 +100,8 @@ class _Codes:
 
     def of(self, model: type[Any]) -> dict[int, str]:
         if model not in self._by_model:
-            self._by_model[model] = dict(model.objects.filter(cycle=self._cycle).values_list("pk", "code"))
+            ids, codes = query_columns(model.objects.filter(cycle=self._cycle).values_list("pk", "code"))
+            self._by_model[model] = dict(zip(ids, codes, strict=True))
         return self._by_model[model]
 
 
@@ -145,7 +147,10 @@ def query_columns(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
     but once per distinct value of a column rather than once per row.
     """
     compiler = query.query.get_compiler(using=query.db)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # a query that cannot match (.none(), an empty IN): nothing to ask
+        return [() for _ in query.query.values_select]
     expressions = [expression for expression, _, _ in compiler.select]
     converters = compiler.get_converters(expressions)
     connection = connections[query.db]

@@ -36,8 +36,10 @@ from fordela.billing.exports import lines_csv_records, lines_xlsx
 from fordela.billing.models import InvoicingFreeze
 from fordela.billing.services import (
     BillingError,
+    FrozenTotals,
     freeze_of,
     frozen_lines,
+    frozen_totals,
     invoice_export_sie,
     invoice_freeze,
     invoice_verify,
@@ -132,14 +134,16 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
         base = _period_base(data, year, scenario, period, own_services_of(cycle))
     except (InvoicingError, AllocationError) as error:
         problems = error.problems
-    lines: list[InvoiceLine] = (
-        # A freeze never changes; its lines are read once per revision, not on every request.
-        computed(data, "frozen-lines", (freeze.pk,), lambda: frozen_lines(freeze))
-        if freeze
-        else list(base.for_period(period))
-        if base
-        else []
-    )
+    lines: list[InvoiceLine] = []
+    # A freeze never changes: what the page shows of it is read once per revision. Every
+    # customer's invoices are summed by the database; one customer's lines are read alone.
+    sums: FrozenTotals | None = None
+    if freeze is not None and everyone and not organisation:
+        sums = computed(data, "frozen-totals", (freeze.pk,), lambda: frozen_totals(freeze))
+    elif freeze is not None:
+        lines = computed(data, "frozen-lines-of", (freeze.pk, organisation), lambda: frozen_lines(freeze, organisation))
+    elif base is not None:
+        lines = list(base.for_period(period))
     if not everyone:
         lines = [ln for ln in lines if ln.organisation == organisation]
     context: dict[str, Any] = {
@@ -160,7 +164,7 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
         "may_invoice": can_invoice(request.user),
         "may_verify": can_verify_invoicing(request.user),
         "query": _query(year, period, organisation),
-        "line_count": len(lines),
+        "line_count": sums.lines if sums is not None else len(lines),
     }
     downloads: dict[str, Table] = {}
     if base is not None or freeze is not None:
@@ -168,7 +172,7 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
         own = [ln for ln in lines if ln.organisation == organisation] if organisation else lines
         shown = base or InvoicingBase(year, granularity_of(period), data.cycle.index_rate, 0, ())
         shown = dataclasses.replace(shown, lines=tuple(own))
-        totals = reports.invoice_totals_table(data, shown, period)
+        totals = reports.invoice_totals_table(data, shown, period, sums.invoices if sums is not None else None)
         totals = _hide(totals, "period", *(("organisation_name",) if organisation else ()))
         downloads["totals"] = totals
         context["totals"] = paged_table(request, totals, "totals")
@@ -214,10 +218,15 @@ def _hide(table: Table, *keys: str) -> Table:
     return dataclasses.replace(table, columns=columns)
 
 
-def _lines_for_export(request: HttpRequest, view: CycleView, year: int, period: Period) -> list[InvoiceLine]:
+def _lines_for_export(
+    request: HttpRequest, view: CycleView, year: int, period: Period, organisation: str = ""
+) -> list[InvoiceLine]:
     freeze, _covering = _freeze_of(view.code, year, period)
     data = view.data
-    if freeze is not None:
+    if freeze is not None and organisation:
+        # One customer's frozen lines are read alone (as the invoicing page reads them).
+        lines = computed(data, "frozen-lines-of", (freeze.pk, organisation), lambda: frozen_lines(freeze, organisation))
+    elif freeze is not None:
         lines = computed(data, "frozen-lines", (freeze.pk,), lambda: frozen_lines(freeze))
     else:
         # The page's invoicing base, computed once per revision (as `billing.compute_lines` makes it).
@@ -237,7 +246,7 @@ def invoicing_export(request: HttpRequest, cycle: str) -> HttpResponse:
     year, period, organisation = _chosen(request, view, request.GET or None)
     fmt = request.GET.get("format", "csv")
     try:
-        lines = _lines_for_export(request, view, year, period)
+        lines = _lines_for_export(request, view, year, period, organisation)
     except (InvoicingError, AllocationError) as error:
         messages.error(request, "; ".join(error.problems))
         return redirect(reverse("invoicing", kwargs={"cycle": cycle}) + "?" + _query(year, period, organisation))
