@@ -6,6 +6,7 @@ exactly what the plain one gave."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import zipfile
@@ -30,7 +31,7 @@ from fordela.billing.models import FrozenLine
 from fordela.cycle import selectors
 from fordela.cycle.services import cycle_import
 from fordela.engine.invoicing import InvoiceLine
-from fordela.engine.model import CycleData, Period
+from fordela.engine.model import CycleData, Participation, Period
 from fordela.engine.money import to_sek
 from fordela.package import tabular
 from fordela.package.schema import TABLES
@@ -241,3 +242,37 @@ def test_query_columns_convert_as_the_orm_does(imported: CycleData) -> None:
         assert list(zip(*columns, strict=True)) == list(rows) != [], model
         assert [tuple(map(type, r)) for r in zip(*columns, strict=True)] == [tuple(map(type, r)) for r in rows]
     assert cycle.pk
+
+
+def test_rows_are_built_a_column_at_a_time_as_their_constructor_builds_them(
+    demo: CycleData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tables = [t for t in TABLES if not t.single_row and getattr(demo, t.name)]
+    expected = {}
+    for table in tables:
+        names = [c.name for c in table.columns]
+        columns = [[getattr(row, n) for row in getattr(demo, table.name)] for n in names]
+        expected[table.name] = (names, columns, list(map(table.row_type, *columns)))
+
+    def per_row(self: Any, *args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a row was made by a call of its class")
+
+    monkeypatch.setattr(Participation, "__init__", per_row)
+    for table in tables:
+        names, columns, made = expected[table.name]
+        built = selectors.build_rows(table.row_type, names, columns)
+        assert built == made and {type(b) for b in built} == {table.row_type}, table.name
+    # Anything else is called per row: a class with its own __post_init__, or other fields.
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        value: int
+
+        def __post_init__(self) -> None:
+            if self.value < 0:
+                raise ValueError("negative")
+
+    assert selectors.build_rows(Checked, ["value"], [[1, 2]]) == [Checked(1), Checked(2)]
+    with pytest.raises(ValueError, match="negative"):
+        selectors.build_rows(Checked, ["value"], [[1, -2]])
+    assert selectors.build_rows(Period, ["value"], [["q1"]]) == [Period.Q1]

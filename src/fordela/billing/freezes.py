@@ -418,7 +418,7 @@ def _map_distinct(convert: Any, column: tuple[Any, ...]) -> list[Any]:
 
 def frozen_lines(freeze: InvoicingFreeze, organisation: str | None = None) -> list[InvoiceLine]:
     """The stored lines of a freeze as the engine's InvoiceLine (`organisation`: its lines only)."""
-    from fordela.cycle.selectors import query_columns
+    from fordela.cycle.selectors import build_rows, query_columns
 
     # Fetched column by column through the raw cursor, not as model instances or ORM rows (a
     # large cycle freezes tens of thousands of lines a quarter); the few categories and rates
@@ -430,22 +430,20 @@ def frozen_lines(freeze: InvoicingFreeze, organisation: str | None = None) -> li
     suppliers, organisations, objects, kinds, categories, nets, rates, vats = query_columns(query)
     count = len(suppliers)
     category_of = {c.value: c for c in ServiceCategory}
+    columns = [
+        [freeze.year] * count,
+        [Period(freeze.period)] * count,
+        suppliers,
+        organisations,
+        objects,
+        kinds,
+        list(map(category_of.__getitem__, categories)),
+        nets,
+        _map_distinct(lambda rate: Decimal(rate).normalize(), rates),
+        vats,
+    ]
     with without_gc():  # tens of thousands of new lines and no reference cycles among them
-        return list(
-            map(
-                InvoiceLine,
-                repeat(freeze.year, count),
-                repeat(Period(freeze.period), count),
-                suppliers,
-                organisations,
-                objects,
-                kinds,
-                map(category_of.__getitem__, categories),
-                nets,
-                _map_distinct(lambda rate: Decimal(rate).normalize(), rates),
-                vats,
-            )
-        )
+        return build_rows(InvoiceLine, ("year", "period", *FROZEN_LINE_COLUMNS), columns)
 
 
 @dataclass(frozen=True)
