@@ -205,6 +205,8 @@ def _insert_lines(freeze: InvoicingFreeze, lines: list[InvoiceLine]) -> None:
     store (the few VAT rates prepared by their field once each), in the order of `lines`, so
     the ids keep that order.
     """
+    if not lines:
+        return
     rate_field = FrozenLine._meta.get_field("vat_rate")
     cells: list[Any] = list(zip(*map(_fields_of, lines), strict=True))
     category, rate = FROZEN_LINE_COLUMNS.index("category"), FROZEN_LINE_COLUMNS.index("vat_rate")
