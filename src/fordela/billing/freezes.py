@@ -401,15 +401,13 @@ def lines_sha256(lines: list[InvoiceLine]) -> str:
     if not lines:
         return hashlib.sha256(b"").hexdigest()
     columns = list(zip(*map(_fields_of, lines), strict=True))
+    rate = FROZEN_LINE_COLUMNS.index("vat_rate")
     texts = [
-        _map_distinct(str, column) if i not in _NORMALISED else _map_distinct(lambda v: str(v.normalize()), column)
+        _map_distinct(lambda v: str(v.normalize()), column) if i == rate else _map_distinct(str, column)
         for i, column in enumerate(columns)
     ]
     text = "\n".join(map(",".join, zip(*texts, strict=True)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-_NORMALISED = {6}  # the VAT rate
 
 
 def _map_distinct(convert: Any, column: tuple[Any, ...]) -> list[Any]:
