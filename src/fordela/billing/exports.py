@@ -8,13 +8,15 @@ numbers we write ourselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import operator
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from fordela.engine.invoicing import InvoiceLine
 from fordela.engine.model import CycleData
-from fordela.engine.money import to_sek
+from fordela.engine.money import machine
 from fordela.package import tabular
 
 HEADER = (
@@ -37,31 +39,48 @@ MONEY_COLUMNS = frozenset({"net", "vat", "gross"})
 MONEY_FORMAT = "#,##0.00"
 
 
-def _rows(lines: Sequence[InvoiceLine], data: CycleData) -> list[tuple[object, ...]]:
+# An invoice line's fields as the export reads them, got in C.
+_LINE_FIELDS = operator.attrgetter(
+    "year", "period", "supplier", "organisation", "object", "kind", "category", "net", "vat_rate", "vat"
+)
+
+
+def _columns(lines: Sequence[InvoiceLine], data: CycleData) -> list[list[Any]]:
+    """The export's columns (in HEADER order; amounts in öre), made column by column: a name,
+    a period or a category is looked up once per distinct value, not once per line (a large
+    cycle's period has hundreds of thousands of lines)."""
+    if not lines:
+        return [[] for _ in HEADER]
     names = {o.code: o.name for o in data.organisations}
     objects = {s.code: s.name for s in data.services} | {p.code: p.title for p in data.proposals}
+    years, periods, suppliers, organisations, codes, kinds, categories, nets, rates, vats = map(
+        list, zip(*map(_LINE_FIELDS, lines), strict=True)
+    )
     return [
-        (
-            ln.year,
-            ln.period.value,
-            ln.supplier,
-            names.get(ln.supplier, ""),
-            ln.organisation,
-            names.get(ln.organisation, ""),
-            ln.object,
-            objects.get(ln.object, ""),
-            ln.kind,
-            ln.category.value,
-            ln.net,
-            ln.vat_rate,
-            ln.vat,
-            ln.gross,
-        )
-        for ln in lines
+        years,
+        _each_distinct(lambda p: p.value, periods),
+        suppliers,
+        _each_distinct(lambda c: names.get(c, ""), suppliers),
+        organisations,
+        _each_distinct(lambda c: names.get(c, ""), organisations),
+        codes,
+        _each_distinct(lambda c: objects.get(c, ""), codes),
+        kinds,
+        _each_distinct(lambda c: c.value, categories),
+        nets,
+        rates,
+        vats,
+        list(map(operator.add, nets, vats)),
     ]
 
 
+def _each_distinct(convert: Callable[[Any], Any], column: list[Any]) -> list[Any]:
+    converted = {value: convert(value) for value in set(column)}
+    return list(map(converted.__getitem__, column))
+
+
 TEXT_COLUMNS = frozenset(i for i, h in enumerate(HEADER) if h not in MONEY_COLUMNS | {"year", "vat_rate"})
+_MONEY_INDEXES = frozenset(i for i, h in enumerate(HEADER) if h in MONEY_COLUMNS)
 
 
 def lines_csv(lines: Sequence[InvoiceLine], data: CycleData) -> str:
@@ -70,19 +89,26 @@ def lines_csv(lines: Sequence[InvoiceLine], data: CycleData) -> str:
 
 
 def lines_csv_records(lines: Sequence[InvoiceLine], data: CycleData) -> Iterator[str]:
-    """`lines_csv` record by record, for a download streamed as it is written."""
-    return tabular.csv_lines(HEADER, (_sek(row) for row in _rows(lines, data)), text=TEXT_COLUMNS)
+    """`lines_csv` a block of records at a time, for a download streamed as it is written.
+
+    Amounts are written as their machine text (`machine`: the text of `to_sek`, made with
+    integers rather than Decimal arithmetic)."""
+    columns = _columns(lines, data)
+    columns = [list(map(machine, c)) if i in _MONEY_INDEXES else c for i, c in enumerate(columns)]
+    return tabular.csv_columns(HEADER, columns, text=TEXT_COLUMNS)
 
 
-def _sek(row: tuple[object, ...]) -> list[tabular.Cell]:
-    return [
-        to_sek(v) if h in MONEY_COLUMNS and isinstance(v, int) else v  # type: ignore[misc]
-        for h, v in zip(HEADER, row, strict=True)
-    ]
+def _kr(column: list[int]) -> list[Decimal]:
+    """`to_sek` of every amount: the same Decimal with two decimals. An öre amount of fewer than
+    27 digits moved two places is already exact to the öre, so `to_sek`'s quantize changes
+    nothing; it is left out (a third of the cost per cell)."""
+    return [Decimal(ore).scaleb(-2) for ore in column]
 
 
 def lines_xlsx(lines: Sequence[InvoiceLine], data: CycleData, target: Path | IO[bytes]) -> None:
     """The lines as one sheet: amounts as numbers in kr (exact Decimal), every text cell as text."""
     formats = {i: MONEY_FORMAT for i, h in enumerate(HEADER) if h in MONEY_COLUMNS}
-    sheet = tabular.Sheet("fakturaunderlag", HEADER, (_sek(r) for r in _rows(lines, data)), formats, TEXT_COLUMNS)
+    columns = _columns(lines, data)
+    columns = [_kr(c) if i in _MONEY_INDEXES else c for i, c in enumerate(columns)]
+    sheet = tabular.Sheet("fakturaunderlag", HEADER, zip(*columns, strict=True), formats, TEXT_COLUMNS)
     tabular.write_xlsx(target, [sheet])

@@ -19,12 +19,15 @@ A controller must be able to trust what went to the ledger:
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +38,7 @@ from fordela.cycle.models import Scenario
 from fordela.engine.invoicing import InvoiceLine, InvoicingBase, granularity_of, invoicing_base
 from fordela.engine.model import CycleData, Period, ScenarioKind, ServiceCategory
 from fordela.engine.scenario import resolve_code
+from fordela.package.validate import without_gc
 
 
 class BillingError(ValueError):
@@ -185,22 +189,41 @@ def invoice_freeze(
             )
     except IntegrityError:
         raise BillingError(_("%(period)s is already frozen.") % {"period": shown}) from None
-    FrozenLine.objects.bulk_create(
-        FrozenLine(
-            freeze=freeze,
-            supplier=ln.supplier,
-            organisation=ln.organisation,
-            object=ln.object,
-            kind=ln.kind,
-            category=ln.category.value,
-            net=ln.net,
-            vat_rate=ln.vat_rate,
-            vat=ln.vat,
-        )
-        for ln in lines
-    )
+    _insert_lines(freeze, lines)
     notify_period_frozen(cycle=cycle, period=f"{year}-{period.value}", by=user)
     return freeze
+
+
+FROZEN_LINE_COLUMNS = ("supplier", "organisation", "object", "kind", "category", "net", "vat_rate", "vat")
+_fields_of = operator.attrgetter(*FROZEN_LINE_COLUMNS)  # a line's values in that order, got in C
+
+
+def _insert_lines(freeze: InvoicingFreeze, lines: list[InvoiceLine]) -> None:
+    """Store the lines of `freeze` in one statement: COPY on PostgreSQL, one executemany elsewhere.
+
+    A large cycle freezes tens of thousands of lines a quarter: a model instance and a prepared
+    value per field and line (bulk_create) cost seconds. The values are what the fields would
+    store (the few VAT rates prepared by their field once each), in the order of `lines`, so
+    the ids keep that order.
+    """
+    if not lines:
+        return
+    rate_field = FrozenLine._meta.get_field("vat_rate")
+    cells: list[Any] = list(zip(*map(_fields_of, lines), strict=True))
+    category, rate = FROZEN_LINE_COLUMNS.index("category"), FROZEN_LINE_COLUMNS.index("vat_rate")
+    cells[category] = _map_distinct(lambda c: c.value, cells[category])
+    cells[rate] = _map_distinct(lambda r: rate_field.get_db_prep_save(r, connection), cells[rate])
+    rows = list(zip(repeat(freeze.pk, len(lines)), *cells, strict=True))
+    table = connection.ops.quote_name(FrozenLine._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in ("freeze_id", *FROZEN_LINE_COLUMNS))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(names.split(", ")))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
 
 
 @transaction.atomic
@@ -378,29 +401,83 @@ def guard_frozen_periods(*, code: str, scenarios_only: bool = False, **_kwargs: 
 
 
 def lines_sha256(lines: list[InvoiceLine]) -> str:
-    text = "\n".join(",".join(str(value) for value in row) for row in _normalised(lines))
+    """sha256 of the lines as text: one line each, its fields (the VAT rate normalised) by commas.
+
+    Formatted column by column, each distinct value once (suppliers, kinds and rates repeat on
+    every line of a large quarter)."""
+    if not lines:
+        return hashlib.sha256(b"").hexdigest()
+    columns = list(zip(*map(_fields_of, lines), strict=True))
+    rate = FROZEN_LINE_COLUMNS.index("vat_rate")
+    texts = [
+        _map_distinct(lambda v: str(v.normalize()), column) if i == rate else _map_distinct(str, column)
+        for i, column in enumerate(columns)
+    ]
+    text = "\n".join(map(",".join, zip(*texts, strict=True)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def frozen_lines(freeze: InvoicingFreeze) -> list[InvoiceLine]:
-    """The stored lines of a freeze as the engine's InvoiceLine."""
+def _map_distinct(convert: Any, column: tuple[Any, ...]) -> list[Any]:
+    """`convert` of every value of `column`, called once per distinct value."""
+    converted = {value: convert(value) for value in set(column)}
+    return list(map(converted.__getitem__, column))
+
+
+def frozen_lines(freeze: InvoicingFreeze, organisation: str | None = None) -> list[InvoiceLine]:
+    """The stored lines of a freeze as the engine's InvoiceLine (`organisation`: its lines only)."""
+    from fordela.cycle.selectors import build_rows, query_columns
+
+    # Fetched column by column through the raw cursor, not as model instances or ORM rows (a
+    # large cycle freezes tens of thousands of lines a quarter); the few categories and rates
+    # are converted once each and the lines built positionally.
+    query = FrozenLine.objects.filter(freeze=freeze)
+    if organisation is not None:
+        query = query.filter(organisation=organisation)
+    query = query.order_by("id").values_list(*FROZEN_LINE_COLUMNS)
+    suppliers, organisations, objects, kinds, categories, nets, rates, vats = query_columns(query)
+    count = len(suppliers)
+    category_of = {c.value: c for c in ServiceCategory}
+    columns = [
+        [freeze.year] * count,
+        [Period(freeze.period)] * count,
+        suppliers,
+        organisations,
+        objects,
+        kinds,
+        list(map(category_of.__getitem__, categories)),
+        nets,
+        _map_distinct(lambda rate: Decimal(rate).normalize(), rates),
+        vats,
+    ]
+    with without_gc():  # tens of thousands of new lines and no reference cycles among them
+        return build_rows(InvoiceLine, ("year", "period", *FROZEN_LINE_COLUMNS), columns)
+
+
+@dataclass(frozen=True)
+class FrozenTotals:
+    """A freeze's lines counted and summed per invoice by the database, without reading them."""
+
+    lines: int
+    # (period, supplier, customer) → [net, VAT] in öre, as `reports.invoice_totals` sums lines
+    invoices: dict[tuple[Period, str, str], list[int]]
+
+
+def frozen_totals(freeze: InvoicingFreeze) -> FrozenTotals:
+    """The number of lines of a freeze and its sums per invoice: one GROUP BY query (what the
+    invoicing page shows of a frozen period when no customer is chosen)."""
     period = Period(freeze.period)
-    # Plain tuples, not model instances (a large cycle freezes millions of lines); the few
-    # categories and rates are converted once each.
-    rows = freeze.lines.order_by("id").values_list(
-        "supplier", "organisation", "object", "kind", "category", "net", "vat_rate", "vat"
+    sums = (
+        FrozenLine.objects.filter(freeze=freeze)
+        .values_list("supplier", "organisation")
+        .annotate(lines=Count("id"), net=Sum("net"), vat=Sum("vat"))
+        .order_by()
     )
-    categories = {c.value: c for c in ServiceCategory}
-    rates: dict[Decimal, Decimal] = {}
-    lines = []
-    for supplier, organisation, obj, kind, category, net, vat_rate, vat in rows.iterator(chunk_size=10_000):
-        rate = rates.get(vat_rate)
-        if rate is None:
-            rate = rates[vat_rate] = Decimal(vat_rate).normalize()
-        lines.append(
-            InvoiceLine(freeze.year, period, supplier, organisation, obj, kind, categories[category], net, rate, vat)
-        )
-    return lines
+    count, invoices = 0, {}
+    for supplier, organisation, lines, net, vat in sums:
+        count += lines
+        # A sum of bigints is a numeric (Decimal) on PostgreSQL: whole öre either way.
+        invoices[(period, supplier, organisation)] = [int(net), int(vat)]
+    return FrozenTotals(count, invoices)
 
 
 def frozen_data(freeze: InvoicingFreeze) -> CycleData:
@@ -421,10 +498,3 @@ def invoice_reproduce(*, freeze: InvoicingFreeze) -> list[InvoiceLine]:
         scenario=freeze.scenario,
         own_services=freeze.own_services,
     )
-
-
-def _normalised(lines: list[InvoiceLine]) -> list[tuple[Any, ...]]:
-    return [
-        (ln.supplier, ln.organisation, ln.object, ln.kind, ln.category, ln.net, ln.vat_rate.normalize(), ln.vat)
-        for ln in lines
-    ]

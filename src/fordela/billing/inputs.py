@@ -10,16 +10,25 @@ from __future__ import annotations
 import hashlib
 
 from fordela.engine.model import CycleData
+from fordela.package.codec import text_columns
 from fordela.package.reader import parse_csv
 from fordela.package.rows import RawTable
 from fordela.package.schema import TABLES
+from fordela.package.schema_types import Table, guarded
+from fordela.package.tabular import csv_columns
 from fordela.package.validate import build_cycle_data
-from fordela.package.writer import csv_bytes
 
 
 def canonical_inputs(data: CycleData) -> dict[str, str]:
     """{table name: CSV text} for every table of the package contract."""
-    return {table.name: csv_bytes(data, table).decode("utf-8") for table in TABLES}
+    return {table.name: _csv_text(data, table) for table in TABLES}
+
+
+def _csv_text(data: CycleData, table: Table) -> str:
+    """The text of `fordela.package.writer.csv_bytes(data, table)`, formatted column by column
+    (each distinct value once; a large cycle has millions of cells) rather than cell by cell."""
+    text = {i for i, column in enumerate(table.columns) if guarded(column)}
+    return "".join(csv_columns(table.column_names, text_columns(data, table), text=text))
 
 
 def inputs_sha256(inputs: dict[str, str]) -> str:

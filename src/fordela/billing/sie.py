@@ -142,8 +142,10 @@ def quote(text: str) -> str:
     return '"' + clean.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-# Codes and labels repeat on thousands of #TRANS lines: each distinct one is quoted once.
+# Codes and labels repeat on thousands of #TRANS lines: each distinct one is quoted once; the
+# few VAT rates are keyed once each.
 _quoted = lru_cache(maxsize=1 << 16)(quote)
+_rate_key = lru_cache(maxsize=64)(rate_key)
 
 
 def _objects(lines: Sequence[tuple[int, str]]) -> str:
@@ -171,12 +173,13 @@ def voucher(
     out = [f'#VER "" "" {day} {quote(text)}', "{"]
     out.append(f"   #TRANS {receivable} {_objects([customer])} {machine(invoice.gross)}")
     vat_by_rate: dict[str, int] = defaultdict(int)
+    # What `_objects([(1, line.object), customer])` gives, with the customer's part made once.
+    customer_part = f" 8 {_quoted(invoice.organisation)}}}"
     for line in invoice.lines:
-        key = rate_key(line.vat_rate)
-        account = accounts.revenue[key]
-        label = f"{line.object} {line.kind}"
+        key = _rate_key(line.vat_rate)
         out.append(
-            f'   #TRANS {account} {_objects([(1, line.object), customer])} {machine(-line.net)} "" {_quoted(label)}'
+            f"   #TRANS {accounts.revenue[key]} {{1 {_quoted(line.object)}{customer_part} {machine(-line.net)} "
+            f'"" {_quoted(f"{line.object} {line.kind}")}'
         )
         if line.vat:
             vat_by_rate[key] += line.vat
@@ -232,9 +235,9 @@ def sie_4i(
         used.add(accounts.receivable[kinds[invoice.organisation]])
         for line in invoice.lines:
             cost_centres.add(line.object)
-            used.add(accounts.revenue[rate_key(line.vat_rate)])
+            used.add(accounts.revenue[_rate_key(line.vat_rate)])
             if line.vat:
-                used.add(accounts.vat[rate_key(line.vat_rate)])
+                used.add(accounts.vat[_rate_key(line.vat_rate)])
     lines += [f"#KONTO {a} {quote(accounts.names.get(a, a))}" for a in sorted(used)]
     lines += ['#DIM 1 "Kostnadsställe"', '#DIM 8 "Kund"']
     lines += [f"#OBJEKT 1 {quote(c)} {quote(object_names.get(c, c))}" for c in sorted(cost_centres)]
@@ -253,7 +256,7 @@ def _check_accounts(invoice_list: Sequence[Invoice], kinds: Mapping[str, str], a
         if kinds[invoice.organisation] not in accounts.receivable:
             missing.add(f"no receivable account for organisation kind {kinds[invoice.organisation]}")
         for line in invoice.lines:
-            key = rate_key(line.vat_rate)
+            key = _rate_key(line.vat_rate)
             if key not in accounts.revenue:
                 missing.add(f"no revenue account for VAT rate {key}")
             if line.vat and key not in accounts.vat:

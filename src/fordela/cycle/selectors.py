@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Callable
-from dataclasses import fields, replace
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import fields, is_dataclass, replace
 from decimal import Decimal
+from itertools import repeat
+from types import MemberDescriptorType
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Q, QuerySet
 
 from fordela.catalogue.models import Cycle
 from fordela.cycle.services import MODELS, _is_fk
 from fordela.engine import model as m
 from fordela.package.schema import TABLES
 from fordela.package.schema_types import Column, Kind, Table
+from fordela.package.validate import without_gc
 
 
 class CycleNotFound(LookupError):
@@ -44,10 +51,10 @@ def _rows(cycle: Cycle, table: Table, codes: _Codes) -> tuple[Any, ...]:
     """The cycle's rows of `table` as engine rows, sorted by primary key.
 
     Read column-wise, once per revision: one query per table without joins (a reference is read
-    as its id and named through `codes`, one small query per referenced table), each column
-    converted by one function chosen for it (exactly `_typed`, remembered per distinct value),
-    rows built positionally. A large cycle has millions of cells; nothing here is per row and
-    per column more than once.
+    as its id and named through `codes`, one small query per referenced table), fetched whole
+    through the raw cursor (`query_columns`), each column converted by one function chosen for
+    it (exactly `_typed`, once per distinct value), rows built positionally. A large cycle has
+    millions of cells; nothing here is per row and per column more than once.
     """
     model = MODELS[table.name]
     references = [bool(c.ref) and _is_fk(model, c.name) for c in table.columns]
@@ -66,26 +73,62 @@ def _rows(cycle: Cycle, table: Table, codes: _Codes) -> tuple[Any, ...]:
             live = Q(**{f"{column.name}__status": "submitted", f"{column.name}__deleted_at__isnull": True})
             # an optional reference (a text about the whole supplier) has no proposal to hide
             query = query.filter(live | Q(**{f"{column.name}__isnull": True}) if not column.required else live)
-    values = list(query.values_list(*lookups))
-    if not values:
+    cells_of = query_columns(query.values_list(*lookups))
+    if not cells_of[0]:
         return ()
     columns = []
-    for column, ref, cells in zip(table.columns, references, zip(*values, strict=True), strict=True):
+    for column, ref, cells in zip(table.columns, references, cells_of, strict=True):
         if ref:
             names = codes.of(model._meta.get_field(column.name).related_model)
-            cells = tuple(None if c is None else names[c] for c in cells)
+            cells = tuple(map({**names, None: None}.__getitem__, cells))
         convert = _converter(column)
-        columns.append(cells if convert is None else tuple(map(convert, cells)))
+        columns.append(cells if convert is None else convert(cells))
     names = [c.name for c in table.columns]
     if [f.name for f in fields(table.row_type)][: len(names)] == names:
-        rows = list(map(table.row_type, *columns))
+        rows = build_rows(table.row_type, names, columns)
     else:
         rows = [table.row_type(**dict(zip(names, cells, strict=True))) for cells in zip(*columns, strict=True)]
     # Sorted by the text of the primary key (as the package is), the keys made column by column.
     keys = [columns[names.index(k)] for k in table.primary_key]
-    keys = [c if all(type(v) is str for v in c) else tuple(map(str, c)) for c in keys]
+    keys = [c if set(map(type, c)) == {str} else tuple(map(str, c)) for c in keys]
     order = sorted(range(len(rows)), key=list(zip(*keys, strict=True)).__getitem__)
-    return tuple(rows[i] for i in order)
+    return tuple(map(rows.__getitem__, order))
+
+
+def build_rows(row_type: type[Any], names: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[Any]:
+    """`list(map(row_type, *columns))`: the same objects, made a column at a time where that is
+    what the constructor does.
+
+    A slotted dataclass whose fields are exactly `names`, all set by its `__init__` and with no
+    `__post_init__`, is made as its generated `__init__` makes it — each field's slot set to
+    the value — but the slots are filled column by column through their descriptors in C, not
+    by a Python call per row (a large cycle builds hundreds of thousands of rows). Any other
+    class is called per row.
+    """
+    if not _fills_slots(row_type, tuple(names)):
+        return list(map(row_type, *columns))
+    count = len(columns[0]) if columns else 0
+    rows = list(map(object.__new__, repeat(row_type, count)))
+    for name, column in zip(names, columns, strict=True):
+        if len(column) != count:
+            raise ValueError(f"column {name} has {len(column)} values for {count} rows")
+        deque(map(getattr(row_type, name).__set__, rows, column), maxlen=0)
+    return rows
+
+
+@functools.cache
+def _fills_slots(row_type: type[Any], names: tuple[str, ...]) -> bool:
+    """Whether `row_type(*values)` only sets the slots `names` to `values` (see `build_rows`)."""
+    if not is_dataclass(row_type) or hasattr(row_type, "__post_init__"):
+        return False
+    own = fields(row_type)
+    return (
+        tuple(f.name for f in own) == names
+        and all(f.init for f in own)
+        and set(getattr(row_type, "__slots__", ())) == set(names)
+        and all(isinstance(getattr(row_type, n, None), MemberDescriptorType) for n in names)
+        and row_type.__new__ is object.__new__
+    )
 
 
 class _Codes:
@@ -97,29 +140,75 @@ class _Codes:
 
     def of(self, model: type[Any]) -> dict[int, str]:
         if model not in self._by_model:
-            self._by_model[model] = dict(model.objects.filter(cycle=self._cycle).values_list("pk", "code"))
+            ids, codes = query_columns(model.objects.filter(cycle=self._cycle).values_list("pk", "code"))
+            self._by_model[model] = dict(zip(ids, codes, strict=True))
         return self._by_model[model]
 
 
-def _converter(column: Column) -> Callable[[Any], Any] | None:
-    """`_typed` for one column, or None where it returns every value unchanged. Values repeat
-    (years, kinds, rates), so each distinct value is converted once."""
+def _converter(column: Column) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] | None:
+    """`_typed` for the cells of one column, or None where it returns every value unchanged.
+    Values repeat (years, kinds, rates), so each distinct value is converted once."""
     if column.kind is Kind.TEXT and column.choices is None:
         return None
     if column.choices is None and column.kind is not Kind.DECIMAL and column.required:
         return None  # codes, years, integers, öre and booleans come from the database as they are
-    memo: dict[Any, Any] = {}
 
-    def convert(value: Any) -> Any:
-        try:
-            return memo[value]
-        except KeyError:
-            memo[value] = typed = _typed(column, value)
-            return typed
-        except TypeError:  # not hashable
-            return _typed(column, value)
+    def convert(cells: tuple[Any, ...]) -> tuple[Any, ...]:
+        return _map_distinct(lambda value: _typed(column, value), cells)
 
     return convert
+
+
+class _Distinct(dict[Any, Any]):
+    """A value → its conversion, worked out on first sight (a C-level lookup after that)."""
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        self[value] = converted = self.convert(value)
+        return converted
+
+
+def _map_distinct(convert: Callable[[Any], Any], cells: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`convert` applied to every cell, called once per distinct value (per cell if one is not hashable)."""
+    try:
+        return tuple(map(_Distinct(convert).__getitem__, cells))
+    except TypeError:  # not hashable
+        return tuple(map(convert, cells))
+
+
+def query_columns(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The columns of a `values_list` query, each as a tuple, in the order it names them.
+
+    Fetched in one go through the raw cursor (no per-row work in the ORM's iterator) and
+    converted by the database backend's and the fields' converters, as the ORM converts them,
+    but once per distinct value of a column rather than once per row.
+    """
+    compiler = query.query.get_compiler(using=query.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # a query that cannot match (.none(), an empty IN): nothing to ask
+        return [() for _ in query.query.values_select]
+    expressions = [expression for expression, _, _ in compiler.select]
+    converters = compiler.get_converters(expressions)
+    connection = connections[query.db]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return [() for _ in expressions]
+    columns = list(zip(*rows, strict=True))
+    for i, (functions, expression) in converters.items():
+
+        def convert(value: Any, functions: list[Any] = functions, expression: Any = expression) -> Any:
+            for function in functions:
+                value = function(value, expression, connection)
+            return value
+
+        columns[i] = _map_distinct(convert, columns[i])
+    return columns
 
 
 # A cycle's version: (pk, import time, data_revision, revision). A replaced (re-imported) cycle is
@@ -210,6 +299,8 @@ def _load(code: str) -> tuple[m.CycleData, _Codes]:
     cycle_table = TABLES[0]
     head = m.Cycle(**{c.name: _typed(c, getattr(cycle, c.name)) for c in cycle_table.columns})
     codes = _Codes(cycle)
-    tables = {t.name: _rows(cycle, t, codes) for t in TABLES if not t.single_row}
+    # Tens of thousands of rows and no reference cycles: collections would walk them all repeatedly.
+    with without_gc():
+        tables = {t.name: _rows(cycle, t, codes) for t in TABLES if not t.single_row}
     assert [f.name for f in fields(m.CycleData)][1:] == list(tables)
     return m.CycleData(cycle=head, **tables), codes

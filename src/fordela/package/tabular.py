@@ -355,9 +355,13 @@ def _xlsx_row_blocks(spec: Sheet, styles: Mapping[int, str]) -> Iterator[str]:
         columns = []
         for i, column in enumerate(zip(*block, strict=True)):
             guarded, style = spec.text is None or i in spec.text, styles.get(i, "")
-            if set(map(type, column)) <= {str, int, type(None)}:
+            kinds = set(map(type, column))
+            if kinds <= {str, int, type(None)}:
                 made = {v: _xlsx_cell(v, guarded, style) for v in set(column)}
                 columns.append(list(map(made.__getitem__, column)))
+            elif kinds == {Decimal}:
+                # Amounts are mostly distinct: each written in place, as `_xlsx_cell` writes it.
+                columns.append([f"<c{style}><v>{v:f}</v></c>" for v in column])
             else:
                 columns.append([_xlsx_cell(v, guarded, style) for v in column])
         rows_xml = []

@@ -4,6 +4,7 @@ budget against outcome per supplier and service."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fordela.engine.bridge import suppliers
@@ -17,6 +18,7 @@ from fordela.reports.i18n import gettext_noop as N_
 from fordela.reports.tables import Col, ColumnKind, Table, ratio
 
 MONEY, PERCENT, NUMBER = ColumnKind.MONEY, ColumnKind.PERCENT, ColumnKind.NUMBER
+InvoiceKey = tuple[Period, str, str]  # an invoice: period, supplier, customer
 KIND_LABELS = {
     "service": N_("Service"),
     "initiative": N_("Change initiative"),
@@ -74,14 +76,30 @@ def invoice_lines_table(data: CycleData, lines: list[InvoiceLine], title: str) -
     return Table(title, columns, rows)
 
 
-def invoice_totals_table(data: CycleData, base: InvoicingBase, period: Period | None = None) -> Table:
-    """One row per invoice (supplier × customer × period) with its sums, and a grand total."""
-    totals: dict[tuple[Period, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    order = {p: i for i, p in enumerate(Period)}
-    for ln in base.lines:
+def invoice_totals(lines: Iterable[InvoiceLine], period: Period | None = None) -> dict[InvoiceKey, list[int]]:
+    """(period, supplier, customer) → [net, VAT] in öre: the sums of each invoice of `lines`
+    (of `period` alone when given)."""
+    totals: dict[InvoiceKey, list[int]] = defaultdict(lambda: [0, 0])
+    for ln in lines:
         if period is None or ln.period is period:
             totals[(ln.period, ln.supplier, ln.organisation)][0] += ln.net
             totals[(ln.period, ln.supplier, ln.organisation)][1] += ln.vat
+    return totals
+
+
+def invoice_totals_table(
+    data: CycleData,
+    base: InvoicingBase,
+    period: Period | None = None,
+    totals: Mapping[InvoiceKey, list[int]] | None = None,
+) -> Table:
+    """One row per invoice (supplier × customer × period) with its sums, and a grand total.
+
+    `totals`: the sums per invoice when they are known without the lines (a frozen period's,
+    summed by the database); by default `invoice_totals(base.lines, period)`."""
+    if totals is None:
+        totals = invoice_totals(base.lines, period)
+    order = {p: i for i, p in enumerate(Period)}
     columns = (
         Col("period", _("Period")),
         Col("supplier", _("Supplier")),

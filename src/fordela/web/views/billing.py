@@ -36,18 +36,20 @@ from fordela.billing.exports import lines_csv_records, lines_xlsx
 from fordela.billing.models import InvoicingFreeze
 from fordela.billing.services import (
     BillingError,
+    FrozenTotals,
     freeze_of,
     frozen_lines,
+    frozen_totals,
     invoice_export_sie,
     invoice_freeze,
     invoice_verify,
     own_services_of,
 )
 from fordela.billing.sie import company_name
-from fordela.cycle.computed import computed, invoicing_base_of
+from fordela.cycle.computed import computed, resolution_of
 from fordela.engine.allocation_types import AllocationError
-from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of
-from fordela.engine.model import Period
+from fordela.engine.invoicing import InvoiceLine, InvoicingBase, InvoicingError, granularity_of, invoicing_base
+from fordela.engine.model import CycleData, Period
 from fordela.engine.scenario import decided_stage
 from fordela.jobs.kinds import XLSX
 from fordela.reports import billing as reports
@@ -129,17 +131,19 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
     problems: tuple[str, ...] = ()
     base: InvoicingBase | None = None
     try:
-        base = invoicing_base_of(data, year, scenario, granularity_of(period), own_services_of(cycle))
+        base = _period_base(data, year, scenario, period, own_services_of(cycle))
     except (InvoicingError, AllocationError) as error:
         problems = error.problems
-    lines: list[InvoiceLine] = (
-        # A freeze never changes; its lines are read once per revision, not on every request.
-        computed(data, "frozen-lines", (freeze.pk,), lambda: frozen_lines(freeze))
-        if freeze
-        else list(base.for_period(period))
-        if base
-        else []
-    )
+    lines: list[InvoiceLine] = []
+    # A freeze never changes: what the page shows of it is read once per revision. Every
+    # customer's invoices are summed by the database; one customer's lines are read alone.
+    sums: FrozenTotals | None = None
+    if freeze is not None and everyone and not organisation:
+        sums = computed(data, "frozen-totals", (freeze.pk,), lambda: frozen_totals(freeze))
+    elif freeze is not None:
+        lines = computed(data, "frozen-lines-of", (freeze.pk, organisation), lambda: frozen_lines(freeze, organisation))
+    elif base is not None:
+        lines = list(base.for_period(period))
     if not everyone:
         lines = [ln for ln in lines if ln.organisation == organisation]
     context: dict[str, Any] = {
@@ -160,7 +164,7 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
         "may_invoice": can_invoice(request.user),
         "may_verify": can_verify_invoicing(request.user),
         "query": _query(year, period, organisation),
-        "line_count": len(lines),
+        "line_count": sums.lines if sums is not None else len(lines),
     }
     downloads: dict[str, Table] = {}
     if base is not None or freeze is not None:
@@ -168,7 +172,7 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
         own = [ln for ln in lines if ln.organisation == organisation] if organisation else lines
         shown = base or InvoicingBase(year, granularity_of(period), data.cycle.index_rate, 0, ())
         shown = dataclasses.replace(shown, lines=tuple(own))
-        totals = reports.invoice_totals_table(data, shown, period)
+        totals = reports.invoice_totals_table(data, shown, period, sums.invoices if sums is not None else None)
         totals = _hide(totals, "period", *(("organisation_name",) if organisation else ()))
         downloads["totals"] = totals
         context["totals"] = paged_table(request, totals, "totals")
@@ -189,20 +193,44 @@ def invoicing(request: HttpRequest, cycle: str) -> HttpResponse:
     return table_download(request, downloads) or render(request, "web/billing/invoicing.html", context)
 
 
+def _period_base(
+    data: CycleData, year: int, scenario: str, period: Period, own_services: frozenset[str]
+) -> InvoicingBase:
+    """The invoicing base of `year` with the lines of `period` alone (what the pages and downloads
+    of one period show; its exempted and not invoiced amounts are the whole year's), as
+    `billing.compute_lines` makes it: computed once per revision. The lines of the other periods
+    of the year would be three (or eleven) times as many lines for nothing.
+    Raises InvoicingError/AllocationError."""
+    granularity = granularity_of(period)
+    later = year > data.cycle.base_year
+
+    def build() -> InvoicingBase:
+        resolution = resolution_of(data, scenario) if later else None
+        return invoicing_base(data, year, resolution, granularity=granularity, own_services=own_services, only=period)
+
+    key = (year, scenario, granularity.value, tuple(sorted(own_services)), period.value)
+    return computed(data, "invoicing-base-of-period", key, build, scenario=scenario if later else None)
+
+
 def _hide(table: Table, *keys: str) -> Table:
     """`table` without the columns that are the same on every row of the page (period, customer)."""
     columns = tuple(dataclasses.replace(c, shown=False) if c.key in keys else c for c in table.columns)
     return dataclasses.replace(table, columns=columns)
 
 
-def _lines_for_export(request: HttpRequest, view: CycleView, year: int, period: Period) -> list[InvoiceLine]:
+def _lines_for_export(
+    request: HttpRequest, view: CycleView, year: int, period: Period, organisation: str = ""
+) -> list[InvoiceLine]:
     freeze, _covering = _freeze_of(view.code, year, period)
     data = view.data
-    if freeze is not None:
+    if freeze is not None and organisation:
+        # One customer's frozen lines are read alone (as the invoicing page reads them).
+        lines = computed(data, "frozen-lines-of", (freeze.pk, organisation), lambda: frozen_lines(freeze, organisation))
+    elif freeze is not None:
         lines = computed(data, "frozen-lines", (freeze.pk,), lambda: frozen_lines(freeze))
     else:
         # The page's invoicing base, computed once per revision (as `billing.compute_lines` makes it).
-        base = invoicing_base_of(data, year, decided_stage(data), granularity_of(period), own_services_of(view.code))
+        base = _period_base(data, year, decided_stage(data), period, own_services_of(view.code))
         lines = list(base.for_period(period))
     if not can_see_every_invoice(request.user):
         own = organisation_of(request.user)
@@ -218,7 +246,7 @@ def invoicing_export(request: HttpRequest, cycle: str) -> HttpResponse:
     year, period, organisation = _chosen(request, view, request.GET or None)
     fmt = request.GET.get("format", "csv")
     try:
-        lines = _lines_for_export(request, view, year, period)
+        lines = _lines_for_export(request, view, year, period, organisation)
     except (InvoicingError, AllocationError) as error:
         messages.error(request, "; ".join(error.problems))
         return redirect(reverse("invoicing", kwargs={"cycle": cycle}) + "?" + _query(year, period, organisation))
@@ -288,7 +316,7 @@ def _freeze_preview(view: CycleView, year: int, period: Period) -> dict[str, Any
     problems: tuple[str, ...] = ()
     lines: list[InvoiceLine] = []
     try:
-        base = invoicing_base_of(data, year, scenario, granularity_of(period), own_services_of(view.code))
+        base = _period_base(data, year, scenario, period, own_services_of(view.code))
         lines = list(base.for_period(period))
     except (InvoicingError, AllocationError) as error:
         problems = error.problems
