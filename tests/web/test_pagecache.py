@@ -224,3 +224,42 @@ def test_switched_off_nothing_is_cached(as_user, settings):
     charlie = as_user("charlie")
     charlie.get(f"{BASE}/")
     assert not cached(charlie.get(f"{BASE}/"))
+
+
+def test_requests_for_the_same_missing_fragment_render_it_once(monkeypatch, settings):
+    """After a write, the threads of a process asking for the same page wait for the first
+    one's rendering instead of all rendering it (they would share the GIL and the writer's
+    request would wait behind all of them)."""
+    import threading
+    import time
+
+    from django.test import RequestFactory
+
+    from fordela.web import pagecache
+
+    monkeypatch.setattr(pagecache, "scope_of", lambda request: ("coordinator", ""))
+    renderings = []
+    started = threading.Event()
+
+    def build() -> str:
+        renderings.append(1)
+        started.set()
+        time.sleep(0.2)
+        return "<p>results</p>"
+
+    answers = []
+
+    def ask() -> None:
+        request = RequestFactory().get("/c/x/scenarier/y/")
+        answers.append(pagecache.shared_fragment(request, "results", ("v", 1), build))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    threads[0].start()
+    started.wait(5)
+    for thread in threads[1:]:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert answers == ["<p>results</p>"] * 4
+    assert len(renderings) == 1
+    assert not pagecache._renderings  # nothing left behind

@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
@@ -101,10 +103,14 @@ def shared_page(depends: str | ScenarioOf = EVERY_REVISION, *, cycle_kwarg: str 
             entry = cache.get(key)
             if entry is not None:
                 return _from_cache(request, entry)
-            response = view(request, *args, **kwargs)
-            entry = _to_cache(request, response, htmx)
-            if entry is not None:
-                cache.set(key, entry)
+            with _building(key):
+                entry = cache.get(key)  # rendered by a request this one waited for
+                if entry is not None:
+                    return _from_cache(request, entry)
+                response = view(request, *args, **kwargs)
+                entry = _to_cache(request, response, htmx)
+                if entry is not None:
+                    cache.set(key, entry)
             return response
 
         return wrapper
@@ -124,9 +130,37 @@ def shared_fragment(request: HttpRequest, name: str, dependency: Any, build: Cal
     entry = cache.get(key)
     if entry is not None:
         return _fill_tokens(request, entry)
-    html = build()
-    cache.set(key, _token_slots(request, html))
+    with _building(key):
+        entry = cache.get(key)
+        if entry is not None:
+            return _fill_tokens(request, entry)
+        html = build()
+        cache.set(key, _token_slots(request, html))
     return html
+
+
+# One rendering per key at a time in a process: after a write, the threads asking for the same
+# page wait for the first one's rendering instead of all rendering it at once (with the GIL each
+# would then take as long as all of them; the writer's own request waited behind them).
+_lock = threading.Lock()
+_renderings: dict[str, tuple[threading.Lock, int]] = {}
+
+
+@contextmanager
+def _building(key: str) -> Iterator[None]:
+    with _lock:
+        lock, waiting = _renderings.get(key, (threading.Lock(), 0))
+        _renderings[key] = (lock, waiting + 1)
+    try:
+        with lock:
+            yield
+    finally:
+        with _lock:
+            lock, waiting = _renderings[key]
+            if waiting == 1:
+                del _renderings[key]
+            else:
+                _renderings[key] = (lock, waiting - 1)
 
 
 def _key(request: HttpRequest, kind: str, name: str, htmx: bool, dependency: Any) -> str:
