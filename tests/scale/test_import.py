@@ -46,9 +46,17 @@ def _foreign_keys(table: str) -> list[tuple[str, str]]:
         return cursor.fetchall()
 
 
+def _indexes(table: str) -> list[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY indexname", [table])
+        return cursor.fetchall()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_large_import_checks_foreign_keys_once_and_keeps_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A large table's foreign keys are dropped for the COPY and added back (validating the table
+    """A large table's foreign keys and plain indexes are dropped for the COPY and made again (validating the table
     in one query) on PostgreSQL; they are the same keys afterwards, a replacing import works,
     and a row that breaks one is still refused."""
     from django.db import IntegrityError, connection, transaction
@@ -59,6 +67,8 @@ def test_a_large_import_checks_foreign_keys_once_and_keeps_them(monkeypatch: pyt
     table = services.MODELS["participation"]._meta.db_table
     before = _foreign_keys(table)
     assert len(before) == 3  # cycle, service, organisation
+    indexes_before = _indexes(table)
+    assert len(indexes_before) >= 4  # primary key, unique per cycle, the keys' indexes
     monkeypatch.setattr(services, "COPY_FROM", 1)
     monkeypatch.setattr(services, "RECHECK_FROM", 1)
     dropped: list[str] = []
@@ -73,6 +83,7 @@ def test_a_large_import_checks_foreign_keys_once_and_keeps_them(monkeypatch: pyt
     cycle_import(data=data, replace=True)
     assert table in dropped
     assert _foreign_keys(table) == before
+    assert _indexes(table) == indexes_before
     assert cycle_data(data.cycle.code) == data
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET organisation_id = -1 WHERE id = (SELECT min(id) FROM {table})")

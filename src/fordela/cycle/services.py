@@ -154,8 +154,8 @@ def _copy(
                 )
 
 
-# From this many rows a table's foreign keys are dropped before the COPY and added again after it
-# (PostgreSQL only). Deferred foreign keys are otherwise checked row by row at commit: about
+# From this many rows a table's foreign keys and plain indexes are dropped before the COPY and
+# made again after it (PostgreSQL only). Deferred foreign keys are otherwise checked row by row at commit: about
 # 13 million single-row lookups for the 4,5 million participation rows of a 100× cycle, most of
 # that import's time. Adding a key back validates the whole table in one join. The price: the
 # table is locked (ACCESS EXCLUSIVE) until the import commits, so pages of other cycles that
@@ -175,12 +175,25 @@ def _foreign_keys_checked_once(cursor: Any, model: type[models.Model], enabled: 
         [model._meta.db_table],
     )
     keys = cursor.fetchall()
+    # Plain indexes (the foreign keys' own, not the primary key or a unique constraint, which
+    # check the rows as they come) are built again after the COPY in one sorted pass each,
+    # instead of taking millions of single inserts.
+    cursor.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s "
+        "AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass) ORDER BY indexname",
+        [model._meta.db_table, model._meta.db_table],
+    )
+    indexes = cursor.fetchall()
     # Keys cannot be altered while rows written earlier in the transaction wait for their deferred
     # checks (the parents' own): those checks run now instead of at commit.
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for name, _ in keys:
         cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     yield
+    for _, definition in indexes:
+        cursor.execute(definition)
     for name, definition in keys:
         cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
