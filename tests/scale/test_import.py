@@ -56,9 +56,9 @@ def _indexes(table: str) -> list[tuple[str, str]]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_large_import_checks_foreign_keys_once_and_keeps_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A large table's foreign keys and plain indexes are dropped for the COPY and made again (validating the table
-    in one query) on PostgreSQL; they are the same keys afterwards, a replacing import works,
-    and a row that breaks one is still refused."""
+    """A large table's foreign keys and plain indexes are dropped for the COPY and made again
+    (validating the table in one query) on PostgreSQL; they are the same keys and indexes
+    afterwards, a replacing import works, and a row that breaks a key is still refused."""
     from django.db import IntegrityError, connection, transaction
 
     if connection.vendor != "postgresql":
