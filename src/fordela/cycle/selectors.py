@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import threading
-from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import fields, is_dataclass, replace
+from collections.abc import Callable
+from dataclasses import fields, replace
 from decimal import Decimal
-from itertools import repeat
-from types import MemberDescriptorType
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +16,7 @@ from django.db.models import Q, QuerySet
 from fordela.catalogue.models import Cycle
 from fordela.cycle.services import MODELS, _is_fk
 from fordela.engine import model as m
+from fordela.engine.records import build_rows
 from fordela.package.schema import TABLES
 from fordela.package.schema_types import Column, Kind, Table
 from fordela.package.validate import without_gc
@@ -93,42 +90,6 @@ def _rows(cycle: Cycle, table: Table, codes: _Codes) -> tuple[Any, ...]:
     keys = [c if set(map(type, c)) == {str} else tuple(map(str, c)) for c in keys]
     order = sorted(range(len(rows)), key=list(zip(*keys, strict=True)).__getitem__)
     return tuple(map(rows.__getitem__, order))
-
-
-def build_rows(row_type: type[Any], names: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[Any]:
-    """`list(map(row_type, *columns))`: the same objects, made a column at a time where that is
-    what the constructor does.
-
-    A slotted dataclass whose fields are exactly `names`, all set by its `__init__` and with no
-    `__post_init__`, is made as its generated `__init__` makes it — each field's slot set to
-    the value — but the slots are filled column by column through their descriptors in C, not
-    by a Python call per row (a large cycle builds hundreds of thousands of rows). Any other
-    class is called per row.
-    """
-    if not _fills_slots(row_type, tuple(names)):
-        return list(map(row_type, *columns))
-    count = len(columns[0]) if columns else 0
-    rows = list(map(object.__new__, repeat(row_type, count)))
-    for name, column in zip(names, columns, strict=True):
-        if len(column) != count:
-            raise ValueError(f"column {name} has {len(column)} values for {count} rows")
-        deque(map(getattr(row_type, name).__set__, rows, column), maxlen=0)
-    return rows
-
-
-@functools.cache
-def _fills_slots(row_type: type[Any], names: tuple[str, ...]) -> bool:
-    """Whether `row_type(*values)` only sets the slots `names` to `values` (see `build_rows`)."""
-    if not is_dataclass(row_type) or hasattr(row_type, "__post_init__"):
-        return False
-    own = fields(row_type)
-    return (
-        tuple(f.name for f in own) == names
-        and all(f.init for f in own)
-        and set(getattr(row_type, "__slots__", ())) == set(names)
-        and all(isinstance(getattr(row_type, n, None), MemberDescriptorType) for n in names)
-        and row_type.__new__ is object.__new__
-    )
 
 
 class _Codes:

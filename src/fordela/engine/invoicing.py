@@ -31,11 +31,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -44,6 +45,7 @@ from fordela.engine.allocation_types import Allocation, SplitBlock
 from fordela.engine.bridge import with_index
 from fordela.engine.model import ConditionKind, CycleData, Period, ServiceCategory
 from fordela.engine.money import round_half_up_ratio
+from fordela.engine.records import build_rows
 from fordela.engine.scenario import Resolution
 from fordela.engine.split import split_one, split_rows
 
@@ -87,6 +89,9 @@ class InvoiceLine:
     @property
     def gross(self) -> int:
         return self.net + self.vat
+
+
+LINE_FIELDS = ("year", "period", "supplier", "organisation", "object", "kind", "category", "net", "vat_rate", "vat")
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,27 +444,46 @@ class _Builder:
             [rate_index[rate_of.get((c[1], objects[c[0]][0]), zero)] for c in others], dtype=np.int64
         )
         cell_rates = np.concatenate([column_rates[columns, row_category[rows]], other_rates]).astype(np.int64)
-        cells = len(yearly)
-        rows_at, columns_at = rows.tolist(), columns.tolist()
-        lines = []
+
+        # Every cell's texts as object arrays (arrays' cells, then the others), taken in line order
+        # per period and made into lines a column at a time (`build_rows`).
+        def texts(per_row: list[Any], per_column: Sequence[Any], of_other: list[Any]) -> np.ndarray:
+            out = np.empty(len(yearly) + len(others), dtype=object)
+            if per_row:
+                out[: len(yearly)] = np.array(per_row, dtype=object)[rows]
+            if len(per_column):
+                out[: len(yearly)] = np.array(per_column, dtype=object)[columns]
+            out[len(yearly) :] = of_other
+            return out
+
+        cell_object = texts(row_objects, (), [c[0] for c in others])
+        cell_org = texts([], names, [c[1] for c in others])
+        cell_kind = texts(row_kinds, (), [c[2] for c in others])
+        cell_category = texts([objects[o][0] for o in row_objects], (), [objects[c[0]][0] for c in others])
+        cell_supplier = texts([objects[o][1] for o in row_objects], (), [objects[c[0]][1] for c in others])
+        rate_objects = np.empty(len(rates), dtype=object)
+        rate_objects[:] = rates
+        lines: list[InvoiceLine] = []
         for period in sorted(periods, key=list(Period).index):
             start, stop = period.months[0] - 1, period.months[-1]
             other_nets = [self._other_part(c, start, stop) for c in others]
             nets = np.concatenate([_period_parts(yearly, start, stop), np.array(other_nets, dtype=np.int64)])
-            vats = _vat(nets, cell_rates, rates).tolist()
-            shown = order[nets[order] != 0].tolist()
-            net_at, rate_at = nets.tolist(), cell_rates.tolist()
-            for k in shown:
-                if k < cells:
-                    i = rows_at[k]
-                    obj, org, kind = row_objects[i], names[columns_at[k]], row_kinds[i]
-                else:
-                    obj, org, kind = others[k - cells]
-                category, supplier = objects[obj]
-                rate = rates[rate_at[k]]
-                lines.append(
-                    InvoiceLine(self.year, period, supplier, org, obj, kind, category, net_at[k], rate, vats[k])
-                )
+            vats = _vat(nets, cell_rates, rates)
+            shown = order[nets[order] != 0]
+            count = len(shown)
+            columns_of_lines = [
+                [self.year] * count,
+                [period] * count,
+                cell_supplier[shown].tolist(),
+                cell_org[shown].tolist(),
+                cell_object[shown].tolist(),
+                cell_kind[shown].tolist(),
+                cell_category[shown].tolist(),
+                nets[shown].tolist(),
+                rate_objects[cell_rates[shown]].tolist(),
+                vats[shown].tolist(),
+            ]
+            lines.extend(build_rows(InvoiceLine, LINE_FIELDS, columns_of_lines))
         return lines
 
     def _other_part(self, cell: tuple[str, str, str], start: int, stop: int) -> int:
