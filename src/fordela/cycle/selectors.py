@@ -14,7 +14,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 
 from fordela.catalogue.models import Cycle
-from fordela.cycle.services import MODELS, _is_fk
+from fordela.cycle.services import MODELS, _Converted, _is_fk
 from fordela.engine import model as m
 from fordela.engine.records import build_rows
 from fordela.package.schema import TABLES
@@ -120,22 +120,10 @@ def _converter(column: Column) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] |
     return convert
 
 
-class _Distinct(dict[Any, Any]):
-    """A value → its conversion, worked out on first sight (a C-level lookup after that)."""
-
-    def __init__(self, convert: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self.convert = convert
-
-    def __missing__(self, value: Any) -> Any:
-        self[value] = converted = self.convert(value)
-        return converted
-
-
 def _map_distinct(convert: Callable[[Any], Any], cells: tuple[Any, ...]) -> tuple[Any, ...]:
     """`convert` applied to every cell, called once per distinct value (per cell if one is not hashable)."""
     try:
-        return tuple(map(_Distinct(convert).__getitem__, cells))
+        return tuple(map(_Converted(convert).__getitem__, cells))
     except TypeError:  # not hashable
         return tuple(map(convert, cells))
 

@@ -200,7 +200,8 @@ def _foreign_keys_checked_once(cursor: Any, model: type[models.Model], enabled: 
 
 
 class _Converted(dict[Any, Any]):
-    """A package value → its database value, worked out once per distinct value."""
+    """A value → its conversion (a package value → its database value, a database value → the
+    engine's), worked out on first sight: a C-level lookup after that."""
 
     def __init__(self, convert: Callable[[Any], Any]) -> None:
         super().__init__()
