@@ -317,7 +317,7 @@ def _distribution_rows(
                 share = shares.get(quantity, "")
                 if share == "":
                     share = shares[quantity] = (
-                        f"{(value / total).quantize(RATIO_PLACES, ROUND_HALF_UP):f}" if total else None
+                        f"{(Decimal(value) / total).quantize(RATIO_PLACES, ROUND_HALF_UP):f}" if total else None
                     )
                 organisation_name, organisation_kind = organisations.get(org, ("", ""))
                 yield (
