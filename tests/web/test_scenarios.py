@@ -356,3 +356,26 @@ def test_scenario_list_and_pages_render_for_everyone(as_user):
         assert client.get(f"{BASE}/scenarier/coordination_group/").status_code == 200
     assert as_user("bob").get(f"{BASE}/scenarier/nope/").status_code == 404
     assert 'id="scenario-create"' in as_user("bob").get(f"{BASE}/scenarier/").content.decode()
+
+
+def test_a_long_scenario_history_is_shown_a_page_at_a_time(as_user):
+    """A scenario toggled all year has thousands of history records: the page shows the newest
+    50 with a pager, reads only those from the database, and refuses a page that is not one."""
+    from fordela.history.services import history_record
+
+    for i in range(60):
+        history_record(
+            user=None,
+            cycle="goteborg-2026",
+            table="scenarios",
+            object="utan-nya-insatser",
+            action="toggle",
+            changes={f"p-{i:02d}": ("excluded", "included")},
+        )
+    bob = as_user("bob")
+    first = bob.get("/c/goteborg-2026/scenarier/utan-nya-insatser/").content.decode()
+    assert first.count('<th scope="row">') >= 50 and "changes-page=2" in first
+    second = bob.get("/c/goteborg-2026/scenarier/utan-nya-insatser/?changes-page=2")
+    assert second.status_code == 200 and "changes-page=1" in second.content.decode()
+    for bad in ("0", "3", "abc", "1.5", "9" * 30):
+        assert bob.get(f"/c/goteborg-2026/scenarier/utan-nya-insatser/?changes-page={bad}").status_code == 404

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from fordela.history.models import ChangeRecord
 
 
@@ -27,4 +29,10 @@ def history_record(
 
 
 def history_for(*, cycle: str, table: str, object: str) -> list[ChangeRecord]:
-    return list(ChangeRecord.objects.filter(cycle=cycle, table=table, object=object).select_related("user"))
+    return list(history_query(cycle=cycle, table=table, object=object))
+
+
+def history_query(*, cycle: str, table: str, object: str) -> QuerySet[ChangeRecord]:
+    """The object's history, newest first, not yet read: a page of it is sliced in the database
+    (a scenario toggled all year has thousands of records)."""
+    return ChangeRecord.objects.filter(cycle=cycle, table=table, object=object).select_related("user")

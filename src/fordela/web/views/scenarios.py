@@ -32,7 +32,7 @@ from fordela.engine.model import Scenario as EngineScenario
 from fordela.engine.money import display
 from fordela.engine.scenario import Resolution, scenarios_in_order
 from fordela.history.models import ChangeRecord
-from fordela.history.services import history_for
+from fordela.history.services import history_query
 from fordela.reports import cycle as reports
 from fordela.reports import scenarios as scenario_reports
 from fordela.reports.tables import Col, ColumnKind, Table
@@ -320,7 +320,17 @@ def _builder_context(
         ),
         "resolution": resolution,
         "groups": _proposal_groups(request, data, resolution),
-        "changes": _named(history_for(cycle=view.code, table="scenarios", object=found.code), data),
+        **_history_page(request, view, found, data),
+    }
+
+
+def _history_page(request: HttpRequest, view: CycleView, found: EngineScenario, data: CycleData) -> dict[str, Any]:
+    """One page (?changes-page=) of the scenario's history, newest first."""
+    records = history_query(cycle=view.code, table="scenarios", object=found.code)
+    shown, pager = page_of(request, records.count(), "changes")
+    return {
+        "changes": _named(list(records[shown.start : shown.stop]), data),
+        "changes_pager": replace(pager, download="") if pager else None,
     }
 
 
