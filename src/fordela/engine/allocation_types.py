@@ -95,6 +95,17 @@ class SplitBlock:
         names = self.organisations
         return {names[j]: value for j, value in zip(columns, values, strict=True)}
 
+    def column(self, organisation: str) -> int | None:
+        """The organisation's column, None if it takes part in no row."""
+        j = bisect_left(self.organisations, organisation)
+        return j if j < len(self.organisations) and self.organisations[j] == organisation else None
+
+    def organisation_totals(self, amounts: np.ndarray | None = None) -> dict[str, int]:
+        """organisation → the sum of its column (of `amounts` if given), for every organisation
+        that takes part in some row."""
+        sums = (self.amounts if amounts is None else amounts).sum(axis=0).tolist()
+        return {self.organisations[j]: sums[j] for j in np.flatnonzero(self.member.any(axis=0)).tolist()}
+
     def lines(self, year: int, rows: Iterable[int] | None = None) -> list[AllocationLine]:
         """The lines of every row, or of `rows`, in row order and then organisation code."""
         lines: list[AllocationLine] = []
@@ -132,7 +143,7 @@ class Allocation:
         if split is None:
             return own
         rows = [i for i, obj in enumerate(split.objects) if obj.code == code]
-        return own + tuple(line for line in split.lines(self.year, rows) if line.object == code)
+        return own + tuple(split.lines(self.year, rows))
 
     def organisation_lines(self, organisation: str) -> tuple[AllocationLine, ...]:
         """The lines of one organisation in line order, without making the others'."""
@@ -140,8 +151,8 @@ class Allocation:
         split = self.split
         if split is None:
             return own
-        j = bisect_left(split.organisations, organisation)
-        if j == len(split.organisations) or split.organisations[j] != organisation:
+        j = split.column(organisation)
+        if j is None:
             return own
         lines = []
         for i in np.flatnonzero(split.member[:, j]).tolist():
@@ -171,10 +182,8 @@ class Allocation:
         for line in self.subscriptions:
             totals[line.organisation] += line.amount
         if self.split is not None:
-            split = self.split
-            sums = split.amounts.sum(axis=0).tolist()
-            for j in np.flatnonzero(split.member.any(axis=0)).tolist():
-                totals[split.organisations[j]] += sums[j]
+            for org, amount in self.split.organisation_totals().items():
+                totals[org] += amount
         return dict(totals)
 
     def by_object(self) -> dict[str, int]:

@@ -40,7 +40,6 @@ with a clear problem list instead of an amount where a year cannot be split.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -167,8 +166,8 @@ def _allocation_amounts(
                 amounts[org] += amount
         return result
     for org in sorted(wanted):
-        j = bisect_left(split.organisations, org)
-        if j == len(split.organisations) or split.organisations[j] != org:
+        j = split.column(org)
+        if j is None:
             continue
         rows = np.flatnonzero(split.member[:, j])
         for i, amount in zip(rows.tolist(), values[rows, j].tolist(), strict=True):
@@ -200,9 +199,8 @@ def with_index_by_organisation(data: CycleData, allocation: Allocation) -> dict[
     split = allocation.split
     if split is not None:
         years = max(0, allocation.year - data.cycle.base_year)
-        sums = indexed_amounts(split, data.cycle.index_rate, years).sum(axis=0).tolist()
-        for j in np.flatnonzero(split.member.any(axis=0)).tolist():
-            totals[split.organisations[j]] += sums[j]
+        for org, amount in split.organisation_totals(indexed_amounts(split, data.cycle.index_rate, years)).items():
+            totals[org] += amount
     return dict(totals)
 
 

@@ -29,7 +29,6 @@ The rules (docs/invoicing.md says them for users):
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -288,9 +287,8 @@ class _Builder:
         i = self.row_of.get(obj)
         if i is None or self.split is None or self.charged is None or self.split.objects[i].kind != kind:
             return None
-        names = self.split.organisations
-        j = bisect_left(names, org)
-        if j == len(names) or names[j] != org or not self.charged[i, j]:
+        j = self.split.column(org)
+        if j is None or not self.charged[i, j]:
             return None
         return i, j
 

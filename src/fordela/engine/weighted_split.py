@@ -53,9 +53,7 @@ def _split_all(index: CycleIndex, to_split: Iterable[Item], year: int) -> SplitB
         return None
     block, zero = _split_block(index, items)
     if zero:
-        raise AllocationError(
-            [f"{obj.kind} {obj.code}, year {year}: every participant's weight is zero" for obj, _, _ in zero]
-        )
+        raise _zero_weights(zero, year)
     return block
 
 
@@ -70,11 +68,15 @@ def _split_amounts(
         return []
     block, zero = _split_block(index, items)
     if zero and not tolerant:
-        raise AllocationError(
-            [f"{obj.kind} {obj.code}, year {year}: every participant's weight is zero" for obj, _, _ in zero]
-        )
+        raise _zero_weights(zero, year)
     skipped = {id(item) for item in zero}
     return [(item, None if id(item) in skipped else block.row(i)) for i, item in enumerate(items)]
+
+
+def _zero_weights(items: list[Item], year: int) -> AllocationError:
+    return AllocationError(
+        [f"{obj.kind} {obj.code}, year {year}: every participant's weight is zero" for obj, _, _ in items]
+    )
 
 
 def _split_block(index: CycleIndex, items: list[Item]) -> tuple[SplitBlock, list[Item]]:
