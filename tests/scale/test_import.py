@@ -72,13 +72,13 @@ def test_a_large_import_checks_foreign_keys_once_and_keeps_them(monkeypatch: pyt
     monkeypatch.setattr(services, "COPY_FROM", 1)
     monkeypatch.setattr(services, "RECHECK_FROM", 1)
     dropped: list[str] = []
-    original = services._foreign_keys_checked_once
+    original = services._keys_and_indexes_rebuilt
 
     def spying(cursor, model, enabled):  # type: ignore[no-untyped-def]
         dropped.append(model._meta.db_table) if enabled else None
         return original(cursor, model, enabled)
 
-    monkeypatch.setattr(services, "_foreign_keys_checked_once", spying)
+    monkeypatch.setattr(services, "_keys_and_indexes_rebuilt", spying)
     cycle_import(data=data)
     cycle_import(data=data, replace=True)
     assert table in dropped

@@ -136,7 +136,7 @@ def _copy(
     postgres = connection.vendor == "postgresql"
     with (
         connection.cursor() as cursor,
-        _foreign_keys_checked_once(cursor, model, postgres and len(rows) >= RECHECK_FROM),
+        _keys_and_indexes_rebuilt(cursor, model, postgres and len(rows) >= RECHECK_FROM),
     ):
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start : start + _CHUNK]
@@ -155,16 +155,16 @@ def _copy(
 
 
 # From this many rows a table's foreign keys and plain indexes are dropped before the COPY and
-# made again after it (PostgreSQL only). Deferred foreign keys are otherwise checked row by row at commit: about
-# 13 million single-row lookups for the 4,5 million participation rows of a 100× cycle, most of
-# that import's time. Adding a key back validates the whole table in one join. The price: the
-# table is locked (ACCESS EXCLUSIVE) until the import commits, so pages of other cycles that
-# read it wait for a large import; small imports keep the row checks and take no such lock.
+# made again after it (PostgreSQL only). Deferred foreign keys are otherwise checked row by row
+# at commit: about 13 million single-row lookups for the 4,5 million participation rows of a 100×
+# cycle, most of that import's time. Adding a key back validates the whole table in one join.
+# The price: the table is locked (ACCESS EXCLUSIVE) until the import commits, so pages of other
+# cycles that read it wait for a large import; small imports keep the row checks and no lock.
 RECHECK_FROM = 500_000
 
 
 @contextmanager
-def _foreign_keys_checked_once(cursor: Any, model: type[models.Model], enabled: bool) -> Iterator[None]:
+def _keys_and_indexes_rebuilt(cursor: Any, model: type[models.Model], enabled: bool) -> Iterator[None]:
     if not enabled:
         yield
         return

@@ -274,8 +274,6 @@ def _toggled(request: HttpRequest, view: CycleView, code: str, status: str) -> s
     version = data_version(view.data)
     dependency = None if version is None else (version, explicit_members(view.data, code))
     html = shared_fragment(request, "scenario-results", dependency, results)
-    if not status:
-        return html
     return render_to_string("web/scenarios/scenario.html#toggle-status", {"status": status}) + html
 
 
