@@ -11,7 +11,7 @@ docs/distribution.md; a subscription line is quantity × unit price, rounded hal
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -37,7 +37,7 @@ class Dataset:
     title: str
     description: str
     columns: tuple[str, ...]
-    rows: Sequence[tuple[Any, ...]]  # a tuple, or `Rows` made on each reading
+    rows: tuple[tuple[Any, ...], ...] | Rows  # `Rows`: made anew on each reading
     first_year: int
     last_year: int
     keywords: tuple[str, ...] = ()
@@ -269,14 +269,16 @@ def _distribution_rows(
         for line in allocation.subscriptions:  # quantity × unit price
             organisation_name, organisation_kind = organisations.get(line.organisation, ("", ""))
             sub = subs[(line.object, line.organisation, line.year)]
+            supplier, supplier_name, name = object_of(line.object)
             yield (
                 line.year,
                 line.organisation,
                 organisation_name,
                 organisation_kind,
-                *object_of(line.object)[:2],
+                supplier,
+                supplier_name,
                 line.object,
-                object_of(line.object)[2],
+                name,
                 line.kind,
                 line.key,
                 line.method.value,
