@@ -123,7 +123,7 @@ def test_permuting_participants(total: int, ws: list[int], rnd: object) -> None:
 @given(
     st.integers(1, 40),
     st.integers(1, 60),
-    st.sampled_from(["random", "zeros", "equal", "wide", "huge", "single", "mixed"]),
+    st.sampled_from(["random", "zeros", "equal", "wide", "huge", "single", "mixed", "indexed"]),
     st.integers(0, 2**32 - 1),
 )
 def test_split_rows_equals_reference(n: int, m: int, kind: str, seed: int) -> None:
@@ -145,6 +145,10 @@ def test_split_rows_equals_reference(n: int, m: int, kind: str, seed: int) -> No
         c[rng.random(n) < 0.2] = rng.integers(2**53, 2**62)
         c[rng.random(n) < 0.1] = np.iinfo(np.int64).min
         w[rng.random(n) < 0.1] = rng.integers(2**50, 2**58, m) // m
+    if kind == "indexed":  # a total re-split by amounts summing to about it: whole multiples first
+        w = rng.integers(0, 10**10, (n, m))
+        w[rng.random((n, m)) < 0.3] = 0
+        c = w.sum(axis=1) * rng.integers(100, 130, n) // 100 * rng.choice([-1, 1], n)
     if kind == "single":
         w[:, :] = 0
         w[np.arange(n), rng.integers(0, m, n)] = rng.integers(1, 20_000, n)

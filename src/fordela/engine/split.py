@@ -34,7 +34,6 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -429,49 +428,45 @@ def _resolve_band(band: Bool, r: F64, need: I64, q: F64) -> None:
     q.ravel()[flat[rank < want]] += 1.0
 
 
-def _same(weights: I64, _row: int) -> I64:
-    return weights
-
-
 def _slow_rows(c: I64, rows: IntP, row_weights: Callable[[int], I64], out: I64) -> None:
-    """Rows beyond the float path: int64 arithmetic when it cannot overflow, else Python ints."""
+    """Rows beyond the float path (big totals or products), a block of rows at a time."""
+    per_block = max(1, _BLOCK_CELLS // max(1, out.shape[1]))
+    for s in range(0, rows.size, per_block):
+        _slow_block(c, rows[s : s + per_block], row_weights, out)
+
+
+def _slow_block(c: I64, rows: IntP, row_weights: Callable[[int], I64], out: I64) -> None:
+    """Whole multiples of the weights first, then int64 arithmetic; Python ints where even
+    that could overflow.
+
+    With a = k·W + r every floor(a·w/W) is k·w + floor(r·w/W) and every remainder a·w mod W
+    equals r·w mod W, so the split of a is k·w plus the split of r — the same ranking, with
+    products r·w small enough for int64 where r < W is (a total re-split by amounts summing to
+    about it, e.g. indexing: r is the index). Whole rows at once: a large cycle's indexed
+    re-split sends every object's row here.
+    """
     m = out.shape[1]
-    for i in rows.tolist():
-        w = row_weights(i)
-        total = int(c[i])
-        a = abs(total)
-        exact_w = sum(w.tolist())
-        if a >= exact_w > 0:
-            # Whole multiples of the weights first: with a = k·W + r every floor(a·w/W) is
-            # k·w + floor(r·w/W) and every remainder a·w mod W equals r·w mod W, so the split of a
-            # is k·w plus the split of r — the same ranking, with products small enough for int64
-            # (a total re-split by amounts summing to about it, e.g. indexing: r is the index).
-            k, r = divmod(a, exact_w)
-            rest = np.zeros((1, m), dtype=np.int64)
-            _slow_rows(np.array([r], dtype=np.int64), np.array([0]), partial(_same, w), rest)
-            if k < 2**62:  # k·w ≤ a: fits, and so does the sum
-                part = w * np.int64(k) + rest[0]
-                out[i] = part if total >= 0 else -part
-            else:  # a = 2^63 (the most negative total): only the negated result fits int64
-                sign = 1 if total >= 0 else -1
-                out[i] = [sign * (k * x + y) for x, y in zip(w.tolist(), rest[0].tolist(), strict=True)]
-            continue
-        wmax = int(w.max())
-        big_w = int(w.sum(dtype=np.float64))
-        if a < 2**53 and big_w < 2**52 and float(a) * wmax < _INT_SAFE:
-            big_w = int(w.sum())
-            p = w * np.int64(a)
-            q = p // big_w
-            r = p - q * big_w
-            bufs = _Buffers(1, m)
-            _finish(
-                c[i : i + 1],
-                np.array([float(a)]),
-                q.astype(np.float64)[None, :],
-                r.astype(np.float64)[None, :],
-                np.array([float(big_w)]),
-                out[i : i + 1],
-                bufs,
-            )
-        else:
-            out[i] = split_one(total, w.tolist())
+    w = np.stack([row_weights(i) for i in rows.tolist()]).astype(np.int64, copy=False)
+    total = c[rows]
+    # W exact in int64 and in float64 (below 2^52, as _finish needs); |total| representable.
+    fits = (total != np.iinfo(np.int64).min) & (w.sum(axis=1, dtype=np.float64) < _EXACT)
+    a = np.abs(np.where(fits, total, 0))
+    big_w = np.where(fits, w.sum(axis=1), 1)
+    k, r = np.divmod(a, big_w)
+    fits &= r.astype(np.float64) * w.max(axis=1).astype(np.float64) < _INT_SAFE
+    done = np.flatnonzero(fits)
+    if done.size:
+        wd, rd, big = w[done], r[done], big_w[done][:, None]
+        p = wd * rd[:, None]
+        q = p // big
+        rd_f = rd.astype(np.float64)
+        part = np.empty_like(wd)
+        rests = (p - q * big).astype(np.float64)
+        _finish(rd, rd_f, q.astype(np.float64), rests, big_w[done].astype(np.float64), part, _Buffers(done.size, m))
+        part += wd * k[done][:, None]  # k·w ≤ a: fits, and so does the row's sum a
+        negative = total[done] < 0
+        part[negative] *= -1
+        out[rows[done]] = part
+    for j in np.flatnonzero(~fits).tolist():
+        i = int(rows[j])
+        out[i] = split_one(int(c[i]), row_weights(i).tolist())
