@@ -18,7 +18,6 @@ SRC = ROOT / "src" / "fordela"
 
 # (path under src/fordela, enclosing function or "*" for the whole module) → why a float is fine.
 ALLOWED = {
-    ("engine/split.py", "*"): "float64 on integers below 2**53 only, exact by the bounds in the module docstring",
     ("web/charts.py", "_mkr"): "the position of a mark on the axis; tooltips are money.display strings",
     ("web/charts.py", "_kr"): "the position of a mark on the axis; tooltips are money.display strings",
     ("documents/charts.py", "position"): "the length of a bar in the PNG; every label is money.display",

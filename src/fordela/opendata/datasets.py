@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
+
 from fordela.engine import bridge as b
 from fordela.engine.allocate import allocate
 from fordela.engine.allocation_types import Allocation, CostObject
@@ -220,9 +222,10 @@ def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Data
         return found
 
     organisations = {code: (names.get(code, ""), kinds.get(code, "")) for code in names}
-    amounts: dict[int, str] = {}
-    rows = Rows(lambda: _distribution_rows(allocations, organisations, object_of, subs, frozen_years, amounts))
-    rows.length = sum(len(a.subscriptions) + (int(a.split.member.sum()) if a.split else 0) for a in allocations)
+    rows = Rows(
+        lambda: _distribution_blocks(allocations, organisations, object_of, subs, frozen_years),
+        sum(len(a.subscriptions) + (int(a.split.member.sum()) if a.split else 0) for a in allocations),
+    )
     years = [a.year for a in allocations]
     return Dataset(
         "kostnadsfordelning",
@@ -240,63 +243,113 @@ def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Data
 
 
 class Rows:
-    """A dataset's rows made anew each time they are read: a large cycle's distribution is
-    millions of rows, written twice (CSV and JSON) and never needed all at once, so only the
-    allocations' arrays are kept. `len()` is known without making them."""
+    """A dataset's rows made anew each time they are read, a block of columns at a time: a large
+    cycle's distribution is millions of rows, written twice (CSV and JSON) and never needed all
+    at once, so only the allocations' arrays are kept. `len()` is known without making them."""
 
-    def __init__(self, make: Callable[[], Iterator[tuple[Any, ...]]]) -> None:
+    def __init__(self, make: Callable[[], Iterator[list[list[Any]]]], length: int) -> None:
         self.make = make
-        self.length = 0
+        self.length = length
+
+    def blocks(self) -> Iterator[list[list[Any]]]:
+        """The rows as blocks of equally long columns, blocks of at least `_BLOCK_ROWS` rows
+        (but the last): the writers work per block and column."""
+        pending: list[list[Any]] = []
+        for block in self.make():
+            if not pending:
+                pending = block
+            else:
+                for column, more in zip(pending, block, strict=True):
+                    column.extend(more)
+            if len(pending[0]) >= _BLOCK_ROWS:
+                yield pending
+                pending = []
+        if pending and pending[0]:
+            yield pending
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        return self.make()
+        for block in self.blocks():
+            yield from zip(*block, strict=True)
 
     def __len__(self) -> int:
         return self.length
 
 
-def _distribution_rows(
+_BLOCK_ROWS = 16_384
+
+
+def column_blocks(rows: tuple[tuple[Any, ...], ...] | Rows) -> Iterator[list[list[Any]]]:
+    """A dataset's rows as blocks of columns (see `Rows.blocks`), whichever way they are held."""
+    if isinstance(rows, Rows):
+        yield from rows.blocks()
+        return
+    for start in range(0, len(rows), _BLOCK_ROWS):
+        yield [list(column) for column in zip(*rows[start : start + _BLOCK_ROWS], strict=True)]
+
+
+class _AmountTexts(dict[int, str]):
+    """öre → `machine` text, each distinct amount formatted once (amounts repeat on many lines)."""
+
+    def __missing__(self, ore: int) -> str:
+        text = self[ore] = machine(ore)
+        return text
+
+
+def _distribution_blocks(
     allocations: list[Allocation],
     organisations: Mapping[str, tuple[str, str]],
     object_of: Callable[[str], tuple[str, str, str]],
     subs: Mapping[tuple[str, str, int], Any],
     frozen_years: Mapping[str, int | None],
-    amounts: dict[int, str],
-) -> Iterator[tuple[Any, ...]]:
+) -> Iterator[list[list[Any]]]:
+    """The distribution: one block for each allocation's subscriptions, one per weighted object
+    (its participants, read from the split's arrays). Each column is made as a whole: what is
+    the same on every line of an object is repeated, not made again."""
+    amounts = _AmountTexts()
     quantities: dict[tuple[KeyMethod, bool, int], tuple[str, Decimal]] = {}
     for allocation in allocations:
         year = allocation.year
-        for line in allocation.subscriptions:  # quantity × unit price
-            organisation_name, organisation_kind = organisations.get(line.organisation, ("", ""))
-            sub = subs[(line.object, line.organisation, line.year)]
-            supplier, supplier_name, name = object_of(line.object)
-            yield (
-                line.year,
-                line.organisation,
-                organisation_name,
-                organisation_kind,
-                supplier,
-                supplier_name,
-                line.object,
-                name,
-                line.kind,
-                line.key,
-                line.method.value,
-                "antal",
-                f"{sub.quantity:f}",
-                None,
-                None,
-                None,
-                machine(sub.unit_price),
-                _machine(line.amount, amounts),
-            )
+        if allocation.subscriptions:  # quantity × unit price
+            rows = []
+            for line in allocation.subscriptions:
+                organisation_name, organisation_kind = organisations.get(line.organisation, ("", ""))
+                sub = subs[(line.object, line.organisation, line.year)]
+                supplier, supplier_name, name = object_of(line.object)
+                rows.append(
+                    (
+                        line.year,
+                        line.organisation,
+                        organisation_name,
+                        organisation_kind,
+                        supplier,
+                        supplier_name,
+                        line.object,
+                        name,
+                        line.kind,
+                        line.key,
+                        line.method.value,
+                        "antal",
+                        f"{sub.quantity:f}",
+                        None,
+                        None,
+                        None,
+                        machine(sub.unit_price),
+                        amounts[line.amount],
+                    )
+                )
+            yield [list(column) for column in zip(*rows, strict=True)]
         split = allocation.split
         if split is None:
             continue
+        codes = split.organisations
+        described = [organisations.get(code, ("", "")) for code in codes]
         for i, obj in enumerate(split.objects):
+            columns = np.flatnonzero(split.member[i]).tolist()
+            n = len(columns)
+            if not n:
+                continue
             method = obj.key.method
             supplier, supplier_name, name = object_of(obj.code)
-            head = (obj.code, name, obj.kind, obj.key.code, method.value, _usage_unit(obj, frozen_years))
             weights = split.weights[i]
             texts = []
             total = Decimal(0)
@@ -310,41 +363,33 @@ def _distribution_rows(
                     found = quantities[key] = (text, Decimal(text))
                 texts.append(found)
                 total += found[1]
-            total_text = f"{total:f}"
             quantity_of = dict(zip(weights, texts, strict=True))
-            shares: dict[str, str | None] = {}
-            split_total = _machine(split.costs[i], amounts)
-            for org, amount in split.row(i).items():
-                quantity, value = quantity_of[org]
-                share = shares.get(quantity, "")
-                if share == "":
-                    share = shares[quantity] = (
-                        f"{(Decimal(value) / total).quantize(RATIO_PLACES, ROUND_HALF_UP):f}" if total else None
-                    )
-                organisation_name, organisation_kind = organisations.get(org, ("", ""))
-                yield (
-                    year,
-                    org,
-                    organisation_name,
-                    organisation_kind,
-                    supplier,
-                    supplier_name,
-                    *head,
-                    quantity,
-                    total_text,
-                    share,
-                    split_total,
-                    None,
-                    _machine(amount, amounts),
-                )
-
-
-def _machine(ore: int, memo: dict[int, str]) -> str:
-    """`machine(ore)`, each distinct amount formatted once."""
-    text = memo.get(ore)
-    if text is None:
-        text = memo[ore] = machine(ore)
-    return text
+            shares = {
+                text: f"{(Decimal(value) / total).quantize(RATIO_PLACES, ROUND_HALF_UP):f}" if total else None
+                for text, value in set(texts)
+            }
+            members = [codes[j] for j in columns]
+            quantity = [quantity_of[code][0] for code in members]
+            yield [
+                [year] * n,
+                members,
+                [described[j][0] for j in columns],
+                [described[j][1] for j in columns],
+                [supplier] * n,
+                [supplier_name] * n,
+                [obj.code] * n,
+                [name] * n,
+                [obj.kind] * n,
+                [obj.key.code] * n,
+                [method.value] * n,
+                [_usage_unit(obj, frozen_years)] * n,
+                quantity,
+                [f"{total:f}"] * n,
+                list(map(shares.__getitem__, quantity)),
+                [amounts[split.costs[i]]] * n,
+                [None] * n,
+                list(map(amounts.__getitem__, split.amounts[i, columns].tolist())),
+            ]
 
 
 def target_year_decided(resolution: Resolution) -> bool:

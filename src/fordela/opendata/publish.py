@@ -16,12 +16,11 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from fordela.opendata.datasets import Dataset
-from fordela.package.tabular import csv_bytes, csv_lines
+from fordela.opendata.datasets import Dataset, column_blocks
+from fordela.package.tabular import csv_blocks
 
 CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
 EU = "http://publications.europa.eu/resource/authority"
@@ -53,7 +52,7 @@ def _text_columns(dataset: Dataset) -> set[int]:
 def write_dataset_csv(dataset: Dataset, out: IO[str]) -> None:
     """The dataset as CSV into `out`, record by record, through the one writer
     (`fordela.package.tabular`): text cells guarded against spreadsheet formulas, CR/LF quoted."""
-    out.writelines(csv_lines(dataset.columns, dataset.rows, text=_text_columns(dataset)))
+    out.writelines(csv_blocks(dataset.columns, column_blocks(dataset.rows), text=_text_columns(dataset)))
 
 
 def write_dataset_json(dataset: Dataset, out: IO[str]) -> None:
@@ -70,9 +69,7 @@ def write_dataset_json(dataset: Dataset, out: IO[str]) -> None:
     keys[0] = "{" + keys[0]
     last = len(keys) - 1
     separator = "\n"
-    rows = iter(dataset.rows)
-    while block := list(islice(rows, _BLOCK)):
-        columns = zip(*block, strict=True)
+    for columns in column_blocks(dataset.rows):
         fields = [
             _json_fields(key, column, encode, "}" if i == last else "")
             for i, (key, column) in enumerate(zip(keys, columns, strict=True))
@@ -80,9 +77,6 @@ def write_dataset_json(dataset: Dataset, out: IO[str]) -> None:
         out.write(separator + ",\n".join(map(", ".join, zip(*fields, strict=True))))
         separator = ",\n"
     out.write("\n]}\n")
-
-
-_BLOCK = 16_384  # rows encoded together: enough to amortise the per-block work, small enough to stream
 
 
 def _json_fields(key: str, column: tuple[Any, ...], encode: Any, end: str) -> list[str]:
@@ -97,7 +91,9 @@ def _json_fields(key: str, column: tuple[Any, ...], encode: Any, end: str) -> li
 def dataset_csv(dataset: Dataset) -> bytes:
     """The dataset as UTF-8 CSV through the one writer (`fordela.package.tabular`): text cells
     guarded against spreadsheet formulas, CR/LF quoted."""
-    return csv_bytes(dataset.columns, dataset.rows, text=_text_columns(dataset))
+    buffer = io.StringIO()
+    write_dataset_csv(dataset, buffer)
+    return buffer.getvalue().encode("utf-8")
 
 
 def dataset_json(dataset: Dataset) -> bytes:

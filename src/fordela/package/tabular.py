@@ -97,9 +97,16 @@ def csv_columns(
 ) -> Iterator[str]:
     """:func:`csv_lines` of rows given column by column (equal lengths), the same bytes: the fast
     path for large exports, which never build a tuple per row."""
-    yield csv_line([inert(h) for h in header])
     length = len(columns[0]) if columns else 0
     blocks = ([c[start : start + _BLOCK] for c in columns] for start in range(0, length, _BLOCK))
+    yield from csv_blocks(header, blocks, text=text)
+
+
+def csv_blocks(
+    header: Sequence[str], blocks: Iterable[Sequence[Sequence[Cell]]], *, text: Collection[int] | None = None
+) -> Iterator[str]:
+    """:func:`csv_lines` of rows given as blocks of equally long columns, the same bytes."""
+    yield csv_line([inert(h) for h in header])
     yield from csv_column_blocks(len(header), blocks, text=text)
 
 
