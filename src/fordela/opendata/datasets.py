@@ -11,9 +11,10 @@ docs/distribution.md; a subscription line is quantity × unit price, rounded hal
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from fordela.engine.allocation_types import Allocation, CostObject
 from fordela.engine.model import CycleData, KeyMethod
 from fordela.engine.money import machine
 from fordela.engine.scenario import Resolution
+from fordela.package.tabular import Same
 
 RATIO_PLACES = Decimal("0.000000000001")  # the ratio is shown for reading; recompute from the quantities
 
@@ -247,24 +249,31 @@ class Rows:
     cycle's distribution is millions of rows, written twice (CSV and JSON) and never needed all
     at once, so only the allocations' arrays are kept. `len()` is known without making them."""
 
-    def __init__(self, make: Callable[[], Iterator[list[list[Any]]]], length: int) -> None:
+    def __init__(self, make: Callable[[], Iterator[list[Sequence[Any]]]], length: int) -> None:
         self.make = make
         self.length = length
 
-    def blocks(self) -> Iterator[list[list[Any]]]:
-        """The rows as blocks of equally long columns, blocks of at least `_BLOCK_ROWS` rows
-        (but the last): the writers work per block and column."""
+    def blocks(self) -> Iterator[list[Sequence[Any]]]:
+        """The rows as blocks of equally long columns (a `Same` column: one value throughout).
+        Small blocks are joined into blocks of about `_BLOCK_ROWS` rows, so the writers' work per
+        block is spread over many rows; a longer one (`_BLOCK_ALONE`) goes as it is."""
         pending: list[list[Any]] = []
         for block in self.make():
+            if len(block[0]) >= _BLOCK_ALONE:
+                if pending:
+                    yield pending
+                    pending = []
+                yield block
+                continue
             if not pending:
-                pending = block
+                pending = [list(column) for column in block]
             else:
                 for column, more in zip(pending, block, strict=True):
                     column.extend(more)
             if len(pending[0]) >= _BLOCK_ROWS:
                 yield pending
                 pending = []
-        if pending and pending[0]:
+        if pending:
             yield pending
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
@@ -276,9 +285,10 @@ class Rows:
 
 
 _BLOCK_ROWS = 16_384
+_BLOCK_ALONE = 256  # a block this long is written as it is, its `Same` columns formatted once
 
 
-def column_blocks(rows: tuple[tuple[Any, ...], ...] | Rows) -> Iterator[list[list[Any]]]:
+def column_blocks(rows: tuple[tuple[Any, ...], ...] | Rows) -> Iterator[list[Sequence[Any]]]:
     """A dataset's rows as blocks of columns (see `Rows.blocks`), whichever way they are held."""
     if isinstance(rows, Rows):
         yield from rows.blocks()
@@ -301,7 +311,7 @@ def _distribution_blocks(
     object_of: Callable[[str], tuple[str, str, str]],
     subs: Mapping[tuple[str, str, int], Any],
     frozen_years: Mapping[str, int | None],
-) -> Iterator[list[list[Any]]]:
+) -> Iterator[list[Sequence[Any]]]:
     """The distribution: one block for each allocation's subscriptions, one per weighted object
     (its participants, read from the split's arrays). Each column is made as a whole: what is
     the same on every line of an object is repeated, not made again."""
@@ -370,24 +380,25 @@ def _distribution_blocks(
             }
             members = [codes[j] for j in columns]
             quantity = [quantity_of[code][0] for code in members]
+            same = partial(Same, length=n)
             yield [
-                [year] * n,
+                same(year),
                 members,
                 [described[j][0] for j in columns],
                 [described[j][1] for j in columns],
-                [supplier] * n,
-                [supplier_name] * n,
-                [obj.code] * n,
-                [name] * n,
-                [obj.kind] * n,
-                [obj.key.code] * n,
-                [method.value] * n,
-                [_usage_unit(obj, frozen_years)] * n,
+                same(supplier),
+                same(supplier_name),
+                same(obj.code),
+                same(name),
+                same(obj.kind),
+                same(obj.key.code),
+                same(method.value),
+                same(_usage_unit(obj, frozen_years)),
                 quantity,
-                [f"{total:f}"] * n,
+                same(f"{total:f}"),
                 list(map(shares.__getitem__, quantity)),
-                [amounts[split.costs[i]]] * n,
-                [None] * n,
+                same(amounts[split.costs[i]]),
+                same(None),
                 list(map(amounts.__getitem__, split.amounts[i, columns].tolist())),
             ]
 

@@ -13,14 +13,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 from fordela.opendata.datasets import Dataset, column_blocks
-from fordela.package.tabular import csv_blocks
+from fordela.package.tabular import CsvRecords, Memo, column_fields, csv_line, inert, joined_rows
 
 CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
 EU = "http://publications.europa.eu/resource/authority"
@@ -49,43 +51,64 @@ def _text_columns(dataset: Dataset) -> set[int]:
     return {i for i, c in enumerate(dataset.columns) if c in dataset.text_columns}
 
 
-def write_dataset_csv(dataset: Dataset, out: IO[str]) -> None:
-    """The dataset as CSV into `out`, record by record, through the one writer
-    (`fordela.package.tabular`): text cells guarded against spreadsheet formulas, CR/LF quoted."""
-    out.writelines(csv_blocks(dataset.columns, column_blocks(dataset.rows), text=_text_columns(dataset)))
+class _CsvText:
+    """A dataset as CSV through the one writer (`fordela.package.tabular`), a block of columns at
+    a time: text cells guarded against spreadsheet formulas, CR/LF quoted."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.head = csv_line([inert(c) for c in dataset.columns])
+        self.tail = ""
+        self.block = CsvRecords(len(dataset.columns), _text_columns(dataset)).block
 
 
-def write_dataset_json(dataset: Dataset, out: IO[str]) -> None:
-    """The dataset as JSON into `out`, one row per line: amounts and decimals as exact strings.
+class _JsonText:
+    """A dataset as JSON, one row per line: amounts and decimals as exact strings.
 
     The same text as encoding each row as a dict with `json` (", " and ": " separators, no
     ASCII escaping), but made column by column, a block of rows at a time: each distinct cell
-    of a column is encoded once, with its key (names, codes and amounts repeat on every line of
-    a large cycle), and a row is one join."""
-    head = json.dumps({"title": dataset.title, "description": dataset.description}, ensure_ascii=False)
-    out.write(head[:-1] + ', "rows": [')
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    keys = [encode(c) + ": " for c in dataset.columns]
-    keys[0] = "{" + keys[0]
-    last = len(keys) - 1
-    separator = "\n"
+    of a column is encoded once for the whole dataset, with its key (names, codes and amounts
+    repeat on every line of a large cycle), a `Same` column once, and a row is one join."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        head = json.dumps({"title": dataset.title, "description": dataset.description}, ensure_ascii=False)
+        self.head = head[:-1] + ', "rows": ['
+        self.tail = "\n]}\n"
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        keys = [encode(c) + ": " for c in dataset.columns]
+        keys[0] = "{" + keys[0]
+        ends = [""] * (len(keys) - 1) + ["}"]
+        self.fields = [Memo(partial(_json_field, key, encode, end)) for key, end in zip(keys, ends, strict=True)]
+        self.separator = "\n"
+
+    def block(self, columns: Sequence[Sequence[Any]]) -> str:
+        fields = [column_fields(column, memo) for column, memo in zip(columns, self.fields, strict=True)]
+        text, self.separator = self.separator + ",\n".join(joined_rows(fields, ", ")), ",\n"
+        return text
+
+
+def _json_field(key: str, encode: Callable[[Any], str], end: str, value: Any) -> str:
+    return key + encode(value) + end
+
+
+def _write(dataset: Dataset, outs: Sequence[tuple[_CsvText | _JsonText, IO[str]]]) -> None:
+    """The dataset in every format of `outs` at once: its rows are made once, a block at a time."""
+    for form, out in outs:
+        out.write(form.head)
     for columns in column_blocks(dataset.rows):
-        fields = [
-            _json_fields(key, column, encode, "}" if i == last else "")
-            for i, (key, column) in enumerate(zip(keys, columns, strict=True))
-        ]
-        out.write(separator + ",\n".join(map(", ".join, zip(*fields, strict=True))))
-        separator = ",\n"
-    out.write("\n]}\n")
+        for form, out in outs:
+            out.write(form.block(columns))
+    for form, out in outs:
+        out.write(form.tail)
 
 
-def _json_fields(key: str, column: tuple[Any, ...], encode: Any, end: str) -> list[str]:
-    """`key` + the JSON of each cell (+ `end`); each distinct str or int cell is encoded once."""
-    if set(map(type, column)) <= {str, int, type(None)}:
-        # Only exact str, int and None: their equal values have equal JSON (True == 1 does not).
-        encoded = {v: key + encode(v) + end for v in set(column)}
-        return list(map(encoded.__getitem__, column))
-    return [key + encode(v) + end for v in column]
+def write_dataset_csv(dataset: Dataset, out: IO[str]) -> None:
+    """The dataset as CSV into `out` (`_CsvText`)."""
+    _write(dataset, [(_CsvText(dataset), out)])
+
+
+def write_dataset_json(dataset: Dataset, out: IO[str]) -> None:
+    """The dataset as JSON into `out` (`_JsonText`)."""
+    _write(dataset, [(_JsonText(dataset), out)])
 
 
 def dataset_csv(dataset: Dataset) -> bytes:
@@ -227,13 +250,19 @@ def write_open_data(
     files: dict[str, bytes | tuple[int, str]] = {}
     written = []
     for dataset in datasets:
-        for suffix, write in (("csv", write_dataset_csv), ("json", write_dataset_json)):
-            name = f"{dataset.name}.{suffix}"
-            with (directory / name).open("wb") as raw:
-                digest = _Digest(raw)
-                with io.TextIOWrapper(io.BufferedWriter(digest, 1 << 20), encoding="utf-8", newline="") as text:
-                    write(dataset, text)
-                files[name] = (digest.size, digest.sha256.hexdigest())
+        names = [f"{dataset.name}.csv", f"{dataset.name}.json"]
+        with ExitStack() as files_open:
+            digests = [_Digest(files_open.enter_context((directory / name).open("wb"))) for name in names]
+            texts = [
+                files_open.enter_context(
+                    io.TextIOWrapper(io.BufferedWriter(digest, 1 << 20), encoding="utf-8", newline="")
+                )
+                for digest in digests
+            ]
+            # Both files in one pass: a large cycle's distribution rows are made once.
+            _write(dataset, [(_CsvText(dataset), texts[0]), (_JsonText(dataset), texts[1])])
+        for name, digest in zip(names, digests, strict=True):
+            files[name] = (digest.size, digest.sha256.hexdigest())
             written.append(directory / name)
     document = catalog(datasets, files, title=title, description=description, publisher=publisher, issued=issued)
     (directory / "catalog.jsonld").write_bytes((json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode())

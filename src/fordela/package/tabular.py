@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from itertools import chain, count, islice
+from functools import partial
+from itertools import chain, count, islice, repeat
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 # A cell starting with one of these can start a formula when the file is opened in a spreadsheet.
@@ -113,44 +114,107 @@ def csv_blocks(
 def csv_column_blocks(
     width: int, blocks: Iterable[Sequence[Sequence[Cell]]], *, text: Collection[int] | None = None
 ) -> Iterator[str]:
-    """Records (no header) from blocks of `width` equally long columns, one string per block.
-
-    Each column is formatted as a whole: its distinct strings are guarded and quoted once (names
-    and codes repeat on every line of a large export), numbers go through str() in one map, and
-    the fields of a record are joined once."""
+    """Records (no header) from blocks of `width` equally long columns, one string per block
+    (`CsvRecords`)."""
+    records = CsvRecords(width, text)
     for columns in blocks:
-        if len(columns) != width:
-            raise ValueError(f"{len(columns)} columns for a header of {width}")
-        fields = [_column_fields(column, text is None or i in text) for i, column in enumerate(columns)]
-        if width == 1:
+        if block := records.block(columns):
+            yield block
+
+
+class CsvRecords:
+    """Blocks of `width` equally long columns as CSV records, one string per block.
+
+    Each column is formatted as a whole: its distinct strings are guarded and quoted once for all
+    blocks (names and codes repeat on every line of a large export), numbers go through str() in
+    one map, a `Same` column is formatted once, and the fields of a record are joined once."""
+
+    def __init__(self, width: int, text: Collection[int] | None = None) -> None:
+        self.width = width
+        self.fields = [Memo(partial(_csv_cell, guarded=text is None or i in text)) for i in range(width)]
+
+    def block(self, columns: Sequence[Sequence[Cell]]) -> str:
+        if len(columns) != self.width:
+            raise ValueError(f"{len(columns)} columns for a header of {self.width}")
+        # str() of a number never holds a comma, a quote, a CR or an LF: nothing to quote.
+        fields = [column_fields(column, memo, str) for column, memo in zip(columns, self.fields, strict=True)]
+        if self.width == 1:
             # A record of one empty field is written "" so it is not a blank line (as csv_line).
             fields = [['""' if f == "" else f for f in fields[0]]]
-        if fields and fields[0]:
-            yield "\n".join(map(",".join, zip(*fields, strict=True))) + "\n"
+        if not fields or not len(fields[0]):
+            return ""
+        return "\n".join(joined_rows(fields, ",")) + "\n"
 
 
-def _column_fields(column: Sequence[Cell], guarded: bool) -> list[str]:
-    """Every cell of one column as a CSV field, exactly as `csv_field(_text(cell, guarded))`."""
+class Memo(dict[Any, str]):
+    """value → its field, each distinct value formatted once by `format`."""
+
+    def __init__(self, format: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.format = format
+
+    def __missing__(self, value: Any) -> str:
+        text = self[value] = self.format(value)
+        return text
+
+
+def _csv_cell(value: Cell, guarded: bool) -> str:
+    return csv_field(_text(value, guarded))
+
+
+def column_fields(column: Sequence[Any], memo: Memo, numbers: Callable[[Any], str] | None = None) -> Sequence[str]:
+    """Every cell of a column through `memo`: a `Same` column once, a column of exactly str,
+    int and None by value (their equal values have equal text; not so for True and 1, or
+    Decimal 1.0 and 1), a column of numbers through `numbers` if given, any other cell by its
+    own formatting."""
+    if isinstance(column, Same):
+        return Same(memo.format(column.value), column.length)
     kinds = set(map(type, column))
-    if kinds <= {int, Decimal}:
-        # str() of a number never holds a comma, a quote, a CR or an LF: nothing to quote.
-        return list(map(str, column))
+    if numbers is not None and kinds <= {int, Decimal}:
+        return list(map(numbers, column))
     if kinds <= {str, int, type(None)}:
-        # Exactly these types: equal cells have equal text (not so for bool and 1, or Decimal
-        # 1.0 and 1), so each distinct cell is formatted once.
-        formatted = {v: csv_field(_text(v, guarded)) for v in set(column)}
-        return list(map(formatted.__getitem__, column))
-    memo: dict[str, str] = {}
-    fields = []
-    for value in column:
-        if isinstance(value, str):
-            field_ = memo.get(value)
-            if field_ is None:
-                field_ = memo[value] = csv_field(inert(value) if guarded else value)
+        return list(map(memo.__getitem__, column))
+    return list(map(memo.format, column))
+
+
+@dataclass(frozen=True, slots=True)
+class Same(Sequence):  # type: ignore[type-arg]
+    """A column whose every cell is `value`: writers format it once, not once per record (an
+    export's lines repeat what they belong to: an object's name, key and total)."""
+
+    value: Any
+    length: int
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return Same(self.value, len(range(*index.indices(self.length))))
+        if not -self.length <= index < self.length:
+            raise IndexError(index)
+        return self.value
+
+    def __iter__(self) -> Iterator[Any]:
+        return repeat(self.value, self.length)
+
+
+def joined_rows(fields: Sequence[Sequence[str]], separator: str) -> Iterator[str]:
+    """Each record's fields joined by `separator` (columns of equal length, some `Same`).
+
+    Neighbouring `Same` columns are joined once into one, so a record is joined from its varying
+    fields and a few constant runs."""
+    runs: list[Sequence[str]] = []
+    for column in fields:
+        if isinstance(column, Same) and runs and isinstance(runs[-1], Same):
+            runs[-1] = Same(runs[-1].value + separator + column.value, column.length)
         else:
-            field_ = csv_field(_text(value, guarded))
-        fields.append(field_)
-    return fields
+            runs.append(column)
+    if len(runs) == 1:
+        return iter(runs[0])  # one column, or every column the same (merged into one)
+    # The lists are equally long (the caller's blocks); a `Same` run repeats alongside them.
+    varying = (repeat(r.value) if isinstance(r, Same) else r for r in runs)
+    return map(separator.join, zip(*varying, strict=False))
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]], *, text: Collection[int] | None = None) -> str:
