@@ -123,3 +123,29 @@ def test_before_any_decision_only_the_base_year_is_published(demo):
     assert all(d.first_year == d.last_year == demo.cycle.base_year for d in datasets)
     decided = open_datasets(demo, resolve_code(demo, "coordination_group"))
     assert max(d.last_year for d in decided) == demo.cycle.target_year
+
+
+def test_a_failed_write_of_the_writer_thread_is_raised_not_lost():
+    # The files are hashed and written on a thread of their own: a full disk must still fail
+    # the command, at the next write or at the latest when the file is closed.
+    import io
+
+    import pytest
+
+    from fordela.opendata.publish import _Digest
+
+    class Full(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, data):  # type: ignore[no-untyped-def]
+            raise OSError(28, "No space left on device")
+
+    digest = _Digest(Full())
+    digest.write(b"a" * 10)
+    with pytest.raises(OSError, match="No space left"):
+        for _ in range(100):  # the error arrives once the thread has tried the first block
+            digest.write(b"b")
+        digest.close()
+    digest.close()  # raised once
+    assert digest.closed
