@@ -34,6 +34,22 @@ def test_tables_written_from_their_columns_read_back_equal(monkeypatch: pytest.M
     assert cycle_data(data.cycle.code) == data
 
 
+@pytest.mark.django_db
+def test_text_that_copy_would_misread_is_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """COPY's text format splits on tabs and newlines and reads backslashes and \\N: a note
+    holding them is stored as written (PostgreSQL; elsewhere the same rows go by executemany)."""
+    from dataclasses import replace
+
+    data = read_package(demo_package())
+    notes = ["a\tb", "line\nbreak", "back\\slash", "\\N", "cr\rhere", "", "åäö \\t"]
+    rows = list(data.participation)
+    rows[: len(notes)] = [replace(row, note=note) for row, note in zip(rows, notes, strict=False)]
+    data = replace(data, participation=tuple(rows))
+    monkeypatch.setattr(services, "COPY_FROM", 1)
+    cycle_import(data=data)
+    assert [p.note for p in cycle_data(data.cycle.code).participation[: len(notes)]] == notes
+
+
 def _foreign_keys(table: str) -> list[tuple[str, str]]:
     from django.db import connection
 

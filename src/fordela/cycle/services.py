@@ -10,6 +10,7 @@ import operator
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields
+from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -22,7 +23,7 @@ from fordela.catalogue import models as catalogue
 from fordela.cycle import models as cycle_models
 from fordela.engine.model import CycleData
 from fordela.package.schema import TABLES
-from fordela.package.schema_types import Kind, Table
+from fordela.package.schema_types import Table
 
 
 class _PackageModels(Mapping[str, type[models.Model]]):
@@ -127,13 +128,14 @@ def _copy(
     text, the field's own preparation), and the rows are zipped back for the write.
     """
     fields_ = [model._meta.get_field(c.name) for c in table.columns]
+    postgres = connection.vendor == "postgresql"
     converters = [
-        _converter(cycle, column, field, by_code) for column, field in zip(table.columns, fields_, strict=True)
+        _converter(cycle, column, field, by_code, copy_text=postgres)
+        for column, field in zip(table.columns, fields_, strict=True)
     ]
     columns = ["cycle_id", *(f.column for f in fields_)]
     values_of = operator.attrgetter(*(c.name for c in table.columns))
-    cycle_ids = [cycle.pk] * _CHUNK
-    postgres = connection.vendor == "postgresql"
+    cycle_ids = [str(cycle.pk) if postgres else cycle.pk] * _CHUNK
     with (
         connection.cursor() as cursor,
         _keys_and_indexes_rebuilt(cursor, model, postgres and len(rows) >= RECHECK_FROM),
@@ -144,9 +146,9 @@ def _copy(
             prepared = [list(map(convert, column)) for convert, column in zip(converters, cells, strict=True)]
             out = zip(cycle_ids[: len(chunk)], *prepared, strict=True)
             if postgres:
+                # The converters made each cell's COPY text: a chunk is one string.
                 with cursor.cursor.copy(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in out:
-                        copy.write_row(row)
+                    copy.write("".join(map(_copy_line, out)))
             else:
                 placeholders = ", ".join(["%s"] * len(columns))
                 cursor.executemany(
@@ -154,13 +156,37 @@ def _copy(
                 )
 
 
+def _copy_line(cells: tuple[str, ...]) -> str:
+    return "\t".join(cells) + "\n"
+
+
+# PostgreSQL's COPY text format (its documentation, "File Formats"): fields split by tabs, rows by
+# newlines, NULL as \N, and a backslash, tab, newline or carriage return in a value escaped.
+# Written by hand: psycopg formats COPY rows one Python call per row, which for the millions of
+# rows of a large cycle cost more than the rest of the write; here each distinct value is
+# formatted once (`_Converted`) and a chunk is one join.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """A database value (as Django prepares it for the column) as a field of COPY text."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
 # From this many rows a table's foreign keys and plain indexes are dropped before the COPY and
 # made again after it (PostgreSQL only). Deferred foreign keys are otherwise checked row by row
 # at commit: about 13 million single-row lookups for the 4,5 million participation rows of a 100×
-# cycle, most of that import's time. Adding a key back validates the whole table in one join.
-# The price: the table is locked (ACCESS EXCLUSIVE) until the import commits, so pages of other
-# cycles that read it wait for a large import; small imports keep the row checks and no lock.
-RECHECK_FROM = 500_000
+# cycle, and 1,4 million more for its 300 000 subscriptions and 420 000 history rows. Adding a key
+# back validates the whole table in one join. The price: the table is locked (ACCESS EXCLUSIVE)
+# until the import commits, so pages of other cycles that read it wait for a large import; small
+# imports keep the row checks and no lock.
+RECHECK_FROM = 200_000
 
 
 @contextmanager
@@ -213,22 +239,27 @@ class _Converted(dict[Any, Any]):
 
 
 def _converter(
-    cycle: catalogue.Cycle, column: Any, field: Any, by_code: dict[str, dict[str, Any]]
+    cycle: catalogue.Cycle, column: Any, field: Any, by_code: dict[str, dict[str, Any]], *, copy_text: bool
 ) -> Callable[[Any], Any]:
+    """A package value → its database value (its COPY text if `copy_text`), each distinct value
+    worked out once."""
+    finish = _copy_text if copy_text else _same
     if column.ref and isinstance(field, models.ForeignKey):
         ids = {code: obj.pk for code, obj in by_code[column.ref].items()}
-        return _Converted(lambda code: None if code is None else ids[code]).__getitem__
+        return _Converted(lambda code: finish(None if code is None else ids[code])).__getitem__
     blank = isinstance(field, (models.CharField, models.TextField))
 
     def convert(value: Any) -> Any:
         value = _cell(value)
         if value is None and blank:
-            return ""
-        return field.get_db_prep_save(value, connection)
+            return finish("")
+        return finish(field.get_db_prep_save(value, connection))
 
-    if column.kind in (Kind.TEXT,):
-        return convert  # free text is mostly distinct: nothing to share
     return _Converted(convert).__getitem__
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _row_kwargs(
