@@ -88,3 +88,47 @@ def test_the_command_creates_the_cycle(demo_db, capsys):
     assert main(["cycle", "across", "--service", "lan", "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert f"{NEW},2026" in out and f"{OLD},2025" in out
+
+
+def test_across_summaries_are_kept_per_data_version_and_agree_with_the_allocation(demo_db, monkeypatch):
+    """The pages across cycles read each cycle's stored summary while its data version holds;
+    a write makes it again. Its figures are the deciding scenario's allocation totals."""
+    import json
+
+    import fordela.cycle.summaries as summaries
+    from fordela.catalogue.models import Cycle
+    from fordela.cycle.selectors import cycle_data
+    from fordela.cycle.services import cycle_touch
+    from fordela.engine.allocate import allocate
+    from fordela.reports.across import CycleSummary, cycle_summary, organisation_across
+
+    made: list[str] = []
+    original = summaries.cycle_summary
+
+    def counting(data):  # type: ignore[no-untyped-def]
+        made.append(data.cycle.code)
+        return original(data)
+
+    monkeypatch.setattr(summaries, "cycle_summary", counting)
+    first = summaries.across_summaries()
+    assert made == [OLD]
+    data = cycle_data(OLD)
+    assert first == [cycle_summary(data)]
+    assert CycleSummary.from_json(json.loads(json.dumps(first[0].as_json()))) == first[0]
+    from fordela.cycle import computed, selectors
+
+    selectors._CACHE.clear()
+    computed.cache_clear()
+    assert summaries.across_summaries() == first  # from the database: nothing loaded or made
+    assert made == [OLD]
+    resolution = resolve_code(data, decided_scenario(data) or "")
+    expected = allocate(data, data.cycle.target_year, resolution).by_organisation()["grundskola"]
+    table = organisation_across(first, "grundskola")
+    assert (OLD, data.cycle.target_year) in [(r[0], r[1]) for r in table.rows]
+    assert [r[3] for r in table.rows if r[1] == data.cycle.target_year] == [expected]
+    cycle_touch(cycle=Cycle.objects.get(code=OLD))
+    assert summaries.across_summaries() == first
+    assert made == [OLD, OLD]  # a new data version: made again
+    cycle_touch(cycle=Cycle.objects.get(code=OLD), scenarios_only=True)  # a toggle
+    summaries.across_summaries()
+    assert made == [OLD, OLD]  # the deciding scenario is a stage's: a toggle changes nothing

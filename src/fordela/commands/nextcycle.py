@@ -39,10 +39,9 @@ def cmd_next(args: argparse.Namespace) -> list[Table]:
 
 def cmd_across(args: argparse.Namespace) -> list[Table]:
     cli.django_setup()
-    from fordela.catalogue.models import Cycle
-    from fordela.cycle.selectors import cycle_data
+    from fordela.cycle.summaries import across_summaries
 
-    cycles = [cycle_data(code) for code in Cycle.objects.order_by("target_year").values_list("code", flat=True)]
+    cycles = across_summaries()
     if args.service:
         return [service_across(cycles, args.service)]
     return [organisation_across(cycles, args.organisation)]

@@ -187,3 +187,17 @@ class AnalysisText(CycleRow):
                 name="analysis_text_proposal",
             ),
         ]
+
+
+class AcrossSummary(models.Model):
+    """A cycle's summary for the pages across cycles (`fordela.reports.across.CycleSummary`), kept
+    for the cycle's data version: derived from the cycle, made again when it is stale
+    (`fordela.cycle.summaries`), not backed up."""
+
+    cycle = models.OneToOneField("catalogue.Cycle", on_delete=models.CASCADE, related_name="+")
+    imported_at = models.DateTimeField()
+    data_revision = models.PositiveIntegerField()
+    # Set only when the deciding scenario is an explicit one, whose proposals a toggle changes
+    # without a new data revision: then the summary holds for that revision only.
+    revision = models.PositiveIntegerField(null=True)
+    summary = models.JSONField()

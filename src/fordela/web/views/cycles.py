@@ -14,15 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from fordela.accounts.permissions import can_create_cycle, can_review, can_view_organisation, deny, role_of
-from fordela.catalogue.models import Cycle
-from fordela.cycle.computed import computed
 from fordela.cycle.rollover import cycle_next
-from fordela.cycle.selectors import cycle_data
 from fordela.cycle.services import CycleExistsError
 from fordela.cycle.stages import StageConflict, stage_decide
-from fordela.engine.model import CycleData
+from fordela.cycle.summaries import across_summaries
 from fordela.engine.rollover import RolloverError
-from fordela.reports.across import Decided, decided_amounts, organisation_across, service_across
+from fordela.reports.across import organisation_across, service_across
 from fordela.reports.tables import Table
 from fordela.web.tables import html_table
 from fordela.web.views.common import cycle_view
@@ -78,15 +75,6 @@ def stage_decide_view(request: HttpRequest, cycle: str) -> HttpResponse:
     return redirect("start", cycle=view.code)
 
 
-def _cycles() -> list[CycleData]:
-    return [cycle_data(c) for c in Cycle.objects.order_by("target_year", "code").values_list("code", flat=True)]
-
-
-def _decided(data: CycleData) -> Decided:
-    """The cycle's decided amounts (`reports.across.decided_amounts`), once per revision."""
-    return computed(data, "across-decided", (), lambda: decided_amounts(data))
-
-
 def _across(request: HttpRequest, title: str, table: Table) -> HttpResponse:
     if not table.rows:
         raise Http404(title)
@@ -98,10 +86,10 @@ def service_across_view(request: HttpRequest, service: str) -> HttpResponse:
         deny(request, f"across service {service}")
     if not re.fullmatch(r"[a-z0-9_-]+", service):
         raise Http404(service)
-    return _across(request, service, service_across(_cycles(), service, _decided))
+    return _across(request, service, service_across(across_summaries(), service))
 
 
 def organisation_across_view(request: HttpRequest, organisation: str) -> HttpResponse:
     if not can_view_organisation(request.user, organisation):
         deny(request, f"across organisation {organisation}", hide=True)
-    return _across(request, organisation, organisation_across(_cycles(), organisation, _decided))
+    return _across(request, organisation, organisation_across(across_summaries(), organisation))
