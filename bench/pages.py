@@ -15,6 +15,10 @@ kind, so the first page measured does not carry the interpreter's start-up alone
 
 ``--profile DIR`` writes a cProfile of every cold request to ``DIR/<page>.prof``.
 
+``--fresh``: no warming and no warm request — the process starts, logs in and asks for the pages
+once. `bench/scale_bench.py` runs it per page and times the whole process: a page's cost with the
+fixed start-up included, as the commands are timed.
+
 Used by `bench/scale_bench.py`; the load benchmark (`bench/load_bench.py`) uses the same pages.
 """
 
@@ -85,6 +89,7 @@ def main() -> None:
     parser.add_argument("cycle")
     parser.add_argument("--only", default="", help="comma-separated page names (default: all)")
     parser.add_argument("--profile", type=Path, default=None, help="write a cProfile of each cold request here")
+    parser.add_argument("--fresh", action="store_true", help="no warming, no warm request (see the docstring)")
     args = parser.parse_args()
 
     import django
@@ -109,8 +114,9 @@ def main() -> None:
             clients[persona].force_login(users.get(username=persona))
         return clients[persona]
 
-    # Warm the process (imports, URL resolver, middleware, base templates) without this cycle.
-    client_for("bob").get("/")
+    if not args.fresh:
+        # Warm the process (imports, URL resolver, middleware, base templates) without this cycle.
+        client_for("bob").get("/")
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
     for name, persona, path in pages(args.cycle, SCENARIO, ORGANISATION, SERVICE):
@@ -129,10 +135,12 @@ def main() -> None:
             profiler.disable()
             profiler.dump_stats(args.profile / f"{_slug(name)}.prof")
         cold, cold_cpu = time.perf_counter() - start, time.process_time() - cpu
+        warm = 0.0
         with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            _body_size(client.get(path))
-            warm = time.perf_counter() - start
+            if not args.fresh:
+                start = time.perf_counter()
+                _body_size(client.get(path))
+                warm = time.perf_counter() - start
         print(
             json.dumps(
                 {

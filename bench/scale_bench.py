@@ -10,8 +10,9 @@ For each size N the package is made by `bench/scale.py` (exact copies of organis
 services; N² participation rows) and each command runs as its own process, as a user runs it:
 import into the database, allocate (CSV), summary, invoice base (one quarter, CSV), SIE export
 (freezes the quarter the first time), open data, and the heaviest pages through Django's test
-client (`bench/pages.py`: cold first request and warm second one). Printed: seconds, peak
-memory (the process's maximum resident set) and the ratio to 1×. Then the outputs at N× are
+client (`bench/pages.py`: cold first request and warm second one in a running process, and each
+page once more in a new process of its own, start-up included as for the commands). Printed:
+seconds, peak memory (the process's maximum resident set) and the ratio to 1×. Then the outputs at N× are
 compared with 1× on every row that exists in both (allocation lines, invoice lines of the base
 year, open-data distribution lines: key columns and amount).
 """
@@ -186,9 +187,14 @@ def main() -> None:
             name = f"page {page['page']}"
             results.setdefault(name, {})[n] = (page["cold"], 0)
             queries.setdefault(name, {})[n] = page["queries"]
+            # The page again in a process of its own, start-up included (as the commands are timed).
+            wall, _, peak, _ = run(
+                [str(BIN / "python"), "bench/pages.py", code, "--only", page["page"], "--fresh"], env
+            )
+            results.setdefault(f"{name} (new process)", {})[n] = (wall, peak)
             print(
                 f"  {name:<28} {page['cold']:8.2f} s cold {page['warm']:6.2f} s warm {page['queries']:4d} queries "
-                f"HTTP {page['status']} {page['bytes'] / 1024:7.0f} KiB",
+                f"HTTP {page['status']} {page['bytes'] / 1024:7.0f} KiB; in a new process {wall:6.2f} s",
                 flush=True,
             )
         print(f"  (pages: {time.perf_counter() - start:.1f} s in all)", flush=True)
@@ -209,13 +215,19 @@ def report(sizes: list[int], results: dict[str, dict[int, tuple[float, int]]]) -
             seconds, peak = by_size[n]
             ratio = f"{seconds / base:.1f}" if base else "–"
             flag = ""
-            if n == 10 and base and seconds / base > RATIO_GOAL:
+            in_process = name.startswith("page ") and not name.endswith("(new process)")
+            if n == 10 and in_process and seconds >= 1.0:
+                flag = " ✗"
+            if n == 10 and not in_process and base and seconds / base > RATIO_GOAL:
                 flag = " ✗"
             if n == 100 and name in BIG_FOUR and (seconds >= 60 or peak >= 4 * 2**30):
                 flag = " ✗"
             cells.append(f"{seconds:.2f} | {peak / 2**20:.0f} | {ratio}{flag}")
         print(f"| {name} | " + " | ".join(cells) + " |")
-    print("(✗: misses the goal — 10×: ≤ 4× the 1× time; 100×: import/allocate/invoice base/opendata < 60 s, < 4 GB)")
+    print(
+        "(✗: misses the goal — 10×: a command or a page in a new process ≤ 4× the 1× time (start-up included), "
+        "a page's cold request in a running process < 1 s; 100×: import/allocate/invoice base/opendata < 60 s, < 4 GB)"
+    )
 
 
 def agreement(sizes: list[int]) -> None:
