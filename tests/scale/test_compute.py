@@ -123,3 +123,44 @@ def test_json_rows_are_the_json_of_each_row(rows: list[tuple[Any, ...]]) -> None
     encode = json.JSONEncoder(ensure_ascii=False).encode
     body = ",\n".join(encode(dict(zip(dataset.columns, row, strict=True))) for row in rows)
     assert out.getvalue().endswith(("\n" + body if rows else "") + "\n]}\n")
+
+
+BLOCKS = st.lists(
+    st.integers(1, 300).flatmap(
+        lambda n: st.tuples(
+            *[st.one_of(CELLS.map(lambda v: ("same", v)), st.lists(CELLS, min_size=n, max_size=n)) for _ in range(3)]
+        )
+    ),
+    max_size=6,
+)
+
+
+@given(BLOCKS)
+def test_blocks_with_same_columns_write_the_bytes_of_each_row(blocks: list[tuple[Any, ...]]) -> None:
+    """Rows given as blocks of columns, some of them one value throughout (`Same`), small blocks
+    joined and long ones alone: the CSV and the JSON are those of the rows one by one."""
+    from fordela.opendata.datasets import Rows
+    from fordela.opendata.publish import write_dataset_csv
+
+    made = []
+    for block in blocks:
+        n = max((len(c) for c in block if isinstance(c, list)), default=1)
+        made.append([tabular.Same(c[1], n) if isinstance(c, tuple) else c for c in block])
+    rows = [row for block in made for row in zip(*block, strict=True)]
+    dataset = Dataset(
+        "d",
+        "T",
+        "B",
+        ("a", "b", "c"),
+        Rows(lambda: iter([list(b) for b in made]), len(rows)),
+        2025,
+        2026,
+        text_columns=frozenset({"a"}),
+    )
+    assert list(dataset.rows) == rows
+    out = io.StringIO()
+    write_dataset_csv(dataset, out)
+    assert out.getvalue() == _row_by_row(["a", "b", "c"], rows, {0})
+    out = io.StringIO()
+    write_dataset_json(dataset, out)
+    assert json.loads(out.getvalue())["rows"] == [dict(zip(dataset.columns, row, strict=True)) for row in rows]
