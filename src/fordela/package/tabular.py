@@ -163,14 +163,17 @@ def _csv_cell(value: Cell, guarded: bool) -> str:
 
 
 def column_fields(column: Sequence[Any], memo: Memo, numbers: Callable[[Any], str] | None = None) -> Sequence[str]:
-    """Every cell of a column through `memo`: a `Same` column once, a column of exactly str,
-    int and None by value (their equal values have equal text; not so for True and 1, or
-    Decimal 1.0 and 1), a column of numbers through `numbers` if given, any other cell by its
-    own formatting."""
+    """Every cell of a column through `memo`: a `Same` column once, a column of numbers (and
+    None, as "") through `numbers` if given, a column of exactly str, int and None by value
+    (their equal values have equal text; not so for True and 1, or Decimal 1.0 and 1), any other
+    cell by its own formatting."""
     if isinstance(column, Same):
         return Same(memo.format(column.value), column.length)
     kinds = set(map(type, column))
-    if numbers is not None and kinds <= {int, Decimal}:
+    if numbers is not None and kinds <= {int, Decimal, type(None)}:
+        # Not through the memo: amounts are mostly distinct, and it lives as long as the writer.
+        if type(None) in kinds:
+            return ["" if v is None else numbers(v) for v in column]
         return list(map(numbers, column))
     if kinds <= {str, int, type(None)}:
         return list(map(memo.__getitem__, column))
