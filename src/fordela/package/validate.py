@@ -18,11 +18,12 @@ import contextlib
 import gc
 import itertools
 import operator
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
 from fordela.engine import model as m
+from fordela.engine.records import build_rows
 from fordela.package.codec import CellError, Value, parse_cell, text_columns
 from fordela.package.errors import PackageError, Problem, sort_problems
 from fordela.package.rows import FAILED, RawCells, RawTable, _Parsed, _Row
@@ -359,41 +360,11 @@ def _build_rows(table: Table, parsed: _Parsed) -> tuple[Any, ...]:
         if default is not None and None in values:
             values = [default if v is None else v for v in values]
         columns.append(values)
-    rows = list(map(_constructor(row_type), *columns))
+    rows = build_rows(row_type, names, columns)
     order = _sorted_order(table, parsed)
     if order is None:
         return tuple(rows)
     return tuple(map(rows.__getitem__, order.tolist() if hasattr(order, "tolist") else order))
-
-
-def _constructor(row_type: type[Any]) -> Callable[..., Any]:
-    """A faster way to build a frozen, slotted dataclass with no __post_init__ from positional
-    values: the generated __init__ sets each field through object.__setattr__ (frozen), which
-    is most of the cost of building millions of participation rows; setting the slots through
-    their descriptors gives the same object at about half the cost. Anything else: the class."""
-    params = getattr(row_type, "__dataclass_params__", None)
-    slots = getattr(row_type, "__slots__", None)
-    if params is None or not params.frozen or not slots or hasattr(row_type, "__post_init__"):
-        return row_type
-    setters = [getattr(row_type, f.name).__set__ for f in fields(row_type)]
-    new = object.__new__
-    if len(setters) == 5:  # the big tables (participation, subscriptions, history, driver values)
-        s1, s2, s3, s4, s5 = setters
-
-        def make5(a: Any, b: Any, c: Any, d: Any, e: Any) -> Any:
-            row = new(row_type)
-            s1(row, a), s2(row, b), s3(row, c), s4(row, d), s5(row, e)
-            return row
-
-        return make5
-
-    def make(*values: Any) -> Any:
-        row = new(row_type)
-        for setter, value in zip(setters, values, strict=True):
-            setter(row, value)
-        return row
-
-    return make
 
 
 @contextlib.contextmanager
