@@ -25,7 +25,7 @@ from fordela.engine.allocation_types import Allocation, CostObject
 from fordela.engine.model import CycleData, KeyMethod
 from fordela.engine.money import machine
 from fordela.engine.scenario import Resolution
-from fordela.package.tabular import Same
+from fordela.package.tabular import Memo, Same
 
 RATIO_PLACES = Decimal("0.000000000001")  # the ratio is shown for reading; recompute from the quantities
 
@@ -246,8 +246,8 @@ def distribution_dataset(data: CycleData, allocations: list[Allocation]) -> Data
 
 class Rows:
     """A dataset's rows made anew each time they are read, a block of columns at a time: a large
-    cycle's distribution is millions of rows, written twice (CSV and JSON) and never needed all
-    at once, so only the allocations' arrays are kept. `len()` is known without making them."""
+    cycle's distribution is millions of rows, written as CSV and JSON and never needed all at
+    once, so only the allocations' arrays are kept. `len()` is known without making them."""
 
     def __init__(self, make: Callable[[], Iterator[list[Sequence[Any]]]], length: int) -> None:
         self.make = make
@@ -297,14 +297,6 @@ def column_blocks(rows: tuple[tuple[Any, ...], ...] | Rows) -> Iterator[list[Seq
         yield [list(column) for column in zip(*rows[start : start + _BLOCK_ROWS], strict=True)]
 
 
-class _AmountTexts(dict[int, str]):
-    """öre → `machine` text, each distinct amount formatted once (amounts repeat on many lines)."""
-
-    def __missing__(self, ore: int) -> str:
-        text = self[ore] = machine(ore)
-        return text
-
-
 def _distribution_blocks(
     allocations: list[Allocation],
     organisations: Mapping[str, tuple[str, str]],
@@ -315,7 +307,7 @@ def _distribution_blocks(
     """The distribution: one block for each allocation's subscriptions, one per weighted object
     (its participants, read from the split's arrays). Each column is made as a whole: what is
     the same on every line of an object is repeated, not made again."""
-    amounts = _AmountTexts()
+    amounts = Memo(machine)  # each distinct amount formatted once: amounts repeat on many lines
     quantities: dict[tuple[KeyMethod, bool, int], tuple[str, Decimal]] = {}
     for allocation in allocations:
         year = allocation.year
