@@ -428,6 +428,7 @@ class _Builder:
             np.concatenate([row_kind[rows], [kind_rank[c[2]] for c in others]]),
         ]
         order = np.lexsort(keys[::-1])
+        del keys  # a large cycle's cells are millions: what is done with goes before the lines are made
         names = split.organisations if split is not None else ()
         # Each cell's VAT rate as an index into `rates`, from the object's category (per row) and
         # the organisation's kind (per column).
@@ -467,26 +468,34 @@ class _Builder:
             other_nets = [self._other_part(c, start, stop) for c in others]
             nets = np.concatenate([_period_parts(yearly, start, stop), np.array(other_nets, dtype=np.int64)])
             vats = _vat(nets, cell_rates, rates)
-            shown = order[nets[order] != 0]
-            count = len(shown)
-            columns_of_lines = [
-                [self.year] * count,
-                [period] * count,
-                cell_supplier[shown].tolist(),
-                cell_org[shown].tolist(),
-                cell_object[shown].tolist(),
-                cell_kind[shown].tolist(),
-                cell_category[shown].tolist(),
-                nets[shown].tolist(),
-                rate_objects[cell_rates[shown]].tolist(),
-                vats[shown].tolist(),
-            ]
-            lines.extend(build_rows(InvoiceLine, LINE_FIELDS, columns_of_lines))
+            shown_all = order[nets[order] != 0]
+            # A block of lines at a time: the columns of all of a large cycle's lines at once
+            # (a list per field) were a gigabyte beside the lines themselves.
+            for first in range(0, len(shown_all), _LINE_BLOCK):
+                shown = shown_all[first : first + _LINE_BLOCK]
+                count = len(shown)
+                columns_of_lines = [
+                    [self.year] * count,
+                    [period] * count,
+                    cell_supplier[shown].tolist(),
+                    cell_org[shown].tolist(),
+                    cell_object[shown].tolist(),
+                    cell_kind[shown].tolist(),
+                    cell_category[shown].tolist(),
+                    nets[shown].tolist(),
+                    rate_objects[cell_rates[shown]].tolist(),
+                    vats[shown].tolist(),
+                ]
+                lines.extend(build_rows(InvoiceLine, LINE_FIELDS, columns_of_lines))
         return lines
 
     def _other_part(self, cell: tuple[str, str, str], start: int, stop: int) -> int:
         even = self.even.get(cell)
         return period_part(even, start, stop) if even is not None else sum(self.months[cell][start:stop])
+
+
+# Invoice lines made at a time (`_Builder.lines`).
+_LINE_BLOCK = 65_536
 
 
 def _ranks(values: Iterable[str]) -> dict[str, int]:
