@@ -44,7 +44,7 @@ from fordela.engine.allocation_types import Allocation, SplitBlock
 from fordela.engine.bridge import with_index
 from fordela.engine.model import ConditionKind, CycleData, Period, ServiceCategory
 from fordela.engine.money import round_half_up_ratio
-from fordela.engine.records import build_rows
+from fordela.engine.records import build_rows, without_gc
 from fordela.engine.scenario import Resolution
 from fordela.engine.split import split_one, split_rows
 
@@ -560,12 +560,14 @@ def invoicing_base(
     builder.drop_own()
     if builder.problems:
         raise InvoicingError(builder.problems)
+    with without_gc():  # a large cycle's lines are millions of new objects, with no cycles among them
+        lines = tuple(builder.lines(granularity.periods if only is None else (only,)))
     return InvoicingBase(
         year=year,
         granularity=granularity,
         index_rate=data.cycle.index_rate,
         index_years=builder.index_years,
-        lines=tuple(builder.lines(granularity.periods if only is None else (only,))),
+        lines=lines,
         exempted=tuple(builder.exempted),
         not_invoiced=tuple(sorted(builder.not_invoiced, key=lambda n: (n.object, n.kind, str(n.period)))),
         only=only,

@@ -62,19 +62,21 @@ def invoice_lines_table(data: CycleData, lines: Sequence[InvoiceLine], title: st
 
     def block(start: int, stop: int) -> list[list[Any]]:
         chunk = lines[start:stop]
-        periods = list(map(_YEAR_PERIOD, chunk))
+        # (year, period) pairs through zip, not a tuple kept per line: millions of new tuples
+        # cost the garbage collector more than making them.
+        years, periods = list(map(_YEAR, chunk)), list(map(_PERIOD, chunk))
         organisation = list(map(_ORGANISATION, chunk))
         obj = list(map(_OBJECT, chunk))
         kind = list(map(_KIND, chunk))
         net, vat = list(map(_NET, chunk)), list(map(_VAT, chunk))
-        for key in set(periods) - period_text.keys():
+        for key in set(zip(years, periods, strict=True)) - period_text.keys():
             period_text[key] = f"{key[0]}-{key[1]}"
         for code in set(organisation) - customer.keys():
             customer[code] = organisations.organisation_name(code)
         for k in set(kind) - kind_label.keys():
             kind_label[k] = k
         return [
-            list(map(period_text.__getitem__, periods)),
+            list(map(period_text.__getitem__, zip(years, periods, strict=True))),
             list(map(_SUPPLIER, chunk)),
             organisation,
             list(map(customer.__getitem__, organisation)),
@@ -91,7 +93,7 @@ def invoice_lines_table(data: CycleData, lines: Sequence[InvoiceLine], title: st
     return Table(title, columns, ColumnRows(len(lines), len(columns), block))
 
 
-_YEAR_PERIOD = attrgetter("year", "period")
+_YEAR, _PERIOD = attrgetter("year"), attrgetter("period")
 _SUPPLIER, _ORGANISATION, _OBJECT = attrgetter("supplier"), attrgetter("organisation"), attrgetter("object")
 _KIND, _NET, _VAT_RATE, _VAT = attrgetter("kind"), attrgetter("net"), attrgetter("vat_rate"), attrgetter("vat")
 
