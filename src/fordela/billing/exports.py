@@ -39,9 +39,11 @@ MONEY_COLUMNS = frozenset({"net", "vat", "gross"})
 MONEY_FORMAT = "#,##0.00"
 
 
-# An invoice line's fields as the export reads them, got in C.
-_LINE_FIELDS = operator.attrgetter(
-    "year", "period", "supplier", "organisation", "object", "kind", "category", "net", "vat_rate", "vat"
+# An invoice line's fields as the export reads them, each got in C. A field at a time, not a
+# tuple of them per line: millions of short-lived tuples kept the garbage collector busy.
+_LINE_FIELDS = tuple(
+    operator.attrgetter(name)
+    for name in ("year", "period", "supplier", "organisation", "object", "kind", "category", "net", "vat_rate", "vat")
 )
 
 
@@ -62,8 +64,8 @@ def _columns(lines: Sequence[InvoiceLine], names: dict[str, str], objects: dict[
     """The export's columns of `lines`, made column by column: a name, a period or a category is
     looked up once per distinct value, not once per line (a large cycle's period has hundreds of
     thousands of lines)."""
-    years, periods, suppliers, organisations, codes, kinds, categories, nets, rates, vats = map(
-        list, zip(*map(_LINE_FIELDS, lines), strict=True)
+    years, periods, suppliers, organisations, codes, kinds, categories, nets, rates, vats = (
+        list(map(field, lines)) for field in _LINE_FIELDS
     )
     return [
         years,
