@@ -17,7 +17,7 @@ from importlib import import_module
 
 from fordela.commands.common import UserError
 from fordela.package.errors import PackageError
-from fordela.reports.render import render
+from fordela.reports.render import render_chunks
 
 COMMANDS = (
     "fordela.commands.cycle",  # import, demo, export, allocate, bridge, initiatives, frames, outlook, summary, …
@@ -51,7 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"fordela: {line}", file=sys.stderr)
         return 2
     if tables:
-        sys.stdout.write(render(tables, getattr(args, "format", "table")))
+        # Piece by piece: the invoicing base of a large cycle is millions of lines of CSV.
+        for chunk in render_chunks(tables, getattr(args, "format", "table")):
+            sys.stdout.write(chunk)
     return 0
 
 

@@ -127,3 +127,19 @@ def test_csv_and_excel_exports_are_inert(demo, q1, tmp_path):
     name = sheet.cell(row=2, column=header.index("organisation_name") + 1)
     assert name.data_type == "s" and name.value.startswith("'=")
     assert sheet.cell(row=5, column=header.index("net") + 1).value == -1
+
+
+def test_the_exports_are_the_same_made_a_block_of_lines_at_a_time(demo, q1, monkeypatch):
+    """A large cycle's lines are exported a block at a time (bounded memory): the same bytes and
+    the same cells however the lines fall into blocks."""
+    from fordela.billing import exports
+
+    whole_csv, whole_xlsx = lines_csv(q1, demo), io.BytesIO()
+    lines_xlsx(q1, demo, whole_xlsx)
+    monkeypatch.setattr(exports, "_BLOCK", 7)
+    blocks_xlsx = io.BytesIO()
+    lines_xlsx(q1, demo, blocks_xlsx)
+    assert len(q1) > 7 * 3 and lines_csv(q1, demo) == whole_csv
+    assert whole_csv.count("\n") == len(q1) + 1 and lines_csv([], demo).count("\n") == 1
+    read = [list(openpyxl.load_workbook(book).active.values) for book in (whole_xlsx, blocks_xlsx)]
+    assert read[0] == read[1] and len(read[0]) == len(q1) + 1

@@ -219,3 +219,36 @@ def test_a_large_table_is_written_as_csv_a_block_of_rows_at_a_time(monkeypatch) 
     monkeypatch.setattr(render, "_CSV_BLOCK", 7)
     assert render.as_csv(table) == whole
     assert whole.count("\n") == 51
+
+
+def test_rendering_piece_by_piece_gives_the_same_text_as_rendering_whole(monkeypatch, demo) -> None:
+    """What the CLI writes piece by piece (`render_chunks`) is `render`'s text in every format,
+    and a table whose rows are made a block at a time (`ColumnRows`, the invoice lines) reads as
+    the same rows as a tuple of them."""
+    from fordela.engine.invoicing import invoicing_base
+    from fordela.engine.model import Period
+    from fordela.reports import billing, render
+    from fordela.reports.tables import ColumnRows
+
+    base = invoicing_base(demo, 2025)
+    lines = list(base.for_period(Period.Q2))
+    table = billing.invoice_lines_table(demo, lines, "Fakturaunderlag")
+    assert isinstance(table.rows, ColumnRows)
+    monkeypatch.setattr(ColumnRows, "BLOCK", 5)
+    rows = tuple(table.rows)
+    assert len(rows) == len(lines) > 10
+    assert table.rows[3:17] == rows[3:17] and table.rows[-1] == rows[-1] and table.rows[::7] == rows[::7]
+    assert rows[0][8] == lines[0].net and rows[0][11] == lines[0].net + lines[0].vat
+    with pytest.raises(IndexError):
+        table.rows[len(rows)]
+    tables = [table, replace(table, rows=rows), billing.not_invoiced_table(demo, base)]
+    monkeypatch.setattr(render, "_CSV_BLOCK", 7)
+    for fmt in render.FORMATS:
+        chunks = list(render.render_chunks(tables, fmt))
+        assert "".join(chunks) == render.render(tables, fmt)
+        if fmt == "csv":
+            assert len(chunks) > len(rows) // 7  # a block of rows at a time
+            whole = render.as_csv(tables[1])
+            assert render.as_csv(table) == whole and whole.count("\n") == len(rows) + 1
+    with pytest.raises(ValueError, match="unknown format"):
+        render.render_chunks(tables, "xml")

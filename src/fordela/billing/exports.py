@@ -39,22 +39,33 @@ MONEY_COLUMNS = frozenset({"net", "vat", "gross"})
 MONEY_FORMAT = "#,##0.00"
 
 
-# An invoice line's fields as the export reads them, got in C.
-_LINE_FIELDS = operator.attrgetter(
-    "year", "period", "supplier", "organisation", "object", "kind", "category", "net", "vat_rate", "vat"
+# An invoice line's fields as the export reads them, each got in C. A field at a time, not a
+# tuple of them per line: millions of short-lived tuples kept the garbage collector busy.
+_LINE_FIELDS = tuple(
+    operator.attrgetter(name)
+    for name in ("year", "period", "supplier", "organisation", "object", "kind", "category", "net", "vat_rate", "vat")
 )
 
 
-def _columns(lines: Sequence[InvoiceLine], data: CycleData) -> list[list[Any]]:
-    """The export's columns (in HEADER order; amounts in öre), made column by column: a name,
-    a period or a category is looked up once per distinct value, not once per line (a large
-    cycle's period has hundreds of thousands of lines)."""
-    if not lines:
-        return [[] for _ in HEADER]
+# Lines exported at a time: the columns of every line of a large cycle at once (a tuple per line
+# to read them, then a list per column) were gigabytes.
+_BLOCK = 65_536
+
+
+def _column_blocks(lines: Sequence[InvoiceLine], data: CycleData) -> Iterator[list[list[Any]]]:
+    """The export's columns (in HEADER order; amounts in öre), a block of `_BLOCK` lines at a time."""
     names = {o.code: o.name for o in data.organisations}
     objects = {s.code: s.name for s in data.services} | {p.code: p.title for p in data.proposals}
-    years, periods, suppliers, organisations, codes, kinds, categories, nets, rates, vats = map(
-        list, zip(*map(_LINE_FIELDS, lines), strict=True)
+    for start in range(0, len(lines), _BLOCK):
+        yield _columns(lines[start : start + _BLOCK], names, objects)
+
+
+def _columns(lines: Sequence[InvoiceLine], names: dict[str, str], objects: dict[str, str]) -> list[list[Any]]:
+    """The export's columns of `lines`, made column by column: a name, a period or a category is
+    looked up once per distinct value, not once per line (a large cycle's period has hundreds of
+    thousands of lines)."""
+    years, periods, suppliers, organisations, codes, kinds, categories, nets, rates, vats = (
+        list(map(field, lines)) for field in _LINE_FIELDS
     )
     return [
         years,
@@ -93,9 +104,12 @@ def lines_csv_records(lines: Sequence[InvoiceLine], data: CycleData) -> Iterator
 
     Amounts are written as their machine text (`machine`: the text of `to_sek`, made with
     integers rather than Decimal arithmetic)."""
-    columns = _columns(lines, data)
-    columns = [list(map(machine, c)) if i in _MONEY_INDEXES else c for i, c in enumerate(columns)]
-    return tabular.csv_columns(HEADER, columns, text=TEXT_COLUMNS)
+    yield tabular.csv_line([tabular.inert(h) for h in HEADER])
+    blocks = (
+        [list(map(machine, c)) if i in _MONEY_INDEXES else c for i, c in enumerate(columns)]
+        for columns in _column_blocks(lines, data)
+    )
+    yield from tabular.csv_column_blocks(len(HEADER), blocks, text=TEXT_COLUMNS)
 
 
 def _kr(column: list[int]) -> list[Decimal]:
@@ -108,7 +122,10 @@ def _kr(column: list[int]) -> list[Decimal]:
 def lines_xlsx(lines: Sequence[InvoiceLine], data: CycleData, target: Path | IO[bytes]) -> None:
     """The lines as one sheet: amounts as numbers in kr (exact Decimal), every text cell as text."""
     formats = {i: MONEY_FORMAT for i, h in enumerate(HEADER) if h in MONEY_COLUMNS}
-    columns = _columns(lines, data)
-    columns = [_kr(c) if i in _MONEY_INDEXES else c for i, c in enumerate(columns)]
-    sheet = tabular.Sheet("fakturaunderlag", HEADER, zip(*columns, strict=True), formats, TEXT_COLUMNS)
+    rows = (
+        row
+        for columns in _column_blocks(lines, data)
+        for row in zip(*[_kr(c) if i in _MONEY_INDEXES else c for i, c in enumerate(columns)], strict=True)
+    )
+    sheet = tabular.Sheet("fakturaunderlag", HEADER, rows, formats, TEXT_COLUMNS)
     tabular.write_xlsx(target, [sheet])

@@ -37,8 +37,8 @@ from fordela.billing.models import FrozenLine, InvoicingFreeze, InvoicingReversa
 from fordela.cycle.models import Scenario
 from fordela.engine.invoicing import InvoiceLine, InvoicingBase, granularity_of, invoicing_base
 from fordela.engine.model import CycleData, Period, ScenarioKind, ServiceCategory
+from fordela.engine.records import without_gc
 from fordela.engine.scenario import resolve_code
-from fordela.package.validate import without_gc
 
 
 class BillingError(ValueError):

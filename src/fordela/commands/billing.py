@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fordela.billing.exports import lines_csv, lines_xlsx
+from fordela.billing.exports import lines_csv_records, lines_xlsx
 from fordela.billing.sie import Accounts, company_name, invoices, sie_4i
 from fordela.commands import common as cli
 from fordela.engine import parse
@@ -93,7 +93,8 @@ def _write_lines(lines: list[Any], data: CycleData, path: Path) -> None:
     if path.suffix.lower() == ".xlsx":
         lines_xlsx(lines, data, path)
     elif path.suffix.lower() == ".csv":
-        path.write_text(lines_csv(lines, data), encoding="utf-8")
+        with path.open("w", encoding="utf-8") as out:  # a block of lines at a time
+            out.writelines(lines_csv_records(lines, data))
     else:
         raise cli.UserError(f"write the invoicing base to a .csv or .xlsx file, not {path.name}")
     print(f"wrote {len(lines)} lines to {path}", file=sys.stderr)

@@ -16,10 +16,9 @@ from django.db.models import Q, QuerySet
 from fordela.catalogue.models import Cycle
 from fordela.cycle.services import MODELS, _Converted, _is_fk
 from fordela.engine import model as m
-from fordela.engine.records import build_rows
+from fordela.engine.records import build_rows, without_gc
 from fordela.package.schema import TABLES
 from fordela.package.schema_types import Column, Kind, Table
-from fordela.package.validate import without_gc
 
 
 class CycleNotFound(LookupError):

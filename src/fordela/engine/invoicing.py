@@ -44,7 +44,7 @@ from fordela.engine.allocation_types import Allocation, SplitBlock
 from fordela.engine.bridge import with_index
 from fordela.engine.model import ConditionKind, CycleData, Period, ServiceCategory
 from fordela.engine.money import round_half_up_ratio
-from fordela.engine.records import build_rows
+from fordela.engine.records import build_rows, without_gc
 from fordela.engine.scenario import Resolution
 from fordela.engine.split import split_one, split_rows
 
@@ -428,6 +428,7 @@ class _Builder:
             np.concatenate([row_kind[rows], [kind_rank[c[2]] for c in others]]),
         ]
         order = np.lexsort(keys[::-1])
+        del keys  # a large cycle's cells are millions: what is done with goes before the lines are made
         names = split.organisations if split is not None else ()
         # Each cell's VAT rate as an index into `rates`, from the object's category (per row) and
         # the organisation's kind (per column).
@@ -467,26 +468,34 @@ class _Builder:
             other_nets = [self._other_part(c, start, stop) for c in others]
             nets = np.concatenate([_period_parts(yearly, start, stop), np.array(other_nets, dtype=np.int64)])
             vats = _vat(nets, cell_rates, rates)
-            shown = order[nets[order] != 0]
-            count = len(shown)
-            columns_of_lines = [
-                [self.year] * count,
-                [period] * count,
-                cell_supplier[shown].tolist(),
-                cell_org[shown].tolist(),
-                cell_object[shown].tolist(),
-                cell_kind[shown].tolist(),
-                cell_category[shown].tolist(),
-                nets[shown].tolist(),
-                rate_objects[cell_rates[shown]].tolist(),
-                vats[shown].tolist(),
-            ]
-            lines.extend(build_rows(InvoiceLine, LINE_FIELDS, columns_of_lines))
+            shown_all = order[nets[order] != 0]
+            # A block of lines at a time: the columns of all of a large cycle's lines at once
+            # (a list per field) were a gigabyte beside the lines themselves.
+            for first in range(0, len(shown_all), _LINE_BLOCK):
+                shown = shown_all[first : first + _LINE_BLOCK]
+                count = len(shown)
+                columns_of_lines = [
+                    [self.year] * count,
+                    [period] * count,
+                    cell_supplier[shown].tolist(),
+                    cell_org[shown].tolist(),
+                    cell_object[shown].tolist(),
+                    cell_kind[shown].tolist(),
+                    cell_category[shown].tolist(),
+                    nets[shown].tolist(),
+                    rate_objects[cell_rates[shown]].tolist(),
+                    vats[shown].tolist(),
+                ]
+                lines.extend(build_rows(InvoiceLine, LINE_FIELDS, columns_of_lines))
         return lines
 
     def _other_part(self, cell: tuple[str, str, str], start: int, stop: int) -> int:
         even = self.even.get(cell)
         return period_part(even, start, stop) if even is not None else sum(self.months[cell][start:stop])
+
+
+# Invoice lines made at a time (`_Builder.lines`).
+_LINE_BLOCK = 65_536
 
 
 def _ranks(values: Iterable[str]) -> dict[str, int]:
@@ -551,12 +560,14 @@ def invoicing_base(
     builder.drop_own()
     if builder.problems:
         raise InvoicingError(builder.problems)
+    with without_gc():  # a large cycle's lines are millions of new objects, with no cycles among them
+        lines = tuple(builder.lines(granularity.periods if only is None else (only,)))
     return InvoicingBase(
         year=year,
         granularity=granularity,
         index_rate=data.cycle.index_rate,
         index_years=builder.index_years,
-        lines=tuple(builder.lines(granularity.periods if only is None else (only,))),
+        lines=lines,
         exempted=tuple(builder.exempted),
         not_invoiced=tuple(sorted(builder.not_invoiced, key=lambda n: (n.object, n.kind, str(n.period)))),
         only=only,

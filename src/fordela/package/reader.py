@@ -25,12 +25,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from fordela.engine import model as m
+from fordela.engine.records import without_gc
 from fordela.package.errors import PackageError, Problem
 from fordela.package.rows import RawCells, RawRow, RawTable
 from fordela.package.schema import TABLES_BY_NAME
 from fordela.package.schema_types import Kind, guarded
 from fordela.package.tabular import uninert
-from fordela.package.validate import check_tables, without_gc
+from fordela.package.validate import check_tables
 
 # Data rows per table. Participation grows with organisations × services: a city distributing to
 # ~2 600 cost centres over ~2 200 services has ~4.5 million rows (issue 12's 100× benchmark).

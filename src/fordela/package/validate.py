@@ -14,16 +14,14 @@ mistake that is not there.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import itertools
 import operator
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
 from fordela.engine import model as m
-from fordela.engine.records import build_rows
+from fordela.engine.records import build_rows, without_gc
 from fordela.package.codec import CellError, Value, parse_cell, text_columns
 from fordela.package.errors import PackageError, Problem, sort_problems
 from fordela.package.rows import FAILED, RawCells, RawTable, _Parsed, _Row
@@ -365,23 +363,6 @@ def _build_rows(table: Table, parsed: _Parsed) -> tuple[Any, ...]:
     if order is None:
         return tuple(rows)
     return tuple(map(rows.__getitem__, order.tolist() if hasattr(order, "tolist") else order))
-
-
-@contextlib.contextmanager
-def without_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a package is read and built.
-
-    Reading a large package creates millions of lists and row objects and no reference cycles;
-    each collection the allocations trigger walks every object still alive, which made reading
-    about twice as slow as the work itself. Reference counting still frees what is dropped.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def check_tables(raw: Mapping[str, RawTable]) -> tuple[m.CycleData | None, list[Problem]]:

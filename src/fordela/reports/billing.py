@@ -3,8 +3,9 @@ budget against outcome per supplier and service."""
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from fordela.engine.bridge import suppliers
@@ -15,7 +16,7 @@ from fordela.engine.money import Unit
 from fordela.reports.cycle import index_percent, organisation_name
 from fordela.reports.i18n import gettext as _
 from fordela.reports.i18n import gettext_noop as N_
-from fordela.reports.tables import Col, ColumnKind, Table, ratio
+from fordela.reports.tables import Col, ColumnKind, ColumnRows, Table, ratio
 
 MONEY, PERCENT, NUMBER = ColumnKind.MONEY, ColumnKind.PERCENT, ColumnKind.NUMBER
 InvoiceKey = tuple[Period, str, str]  # an invoice: period, supplier, customer
@@ -32,7 +33,7 @@ def _object_names(data: CycleData) -> dict[str, str]:
     return {s.code: s.name for s in data.services} | {p.code: p.title for p in data.proposals}
 
 
-def invoice_lines_table(data: CycleData, lines: list[InvoiceLine], title: str) -> Table:
+def invoice_lines_table(data: CycleData, lines: Sequence[InvoiceLine], title: str) -> Table:
     """Every invoice line: period, supplier, customer, service, net, VAT and gross in kr."""
     names = _object_names(data)
     organisations = lookups(data)
@@ -50,30 +51,51 @@ def invoice_lines_table(data: CycleData, lines: list[InvoiceLine], title: str) -
         Col("vat", _("VAT"), MONEY, Unit.KR),
         Col("gross", _("To pay"), MONEY, Unit.KR),
     )
-    # What repeats on many lines (a large cycle has millions) is worked out once per distinct value.
-    periods = {(ln.year, ln.period) for ln in lines}
-    period_text = {key: f"{key[0]}-{key[1]}" for key in periods}
-    customer = {code: organisations.organisation_name(code) for code in {ln.organisation for ln in lines}}
-    kinds = {ln.kind for ln in lines}
-    kind_label = {k: _(KIND_LABELS[k]) if k in KIND_LABELS else k for k in kinds}
-    rows = tuple(
-        (
-            period_text[(ln.year, ln.period)],
-            ln.supplier,
-            ln.organisation,
-            customer[ln.organisation],
-            ln.object,
-            names.get(ln.object, ln.object),
-            ln.kind,
-            kind_label[ln.kind],
-            ln.net,
-            ln.vat_rate,
-            ln.vat,
-            ln.net + ln.vat,
-        )
-        for ln in lines
-    )
-    return Table(title, columns, rows)
+    # What repeats on many lines (a large cycle has millions) is worked out once per distinct
+    # value, and the rows are made a block at a time as they are written (`ColumnRows`): a tuple
+    # per line for all of them at once was gigabytes.
+    period_text: dict[tuple[int, Period], str] = {}
+    customer: dict[str, str] = {}
+    # Translated now, in the language the table is made in (its rows may be made later).
+    kind_label = {kind: _(label) for kind, label in KIND_LABELS.items()}
+
+    def block(start: int, stop: int) -> list[list[Any]]:
+        chunk = lines[start:stop]
+        # (year, period) pairs through zip, not a tuple kept per line: millions of new tuples
+        # cost the garbage collector more than making them.
+        years, periods = list(map(_YEAR, chunk)), list(map(_PERIOD, chunk))
+        organisation = list(map(_ORGANISATION, chunk))
+        obj = list(map(_OBJECT, chunk))
+        kind = list(map(_KIND, chunk))
+        net, vat = list(map(_NET, chunk)), list(map(_VAT, chunk))
+        for key in set(zip(years, periods, strict=True)) - period_text.keys():
+            period_text[key] = f"{key[0]}-{key[1]}"
+        for code in set(organisation) - customer.keys():
+            customer[code] = organisations.organisation_name(code)
+        for k in set(kind) - kind_label.keys():
+            kind_label[k] = k
+        return [
+            list(map(period_text.__getitem__, zip(years, periods, strict=True))),
+            list(map(_SUPPLIER, chunk)),
+            organisation,
+            list(map(customer.__getitem__, organisation)),
+            obj,
+            list(map(names.get, obj, obj)),
+            kind,
+            list(map(kind_label.__getitem__, kind)),
+            net,
+            list(map(_VAT_RATE, chunk)),
+            vat,
+            list(map(operator.add, net, vat)),
+        ]
+
+    return Table(title, columns, ColumnRows(len(lines), len(columns), block))
+
+
+# An invoice line's fields, each got in C (`invoice_lines_table` reads them a column at a time).
+_YEAR, _PERIOD, _SUPPLIER, _ORGANISATION, _OBJECT, _KIND, _NET, _VAT_RATE, _VAT = map(
+    operator.attrgetter, ("year", "period", "supplier", "organisation", "object", "kind", "net", "vat_rate", "vat")
+)
 
 
 def invoice_totals(lines: Iterable[InvoiceLine], period: Period | None = None) -> dict[InvoiceKey, list[int]]:

@@ -9,8 +9,8 @@ from fractions import Fraction
 from typing import Any
 
 from fordela.engine.money import display, machine, percent, swedish_number, to_sek
-from fordela.package.tabular import Sheet, csv_column_blocks, csv_columns, csv_line, inert, xlsx_bytes
-from fordela.reports.tables import Col, ColumnKind, Table
+from fordela.package.tabular import Sheet, csv_column_blocks, csv_line, inert, xlsx_bytes
+from fordela.reports.tables import Col, ColumnKind, ColumnRows, Table
 
 FORMATS = ("table", "csv", "json")
 
@@ -77,17 +77,20 @@ def _machine_column(col: Col, values: Sequence[Any]) -> list[Any]:
             formatted = {v: machine(v) for v in set(values)}
             return list(map(formatted.__getitem__, values))
         return list(map(str, values))
-    return [_machine_cell(col, v) for v in values]
+    # Other cells (e.g. a VAT rate, the same few Decimal objects on millions of lines) are
+    # formatted once per object: by identity, not equality (Decimal 25 and 25.0 are equal but
+    # read differently); `values` keeps every object alive meanwhile.
+    distinct = dict(zip(map(id, values), values, strict=True))
+    by_id = {key: _machine_cell(col, value) for key, value in distinct.items()}
+    return list(map(by_id.__getitem__, map(id, values)))
 
 
-def _machine_columns(table: Table, rows: Sequence[tuple[Any, ...]] | None = None) -> list[list[Any]]:
-    rows = table.rows if rows is None else rows
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in table.columns]
+def _machine_columns(table: Table, columns: Sequence[Sequence[Any]]) -> list[list[Any]]:
     return [_machine_column(c, values) for c, values in zip(table.columns, columns, strict=True)]
 
 
 # Rows turned into CSV text at a time: a large table (millions of invoice lines) is never held
-# as one string per cell, only as its rows and the text.
+# as one string per cell, only as its rows (or `ColumnRows`) and a block's text.
 _CSV_BLOCK = 65_536
 
 
@@ -96,17 +99,27 @@ def _text_columns(table: Table) -> frozenset[int]:
     return frozenset(i for i, c in enumerate(table.columns) if c.kind is ColumnKind.TEXT)
 
 
+def _column_blocks(table: Table) -> Iterator[Sequence[Sequence[Any]]]:
+    """The table's cells as blocks of `_CSV_BLOCK` rows, each block given column by column."""
+    rows = table.rows
+    for start in range(0, len(rows), _CSV_BLOCK):
+        if isinstance(rows, ColumnRows):
+            yield rows.columns(start, start + _CSV_BLOCK)
+        else:
+            yield list(zip(*rows[start : start + _CSV_BLOCK], strict=True))
+
+
+def as_csv_chunks(table: Table) -> Iterator[str]:
+    """`as_csv` a block of rows at a time: the header, then one string per `_CSV_BLOCK` rows."""
+    header = [c.key for c in table.columns]
+    yield csv_line([inert(h) for h in header])
+    blocks = (_machine_columns(table, columns) for columns in _column_blocks(table))
+    yield from csv_column_blocks(len(header), blocks, text=_text_columns(table))
+
+
 def as_csv(table: Table) -> str:
     """The table as CSV through the one writer (`fordela.package.tabular`)."""
-    header = [c.key for c in table.columns]
-    text = _text_columns(table)
-    if len(table.rows) <= _CSV_BLOCK:
-        return "".join(csv_columns(header, _machine_columns(table), text=text))
-    blocks = (
-        _machine_columns(table, table.rows[start : start + _CSV_BLOCK])
-        for start in range(0, len(table.rows), _CSV_BLOCK)
-    )
-    return csv_line([inert(h) for h in header]) + "".join(csv_column_blocks(len(header), blocks, text=text))
+    return "".join(as_csv_chunks(table))
 
 
 def as_xlsx(table: Table) -> bytes:
@@ -134,15 +147,30 @@ def as_records(table: Table) -> list[dict[str, str | None]]:
     return [{c.key: _machine_cell(c, v) for c, v in zip(table.columns, row, strict=True)} for row in table.rows]
 
 
+def render_chunks(tables: Sequence[Table], fmt: str) -> Iterator[str]:
+    """`render` as consecutive pieces of text: CSV a block of rows at a time, so a table of
+    millions of lines is written out without ever being one string. Raises ValueError for an
+    unknown format at once (not when the pieces are read)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (choose {', '.join(FORMATS)})")
+    return _chunks(tables, fmt)
+
+
+def _chunks(tables: Sequence[Table], fmt: str) -> Iterator[str]:
+    if fmt == "json":
+        yield json.dumps([{"title": t.title, "rows": as_records(t)} for t in tables], ensure_ascii=False, indent=2)
+        yield "\n"
+        return
+    for i, table in enumerate(tables):
+        if i:
+            yield "\n"  # CSV: a blank line between tables; text: one between a table's last line and the next title
+        if fmt == "table":
+            yield as_text(table)
+        else:
+            yield from as_csv_chunks(table)
+
+
 def render(tables: Sequence[Table], fmt: str) -> str:
     """All tables in one format. CSV separates tables with a blank line; JSON is a list of
     {title, rows} with money as strings of SEK with two decimals (exact, never floats)."""
-    if fmt == "table":
-        return "\n".join(as_text(t) for t in tables)
-    if fmt == "csv":
-        return "\n".join(as_csv(t) for t in tables)
-    if fmt == "json":
-        return (
-            json.dumps([{"title": t.title, "rows": as_records(t)} for t in tables], ensure_ascii=False, indent=2) + "\n"
-        )
-    raise ValueError(f"unknown format {fmt!r} (choose {', '.join(FORMATS)})")
+    return "".join(render_chunks(tables, fmt))
