@@ -11,6 +11,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -122,10 +123,10 @@ def _kr(column: list[int]) -> list[Decimal]:
 def lines_xlsx(lines: Sequence[InvoiceLine], data: CycleData, target: Path | IO[bytes]) -> None:
     """The lines as one sheet: amounts as numbers in kr (exact Decimal), every text cell as text."""
     formats = {i: MONEY_FORMAT for i, h in enumerate(HEADER) if h in MONEY_COLUMNS}
-    rows = (
-        row
+    # The rows of each block chained in C: a generator step per line cost a third of the export.
+    rows = chain.from_iterable(
+        zip(*[_kr(c) if i in _MONEY_INDEXES else c for i, c in enumerate(columns)], strict=True)
         for columns in _column_blocks(lines, data)
-        for row in zip(*[_kr(c) if i in _MONEY_INDEXES else c for i, c in enumerate(columns)], strict=True)
     )
     sheet = tabular.Sheet("fakturaunderlag", HEADER, rows, formats, TEXT_COLUMNS)
     tabular.write_xlsx(target, [sheet])
