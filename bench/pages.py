@@ -51,7 +51,7 @@ def pages(cycle: str, scenario: str, organisation: str, service: str) -> list[tu
         ("bridge", "bob", f"{c}/brygga/"),
         ("organisation", "charlie", f"{c}/organisation/{organisation}/"),
         ("organisation (coordinator)", "bob", f"{c}/organisation/"),
-        ("organisation (coordinator, one)", "bob", f"{c}/organisation/{organisation}/"),
+        ("one organisation (coordinator)", "bob", f"{c}/organisation/{organisation}/"),
         ("simulator", "charlie", f"{c}/nyckelsimulator/?service={service}"),
         ("service", "bob", f"{c}/tjanster/{service}/"),
         ("invoicing", "dana", f"{c}/fakturering/"),
@@ -105,6 +105,9 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     only = {n.strip() for n in args.only.split(",") if n.strip()}
+    unknown = only - {name for name, _, _ in pages(args.cycle, SCENARIO, ORGANISATION, SERVICE)}
+    if unknown:
+        parser.error(f"no page named {', '.join(sorted(unknown))}")
     users = get_user_model().objects
     clients: dict[str, Client] = {}
 
