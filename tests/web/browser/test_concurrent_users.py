@@ -85,8 +85,21 @@ def test_two_reviewers_on_one_stage_the_second_is_refused_and_sees_the_first(bro
 @pytest.mark.skipif(
     "sqlite" in connection.vendor, reason="the live server shares one in-memory SQLite connection between requests"
 )
-def test_a_double_clicked_save_creates_one_proposal(page, site):
+def test_a_double_clicked_save_creates_one_proposal(page, site, monkeypatch):
+    import time
+
+    from fordela.cycle import proposals
     from fordela.cycle.models import Proposal
+
+    # A save takes its time (on a fast machine the first one answered within the 150 ms below, and
+    # the second press landed on the next page): the second press must come while it is on its way.
+    create = proposals.proposal_create
+
+    def slow_create(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.6)
+        return create(*args, **kwargs)
+
+    monkeypatch.setattr(proposals, "proposal_create", slow_create)
 
     login(page, site, "alice")
     page.goto(f"{site}{BASE}/nytt-forslag/")
