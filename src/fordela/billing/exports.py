@@ -18,6 +18,7 @@ from typing import IO, Any
 from fordela.engine.invoicing import InvoiceLine
 from fordela.engine.model import CycleData
 from fordela.engine.money import machine
+from fordela.engine.records import without_gc
 from fordela.package import tabular
 
 HEADER = (
@@ -129,4 +130,5 @@ def lines_xlsx(lines: Sequence[InvoiceLine], data: CycleData, target: Path | IO[
         for columns in _column_blocks(lines, data)
     )
     sheet = tabular.Sheet("fakturaunderlag", HEADER, rows, formats, TEXT_COLUMNS)
-    tabular.write_xlsx(target, [sheet])
+    with without_gc():  # a tuple per line and a string per cell, and no reference cycles among them
+        tabular.write_xlsx(target, [sheet])
