@@ -50,3 +50,31 @@ def test_a_failure_is_not_cached(demo) -> None:
     with pytest.raises(ValueError):
         c.computed(demo, "x", (), fail)
     assert c.computed(demo, "x", (), lambda: "ok") == "ok"
+
+
+def test_a_process_keeps_no_cycle_of_an_earlier_revision(db, demo) -> None:
+    """The data version of each handed-out CycleData is remembered only while that CycleData
+    lives: the cycles of earlier revisions are freed (32 were kept alive, each hundreds of
+    megabytes for a large cycle, and every full collection walked them)."""
+    import gc
+    import weakref
+
+    from fordela.catalogue.models import Cycle
+    from fordela.cycle import selectors
+    from fordela.cycle.services import cycle_import, cycle_touch
+
+    cycle_import(data=demo)
+    code = demo.cycle.code
+    first = selectors.cycle_data(code)
+    assert selectors.data_version(first) is not None
+    gone = weakref.ref(first)
+    del first
+    for _ in range(3):
+        cycle_touch(cycle=Cycle.objects.get(code=code))
+        latest = selectors.cycle_data(code)
+    gc.collect()
+    assert gone() is None
+    version = selectors.data_version(latest)
+    assert version is not None
+    # Of this cycle only the latest CycleData is remembered.
+    assert [v for _, v in selectors._DATA_VERSIONS.values() if v[:2] == version[:2]] == [version]

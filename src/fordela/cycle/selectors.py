@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import fields, replace
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -166,12 +168,20 @@ Version = tuple[Any, ...]
 # (the same for every revision of one data version: creating or restoring a scenario and
 # submitting a proposal bump the data version, and only live proposals are members).
 _CACHE: dict[str, tuple[Version, m.CycleData, _Codes]] = {}
-# The data version (pk, import time, data_revision) each recently handed-out CycleData was loaded
-# at: the key that computed results and cached pages share across scenario toggles. Holding the
-# CycleData keeps its id() from being reused while the entry lives.
-_DATA_VERSIONS: dict[int, tuple[m.CycleData, Version]] = {}
-_DATA_VERSIONS_KEPT = 32
+# The data version (pk, import time, data_revision) each handed-out CycleData that is still alive
+# was loaded at: the key that computed results and cached pages share across scenario toggles.
+# The CycleData is held weakly: a process must not keep the cycles of earlier revisions alive (a
+# large cycle is hundreds of megabytes, and every full collection walks all of it; 32 were kept).
+# An entry goes with its CycleData, so its id() cannot be reused while the entry lives.
+_DATA_VERSIONS: dict[int, tuple[weakref.ref[m.CycleData], Version]] = {}
 _LOCK = threading.Lock()
+
+
+def _forget(key: int, gone: weakref.ref[m.CycleData]) -> None:
+    # Called as the CycleData is freed, possibly under _LOCK in this thread: no lock here.
+    entry = _DATA_VERSIONS.get(key)
+    if entry is not None and entry[0] is gone:
+        _DATA_VERSIONS.pop(key, None)
 
 
 def cycle_version(code: str) -> Version | None:
@@ -210,9 +220,7 @@ def cycle_data_at(code: str) -> tuple[Version, m.CycleData]:
         data, codes = _load(code)
     with _LOCK:
         _CACHE[code] = (version, data, codes)
-        _DATA_VERSIONS[id(data)] = (data, version[:3])
-        while len(_DATA_VERSIONS) > _DATA_VERSIONS_KEPT:
-            del _DATA_VERSIONS[next(iter(_DATA_VERSIONS))]
+        _DATA_VERSIONS[id(data)] = (weakref.ref(data, partial(_forget, id(data))), version[:3])
     return version, data
 
 
@@ -221,7 +229,7 @@ def data_version(data: m.CycleData) -> Version | None:
     CycleData it did not hand out (uncached, uncommitted, built elsewhere). Everything in `data`
     but the explicit scenarios' proposals is the same for all CycleData of one data version."""
     entry = _DATA_VERSIONS.get(id(data))
-    return entry[1] if entry is not None and entry[0] is data else None
+    return entry[1] if entry is not None and entry[0]() is data else None
 
 
 def explicit_members(data: m.CycleData, scenario: str | None) -> tuple[str, ...]:

@@ -396,7 +396,7 @@ class AnalysisText:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # weak: fordela.cycle.selectors
 class CycleData:
     """Everything in one cycle package. Tuples keep it immutable and hashable by identity."""
 
