@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -176,6 +177,9 @@ def _copy_text(value: Any) -> str:
         return "t" if value else "f"
     if isinstance(value, date):
         return value.isoformat()
+    if not isinstance(value, str | int | Decimal):
+        # Another type (a JSON adapter, say) would need its own text: refuse rather than guess.
+        raise TypeError(f"no COPY text for a {type(value).__name__} value")
     return str(value).translate(_COPY_ESCAPES)
 
 
