@@ -15,7 +15,7 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
-from fordela.engine.invoicing import InvoiceLine
+from fordela.engine.invoicing import InvoiceLine, line_columns
 from fordela.engine.model import CycleData
 from fordela.engine.money import machine
 from fordela.engine.records import without_gc
@@ -41,14 +41,6 @@ MONEY_COLUMNS = frozenset({"net", "vat", "gross"})
 MONEY_FORMAT = "#,##0.00"
 
 
-# An invoice line's fields as the export reads them, each got in C. A field at a time, not a
-# tuple of them per line: millions of short-lived tuples kept the garbage collector busy.
-_LINE_FIELDS = tuple(
-    operator.attrgetter(name)
-    for name in ("year", "period", "supplier", "organisation", "object", "kind", "category", "net", "vat_rate", "vat")
-)
-
-
 # Lines exported at a time: the columns of every line of a large cycle at once (a tuple per line
 # to read them, then a list per column) were gigabytes.
 _BLOCK = 65_536
@@ -66,9 +58,7 @@ def _columns(lines: Sequence[InvoiceLine], names: dict[str, str], objects: dict[
     """The export's columns of `lines`, made column by column: a name, a period or a category is
     looked up once per distinct value, not once per line (a large cycle's period has hundreds of
     thousands of lines)."""
-    years, periods, suppliers, organisations, codes, kinds, categories, nets, rates, vats = (
-        list(map(field, lines)) for field in _LINE_FIELDS
-    )
+    years, periods, suppliers, organisations, codes, kinds, categories, nets, rates, vats = line_columns(lines)
     return [
         years,
         _each_distinct(lambda p: p.value, periods),

@@ -29,6 +29,7 @@ The rules (docs/invoicing.md says them for users):
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -91,6 +92,14 @@ class InvoiceLine:
 
 
 LINE_FIELDS = ("year", "period", "supplier", "organisation", "object", "kind", "category", "net", "vat_rate", "vat")
+_LINE_GETTERS = tuple(map(operator.attrgetter, LINE_FIELDS))
+
+
+def line_columns(lines: Sequence[InvoiceLine]) -> list[list[Any]]:
+    """Every field of `lines` as a column, in `LINE_FIELDS` order, each read in C. A field at a
+    time, not a tuple of fields per line: millions of short-lived tuples kept the garbage
+    collector busy (the exports and the table of lines read large cycles' lines this way)."""
+    return [list(map(get, lines)) for get in _LINE_GETTERS]
 
 
 @dataclass(frozen=True, slots=True)

@@ -288,15 +288,6 @@ _BLOCK_ROWS = 16_384
 _BLOCK_ALONE = 256  # a block this long is written as it is, its `Same` columns formatted once
 
 
-def column_blocks(rows: tuple[tuple[Any, ...], ...] | Rows) -> Iterator[list[Sequence[Any]]]:
-    """A dataset's rows as blocks of columns (see `Rows.blocks`), whichever way they are held."""
-    if isinstance(rows, Rows):
-        yield from rows.blocks()
-        return
-    for start in range(0, len(rows), _BLOCK_ROWS):
-        yield [list(column) for column in zip(*rows[start : start + _BLOCK_ROWS], strict=True)]
-
-
 def _distribution_blocks(
     allocations: list[Allocation],
     organisations: Mapping[str, tuple[str, str]],

@@ -111,6 +111,18 @@ def csv_blocks(
     yield from csv_column_blocks(len(header), blocks, text=text)
 
 
+def column_blocks(rows: Any, size: int = _BLOCK) -> Iterator[Sequence[Sequence[Any]]]:
+    """Rows as blocks of equally long columns: those of a table that makes its rows on demand
+    (one with `blocks()`: the open distribution, a report's `ColumnRows`) as it makes them, a
+    sequence of row tuples `size` rows at a time."""
+    blocks = getattr(rows, "blocks", None)
+    if callable(blocks):
+        yield from blocks()
+        return
+    for start in range(0, len(rows), size):
+        yield list(zip(*rows[start : start + size], strict=True))
+
+
 def csv_column_blocks(
     width: int, blocks: Iterable[Sequence[Sequence[Cell]]], *, text: Collection[int] | None = None
 ) -> Iterator[str]:

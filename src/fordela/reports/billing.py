@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from fordela.engine.bridge import suppliers
-from fordela.engine.invoicing import InvoiceLine, InvoicingBase
+from fordela.engine.invoicing import InvoiceLine, InvoicingBase, line_columns
 from fordela.engine.lookups import lookups
 from fordela.engine.model import CycleData, Period
 from fordela.engine.money import Unit
@@ -63,11 +63,7 @@ def invoice_lines_table(data: CycleData, lines: Sequence[InvoiceLine], title: st
         chunk = lines[start:stop]
         # (year, period) pairs through zip, not a tuple kept per line: millions of new tuples
         # cost the garbage collector more than making them.
-        years, periods = list(map(_YEAR, chunk)), list(map(_PERIOD, chunk))
-        organisation = list(map(_ORGANISATION, chunk))
-        obj = list(map(_OBJECT, chunk))
-        kind = list(map(_KIND, chunk))
-        net, vat = list(map(_NET, chunk)), list(map(_VAT, chunk))
+        years, periods, supplier, organisation, obj, kind, _category, net, rate, vat = line_columns(chunk)
         for key in set(zip(years, periods, strict=True)) - period_text.keys():
             period_text[key] = f"{key[0]}-{key[1]}"
         for code in set(organisation) - customer.keys():
@@ -76,7 +72,7 @@ def invoice_lines_table(data: CycleData, lines: Sequence[InvoiceLine], title: st
             kind_label[k] = k
         return [
             list(map(period_text.__getitem__, zip(years, periods, strict=True))),
-            list(map(_SUPPLIER, chunk)),
+            supplier,
             organisation,
             list(map(customer.__getitem__, organisation)),
             obj,
@@ -84,18 +80,12 @@ def invoice_lines_table(data: CycleData, lines: Sequence[InvoiceLine], title: st
             kind,
             list(map(kind_label.__getitem__, kind)),
             net,
-            list(map(_VAT_RATE, chunk)),
+            rate,
             vat,
             list(map(operator.add, net, vat)),
         ]
 
     return Table(title, columns, ColumnRows(len(lines), len(columns), block))
-
-
-# An invoice line's fields, each got in C (`invoice_lines_table` reads them a column at a time).
-_YEAR, _PERIOD, _SUPPLIER, _ORGANISATION, _OBJECT, _KIND, _NET, _VAT_RATE, _VAT = map(
-    operator.attrgetter, ("year", "period", "supplier", "organisation", "object", "kind", "net", "vat_rate", "vat")
-)
 
 
 def invoice_totals(lines: Iterable[InvoiceLine], period: Period | None = None) -> dict[InvoiceKey, list[int]]:

@@ -9,8 +9,8 @@ from fractions import Fraction
 from typing import Any
 
 from fordela.engine.money import display, machine, percent, swedish_number, to_sek
-from fordela.package.tabular import Sheet, csv_column_blocks, csv_line, inert, xlsx_bytes
-from fordela.reports.tables import Col, ColumnKind, ColumnRows, Table
+from fordela.package.tabular import Sheet, column_blocks, csv_column_blocks, csv_line, inert, xlsx_bytes
+from fordela.reports.tables import Col, ColumnKind, Table
 
 FORMATS = ("table", "csv", "json")
 
@@ -99,21 +99,11 @@ def _text_columns(table: Table) -> frozenset[int]:
     return frozenset(i for i, c in enumerate(table.columns) if c.kind is ColumnKind.TEXT)
 
 
-def _column_blocks(table: Table) -> Iterator[Sequence[Sequence[Any]]]:
-    """The table's cells as blocks of `_CSV_BLOCK` rows, each block given column by column."""
-    rows = table.rows
-    for start in range(0, len(rows), _CSV_BLOCK):
-        if isinstance(rows, ColumnRows):
-            yield rows.columns(start, start + _CSV_BLOCK)
-        else:
-            yield list(zip(*rows[start : start + _CSV_BLOCK], strict=True))
-
-
 def as_csv_chunks(table: Table) -> Iterator[str]:
     """`as_csv` a block of rows at a time: the header, then one string per `_CSV_BLOCK` rows."""
     header = [c.key for c in table.columns]
     yield csv_line([inert(h) for h in header])
-    blocks = (_machine_columns(table, columns) for columns in _column_blocks(table))
+    blocks = (_machine_columns(table, columns) for columns in column_blocks(table.rows, _CSV_BLOCK))
     yield from csv_column_blocks(len(header), blocks, text=_text_columns(table))
 
 

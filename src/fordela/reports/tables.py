@@ -73,9 +73,14 @@ class ColumnRows(Sequence[tuple[Any, ...]]):
             raise IndexError("row index out of range")
         return tuple(column[0] for column in self.columns(i, i + 1))
 
-    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+    def blocks(self) -> Iterator[list[list[Any]]]:
+        """The rows as blocks of `BLOCK` rows, each given as its columns (`tabular.column_blocks`)."""
         for start in range(0, self._length, self.BLOCK):
-            yield from zip(*self.columns(start, start + self.BLOCK), strict=True)
+            yield self.columns(start, start + self.BLOCK)
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        for columns in self.blocks():
+            yield from zip(*columns, strict=True)
 
 
 @dataclass(frozen=True, slots=True)
