@@ -132,3 +132,39 @@ def test_across_summaries_are_kept_per_data_version_and_agree_with_the_allocatio
     cycle_touch(cycle=Cycle.objects.get(code=OLD), scenarios_only=True)  # a toggle
     summaries.across_summaries()
     assert made == [OLD, OLD]  # the deciding scenario is a stage's: a toggle changes nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_viewers_storing_the_same_summary_at_once_store_it_once(demo):
+    """A summary is stored by whoever views first; two at the same moment must not collide (one
+    upsert, decided by the database's unique key, not a check in Python)."""
+    import threading
+
+    from django.db import connection, connections
+
+    from fordela.cycle import summaries
+    from fordela.cycle.models import AcrossSummary
+    from fordela.cycle.services import cycle_import
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite serialises the writers anyway")
+    cycle_import(data=demo)
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def view() -> None:
+        try:
+            start.wait()
+            summaries._made(demo.cycle.code)
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=view) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert AcrossSummary.objects.filter(cycle__code=demo.cycle.code).count() == 1
