@@ -16,9 +16,9 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 
 from fordela.catalogue.models import Cycle
-from fordela.cycle.services import MODELS, _Converted, _is_fk
+from fordela.cycle.services import MODELS, _is_fk
 from fordela.engine import model as m
-from fordela.engine.records import build_rows, without_gc
+from fordela.engine.records import Memo, build_rows, without_gc
 from fordela.package.schema import TABLES
 from fordela.package.schema_types import Column, Kind, Table
 
@@ -124,7 +124,7 @@ def _converter(column: Column) -> Callable[[tuple[Any, ...]], tuple[Any, ...]] |
 def _map_distinct(convert: Callable[[Any], Any], cells: tuple[Any, ...]) -> tuple[Any, ...]:
     """`convert` applied to every cell, called once per distinct value (per cell if one is not hashable)."""
     try:
-        return tuple(map(_Converted(convert).__getitem__, cells))
+        return tuple(map(Memo(convert).__getitem__, cells))
     except TypeError:  # not hashable
         return tuple(map(convert, cells))
 

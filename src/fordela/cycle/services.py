@@ -23,6 +23,7 @@ from django.dispatch import Signal
 from fordela.catalogue import models as catalogue
 from fordela.cycle import models as cycle_models
 from fordela.engine.model import CycleData
+from fordela.engine.records import Memo
 from fordela.package.schema import TABLES
 from fordela.package.schema_types import Table
 
@@ -165,7 +166,7 @@ def _copy_line(cells: tuple[str, ...]) -> str:
 # newlines, NULL as \N, and a backslash, tab, newline or carriage return in a value escaped.
 # Written by hand: psycopg formats COPY rows one Python call per row, which for the millions of
 # rows of a large cycle cost more than the rest of the write; here each distinct value is
-# formatted once (`_Converted`) and a chunk is one join.
+# formatted once (`Memo`) and a chunk is one join.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -229,19 +230,6 @@ def _keys_and_indexes_rebuilt(cursor: Any, model: type[models.Model], enabled: b
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-class _Converted(dict[Any, Any]):
-    """A value → its conversion (a package value → its database value, a database value → the
-    engine's), worked out on first sight: a C-level lookup after that."""
-
-    def __init__(self, convert: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self.convert = convert
-
-    def __missing__(self, value: Any) -> Any:
-        self[value] = converted = self.convert(value)
-        return converted
-
-
 def _converter(
     cycle: catalogue.Cycle, column: Any, field: Any, by_code: dict[str, dict[str, Any]], *, copy_text: bool
 ) -> Callable[[Any], Any]:
@@ -250,7 +238,7 @@ def _converter(
     finish = _copy_text if copy_text else _same
     if column.ref and isinstance(field, models.ForeignKey):
         ids = {code: obj.pk for code, obj in by_code[column.ref].items()}
-        return _Converted(lambda code: finish(None if code is None else ids[code])).__getitem__
+        return Memo(lambda code: finish(None if code is None else ids[code])).__getitem__
     blank = isinstance(field, (models.CharField, models.TextField))
 
     def convert(value: Any) -> Any:
@@ -259,7 +247,7 @@ def _converter(
             return finish("")
         return finish(field.get_db_prep_save(value, connection))
 
-    return _Converted(convert).__getitem__
+    return Memo(convert).__getitem__
 
 
 def _same(value: Any) -> Any:

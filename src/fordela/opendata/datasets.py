@@ -24,8 +24,9 @@ from fordela.engine.allocate import allocate
 from fordela.engine.allocation_types import Allocation, CostObject
 from fordela.engine.model import CycleData, KeyMethod
 from fordela.engine.money import machine
+from fordela.engine.records import Memo
 from fordela.engine.scenario import Resolution
-from fordela.package.tabular import Memo, Same
+from fordela.package.tabular import Same
 
 RATIO_PLACES = Decimal("0.000000000001")  # the ratio is shown for reading; recompute from the quantities
 

@@ -23,8 +23,9 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
+from fordela.engine.records import Memo
 from fordela.opendata.datasets import Dataset
-from fordela.package.tabular import CsvRecords, Memo, column_blocks, column_fields, csv_line, inert, joined_rows
+from fordela.package.tabular import CsvRecords, column_blocks, column_fields, csv_line, inert, joined_rows
 
 CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
 EU = "http://publications.europa.eu/resource/authority"

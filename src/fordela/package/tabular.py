@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
+from fordela.engine.records import Memo
+
 # A cell starting with one of these can start a formula when the file is opened in a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _GUARD = "'"
@@ -158,18 +160,6 @@ class CsvRecords:
         return "\n".join(joined_rows(fields, ",")) + "\n"
 
 
-class Memo(dict[Any, str]):
-    """value → its field, each distinct value formatted once by `format`."""
-
-    def __init__(self, format: Callable[[Any], str]) -> None:
-        super().__init__()
-        self.format = format
-
-    def __missing__(self, value: Any) -> str:
-        text = self[value] = self.format(value)
-        return text
-
-
 def _csv_cell(value: Cell, guarded: bool) -> str:
     return csv_field(_text(value, guarded))
 
@@ -180,7 +170,7 @@ def column_fields(column: Sequence[Any], memo: Memo, numbers: Callable[[Any], st
     (their equal values have equal text; not so for True and 1, or Decimal 1.0 and 1), any other
     cell by its own formatting."""
     if isinstance(column, Same):
-        return Same(memo.format(column.value), column.length)
+        return Same(memo.convert(column.value), column.length)
     kinds = set(map(type, column))
     if numbers is not None and kinds <= {int, Decimal, type(None)}:
         # Not through the memo: amounts are mostly distinct, and it lives as long as the writer.
@@ -189,7 +179,7 @@ def column_fields(column: Sequence[Any], memo: Memo, numbers: Callable[[Any], st
         return list(map(numbers, column))
     if kinds <= {str, int, type(None)}:
         return list(map(memo.__getitem__, column))
-    return list(map(memo.format, column))
+    return list(map(memo.convert, column))
 
 
 @dataclass(frozen=True, slots=True)
