@@ -79,6 +79,12 @@ class Resolution:
     def included(self) -> list[Decision]:
         return [d for d in self.decisions.values() if d.included]
 
+    def anything_decided(self) -> bool:
+        """Whether any stage has decided anything: before the first review the target year's
+        figures are only the base year carried forward and the suppliers' proposals, which
+        nobody has decided (open data and the pages across cycles show no target year then)."""
+        return any(d.stage is not None for d in self.decisions.values())
+
 
 def _proposed_amounts(data: CycleData) -> dict[str, AmountRows]:
     rows: dict[str, list[tuple[int, AmountType, int]]] = defaultdict(list)

@@ -387,18 +387,12 @@ def _distribution_blocks(
             ]
 
 
-def target_year_decided(resolution: Resolution) -> bool:
-    """Whether any stage has decided anything: before the first review the target year's figures are
-    only the base year carried forward and the suppliers' proposals, which nobody has decided."""
-    return any(d.stage is not None for d in resolution.decisions.values())
-
-
 def open_datasets(data: CycleData, resolution: Resolution) -> list[Dataset]:
     """The catalogue and distribution of the base year (decided budget) and the target year as
     decided by `resolution`, and the frames. Before any decision only the base year is published
     (no frames): nothing undecided leaves the system."""
     cycle = data.cycle
-    if not target_year_decided(resolution):
+    if not resolution.anything_decided():
         allocations = [allocate(data, cycle.base_year)]
         return [catalogue_dataset(data, allocations), distribution_dataset(data, allocations)]
     allocations = [allocate(data, cycle.base_year), allocate(data, cycle.target_year, resolution)]

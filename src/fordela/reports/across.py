@@ -84,8 +84,7 @@ def cycle_summary(data: CycleData) -> CycleSummary:
     resolution = resolve_code(data, decided_scenario(data) or "")
     by_object: dict[int, dict[str, int]] = {}
     by_organisation: dict[int, dict[str, int]] = {}
-    # before any decision the target year has no decided figure to show
-    decided = any(d.stage is not None for d in resolution.decisions.values())
+    decided = resolution.anything_decided()
     for year, res in ((data.cycle.base_year, None), (data.cycle.target_year, resolution)):
         if res is not None and not decided:
             continue
